@@ -1,0 +1,72 @@
+# Kernel entry from OpenSBI. Harts arrive in S-mode with the MMU off, at the
+# physical load address: a0 = hartid, a1 = device tree (boot hart) or our
+# cpus[] index (harts started with SBI HSM). We turn on a boot page table that
+# maps RAM at its physical address and at KERNBASE, jump to the linked
+# high address, and call kmain on this hart's boot stack.
+
+    .section .text.entry, "ax"
+    .globl _entry, _secondary_entry
+
+_entry:
+    mv s0, a0               # hartid
+    mv s1, a1               # device tree
+    li s2, 0                # the boot hart is cpus[0]
+    j 1f
+_secondary_entry:
+    mv s0, a0
+    li s1, 0
+    mv s2, a1               # cpus[] index chosen by the boot hart
+1:
+    la t0, boot_pagetable   # PC-relative, so this is its physical address
+    srli t0, t0, 12
+    li t1, 8
+    slli t1, t1, 60         # satp mode Sv39
+    or t0, t0, t1
+    sfence.vma zero, zero
+    csrw satp, t0
+    sfence.vma zero, zero
+    li t1, 0xFFFFFFC000000000   # KERNBASE
+    la t2, 2f
+    add t2, t2, t1
+    jr t2
+2:                          # now running at the linked (high) address
+    mv tp, s2
+    bnez s2, 4f
+    la t0, _bss_start       # the boot hart clears .bss, before anyone uses it
+    la t1, _bss_end
+3:  bgeu t0, t1, 4f
+    sd zero, 0(t0)
+    addi t0, t0, 8
+    j 3b
+4:
+    la sp, boot_stacks
+    addi t0, s2, 1
+    slli t0, t0, 14         # 16 KiB per hart
+    add sp, sp, t0
+    mv a0, s0
+    mv a1, s1
+    mv a2, s2
+    call kmain
+5:  wfi
+    j 5b
+
+    .section .data
+    .balign 4096
+boot_pagetable:
+    .quad 0
+    .quad 0
+    .quad (0x80000 << 10) | 0xcf    # [2]   VA 0x80000000 -> PA 0x80000000, 1 GiB, RWX A D V
+    .zero 8 * 253
+    .quad (0x0 << 10) | 0xc7        # [256] KERNBASE -> devices (first GiB), RW A D V
+    .quad 0
+    .quad (0x80000 << 10) | 0xcf    # [258..261] KERNBASE + 0x80000000: 4 GiB of RAM,
+    .quad (0xc0000 << 10) | 0xcf    # so the device tree is reachable wherever
+    .quad (0x100000 << 10) | 0xcf   # the firmware put it
+    .quad (0x140000 << 10) | 0xcf
+    .zero 8 * 250
+
+    .section .bss
+    .balign 16
+    .globl boot_stacks
+boot_stacks:
+    .zero 16384 * 8         # NCPU stacks of 16 KiB

@@ -1,0 +1,99 @@
+/* kmain: from OpenSBI to the first user process (docs/boot.md). The boot
+ * hart sets everything up, then starts the other harts with SBI HSM; every
+ * hart ends in its idle loop, taking processes from the run queue. */
+#include "arch/riscv/fdt.h"
+#include "arch/riscv/sbi.h"
+#include "drivers/console.h"
+#include "proc/proc.h"
+
+extern char _end[], _secondary_entry[];
+uint32 uart_irq = 10;
+static char bootargs[128];
+
+static void read_device_tree(uint64 dtb_pa, struct fdt_info *info)
+{
+    /* QEMU virt defaults, used when the tree is missing or says nothing */
+    *info = (struct fdt_info){.mem_base = VIRT_RAM, .mem_size = 128UL << 20, .nharts = 1,
+                              .timebase_hz = 10000000, .uart_base = VIRT_UART,
+                              .plic_base = VIRT_PLIC, .uart_irq = 10};
+    struct fdt_info dt;
+    if (!dtb_pa || fdt_parse(P2V(dtb_pa), &dt) < 0) {
+        kprintf("pagoda: no usable device tree, assuming QEMU virt defaults\n");
+        info->hartids[0] = 0;
+        return;
+    }
+    if (dt.mem_size) info->mem_base = dt.mem_base, info->mem_size = dt.mem_size;
+    if (dt.nharts) {
+        info->nharts = dt.nharts;
+        for (int i = 0; i < dt.nharts; i++) info->hartids[i] = dt.hartids[i];
+    }
+    if (dt.timebase_hz) info->timebase_hz = dt.timebase_hz;
+    if (dt.uart_base) info->uart_base = dt.uart_base, info->uart_irq = dt.uart_irq;
+    if (dt.plic_base) info->plic_base = dt.plic_base;
+    if (dt.bootargs) strlcpy(bootargs, dt.bootargs, sizeof(bootargs));
+}
+
+static void start_first_process(void)
+{
+    struct proc *p = proc_alloc();
+    if (!p) panic("no memory for init");
+    initproc = p;
+    int r = exec_boot_module(p, "init");
+    if (r < 0) panic("cannot start init: error %d", r);
+    spin_lock(&sched_lock);
+    make_runnable(p);
+    spin_unlock(&sched_lock);
+}
+
+static void start_other_harts(struct fdt_info *info, uint32 boot_hartid)
+{
+    for (int i = 0; i < info->nharts && ncpu < NCPU; i++) {
+        if (info->hartids[i] == boot_hartid) continue;
+        int idx = ncpu++;
+        cpus[idx].hartid = info->hartids[i];
+        if (sbi_hart_start(info->hartids[i], V2P(_secondary_entry), idx) != 0) {
+            kprintf("pagoda: hart %u did not start\n", info->hartids[i]);
+            ncpu--;
+        }
+    }
+}
+
+static void init_this_hart(void)
+{
+    kvm_init_hart();
+    trap_init_hart();
+    plic_init_hart(mycpu()->hartid);
+    timer_init_hart();
+    __atomic_store_n(&mycpu()->started, 1, __ATOMIC_RELEASE);
+}
+
+_Noreturn void kmain(uint64 hartid, uint64 dtb_pa, uint64 cpu_index)
+{
+    if (cpu_index != 0) {
+        init_this_hart();
+        scheduler();
+    }
+    cpus[0].hartid = hartid;
+    struct fdt_info info;
+    read_device_tree(dtb_pa, &info);
+    uart_init(info.uart_base);
+    uart_irq = info.uart_irq;
+    timebase_hz = info.timebase_hz;
+    uint64 ram_end = info.mem_base + info.mem_size;
+    kprintf("\nPagoda: %d hart(s), %lu MiB RAM, booted on hart %lu\n", info.nharts,
+            info.mem_size >> 20, hartid);
+    if (bootargs[0]) kprintf("pagoda: boot arguments: %s\n", bootargs);
+
+    /* The device tree lies in RAM that kalloc hands out: read it first (above). */
+    kalloc_init(V2P(_end), ram_end);
+    kvm_init(ram_end);
+    plic_init(info.plic_base);
+    plic_enable(uart_irq);
+    console_init();
+    proc_init();
+    init_this_hart();
+    start_first_process();
+    start_other_harts(&info, hartid);
+    kprintf("pagoda: %lu free pages, starting init\n", kalloc_free_pages());
+    scheduler();
+}

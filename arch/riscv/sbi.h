@@ -1,0 +1,18 @@
+/* Supervisor Binary Interface calls to OpenSBI (all M-mode services). */
+#ifndef PAGODA_SBI_H
+#define PAGODA_SBI_H
+
+#include "arch/riscv/types.h"
+
+struct sbiret {
+    long error;
+    long value;
+};
+
+void sbi_console_putchar(int c); /* legacy extension: early boot only */
+void sbi_set_timer(uint64 stime);
+long sbi_hart_start(uint64 hartid, uint64 start_pa, uint64 opaque);
+void sbi_send_ipi(uint64 hart_mask, uint64 hart_mask_base);
+_Noreturn void sbi_shutdown(void);
+
+#endif

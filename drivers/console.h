@@ -1,0 +1,31 @@
+/* The kernel console: a 16550 UART, kprintf/panic, and the line-buffered
+ * terminal that user programs read and write until the fs server owns it. */
+#ifndef PAGODA_CONSOLE_H
+#define PAGODA_CONSOLE_H
+
+#include "arch/riscv/types.h"
+
+void uart_init(uint64 base_pa);
+void uart_putc(int c);   /* waits for room; safe with interrupts off */
+int uart_getc(void);     /* -1 when nothing is waiting */
+uint64 uart_base(void);
+
+void console_init(void);
+void console_intr(void); /* UART receive interrupt */
+long console_write_user(uint64 uva, long n);
+long console_read_user(uint64 uva, long n);
+
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kputs_unlocked(const char *s);
+void console_puts(const char *s, uint64 n); /* whole, not interleaved with other harts */
+_Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+extern volatile int panicked;
+
+/* PLIC: route device interrupts to S-mode on every hart. */
+void plic_init(uint64 base_pa);
+void plic_init_hart(uint32 hartid);
+void plic_enable(uint32 irq);
+uint32 plic_claim(void);
+void plic_complete(uint32 irq);
+
+#endif

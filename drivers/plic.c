@@ -1,0 +1,49 @@
+/* The platform-level interrupt controller. Each hart has an S-mode context
+ * (number 2*hartid+1 on QEMU virt); we enable device sources there. */
+#include "drivers/console.h"
+#include "arch/riscv/cpu.h"
+#include "mm/memlayout.h"
+
+static volatile uint8 *plic = (volatile uint8 *)(VIRT_PLIC + KERNBASE);
+
+#define PLIC_PRIORITY(irq)    (plic + 4 * (irq))
+#define PLIC_ENABLE(ctx)      (plic + 0x2000 + 0x80 * (ctx))
+#define PLIC_THRESHOLD(ctx)   (plic + 0x200000 + 0x1000 * (ctx))
+#define PLIC_CLAIM(ctx)       (plic + 0x200004 + 0x1000 * (ctx))
+#define S_CONTEXT(hartid)     (2 * (hartid) + 1)
+
+static uint32 enabled[4]; /* sources 0..127 enabled on every hart */
+
+void plic_init(uint64 base_pa)
+{
+    plic = P2V(base_pa);
+}
+
+static void plic_write_enables(uint32 hartid)
+{
+    for (int w = 0; w < 4; w++) *(volatile uint32 *)(PLIC_ENABLE(S_CONTEXT(hartid)) + 4 * w) = enabled[w];
+}
+
+void plic_init_hart(uint32 hartid)
+{
+    plic_write_enables(hartid);
+    *(volatile uint32 *)PLIC_THRESHOLD(S_CONTEXT(hartid)) = 0;
+}
+
+void plic_enable(uint32 irq)
+{
+    *(volatile uint32 *)PLIC_PRIORITY(irq) = 1;
+    __atomic_or_fetch(&enabled[irq / 32], 1U << (irq % 32), __ATOMIC_SEQ_CST);
+    for (int i = 0; i < ncpu; i++)
+        if (cpus[i].started) plic_write_enables(cpus[i].hartid);
+}
+
+uint32 plic_claim(void)
+{
+    return *(volatile uint32 *)PLIC_CLAIM(S_CONTEXT(mycpu()->hartid));
+}
+
+void plic_complete(uint32 irq)
+{
+    *(volatile uint32 *)PLIC_CLAIM(S_CONTEXT(mycpu()->hartid)) = irq;
+}

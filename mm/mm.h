@@ -1,0 +1,78 @@
+/* Memory management: the physical page allocator, the global kernel page
+ * table, per-process address spaces (user table + per-process kernel table)
+ * and access to user memory from the kernel. */
+#ifndef PAGODA_MM_H
+#define PAGODA_MM_H
+
+#include "arch/riscv/types.h"
+#include "mm/memlayout.h"
+#include "mm/pt.h"
+
+/* Physical pages (kalloc.c). Pages are handed out by kernel VA (direct map). */
+void kalloc_init(uint64 start_pa, uint64 end_pa);
+void *kalloc(void);      /* one zeroed 4 KiB page, or NULL */
+void kfree(void *page);
+uint64 kalloc_free_pages(void);
+
+/* The global kernel table (kvm.c), used when no process runs. */
+void kvm_init(uint64 ram_end_pa);
+void kvm_init_hart(void); /* load it into satp on this hart */
+extern pagetable_t kernel_pagetable;
+extern uint64 kernel_satp;
+
+/* An address space: the user table and the kernel table that goes with it. */
+struct vm {
+    pagetable_t upt;   /* user table: what the process sees in U-mode */
+    pagetable_t kpt;   /* this process's kernel table (kpt.c) */
+    uint64 heap_base;  /* end of the loaded program: where sbrk starts */
+    uint64 brk;        /* current end of the heap */
+    uint64 bytes;      /* user memory mapped, for ps */
+};
+
+/* Per-process kernel tables (kpt.c): the design behind copyin/copyout. */
+pagetable_t kpt_create(uint64 kstack_pa[KSTACK_PAGES]);
+/* Copy the user leaf PTE for va (at `level`, 0 for none) into the kernel
+ * table's view of user memory, without PTE_U or PTE_X. -1 if out of memory. */
+int kpt_mirror(pagetable_t kpt, uint64 va, pte_t upte, int level);
+void kpt_destroy(pagetable_t kpt);
+
+/* Address spaces (vm.c). All user mappings go through these so that the
+ * process's kernel table keeps its view of user memory in step. */
+int vm_create(struct vm *vm, uint64 kstack_pa[KSTACK_PAGES], uint64 trapframe_pa);
+int vm_alloc(struct vm *vm, uint64 start, uint64 end, uint64 perm); /* zeroed pages */
+void vm_dealloc(struct vm *vm, uint64 start, uint64 end);
+int vm_copy(struct vm *dst, struct vm *src); /* for fork */
+long vm_sbrk(struct vm *vm, long delta);     /* old break, or -errno */
+void vm_free_user(struct vm *vm);            /* user pages and user table */
+void vm_destroy(struct vm *vm);              /* everything left */
+uint64 vm_user_satp(struct vm *vm);
+uint64 vm_kernel_satp(struct vm *vm);
+/* Resolve a page fault at va (lazy/COW); 0 if the access may be retried. */
+int vm_fault(struct vm *vm, uint64 va, int write);
+
+/* User memory access (uaccess.c): bounds check, then direct access through
+ * the current process's kernel table. All return 0 or -EFAULT. */
+int copyin(void *dst, uint64 usrc, uint64 n);
+int copyout(uint64 udst, const void *src, uint64 n);
+long copyinstr(char *dst, uint64 usrc, uint64 max); /* length, -EFAULT, -E2BIG */
+int user_range_ok(uint64 uva, uint64 n);
+
+/* Fault-safe copies (arch/riscv/uaccess.S). */
+long uaccess_copy(void *dst, const void *src, uint64 n);
+long uaccess_strcpy(char *dst, const char *src, uint64 max);
+/* For the kernel trap handler: a page fault at user address va inside one of
+ * the copies is resolved (vm_fault) or made to return -EFAULT. 0 if the fault
+ * was not a user copy's. */
+int uaccess_fault(struct vm *vm, uint64 *sepc, uint64 va, int write);
+
+/* string.c */
+void *memset(void *dst, int c, uint64 n);
+void *memcpy(void *dst, const void *src, uint64 n);
+void *memmove(void *dst, const void *src, uint64 n);
+int memcmp(const void *a, const void *b, uint64 n);
+uint64 strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, uint64 n);
+void strlcpy(char *dst, const char *src, uint64 size);
+
+#endif

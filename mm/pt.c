@@ -1,0 +1,116 @@
+/* Sv39 page-table mechanics: a three-level radix tree of 512-entry tables.
+ * A PTE with any of R/W/X set is a leaf; at level 1 a leaf maps 2 MiB. */
+#include "mm/pt.h"
+
+static int pte_is_leaf(pte_t pte)
+{
+    return (pte & PTE_V) && (pte & PTE_LEAF);
+}
+
+pte_t *pt_walk(pagetable_t pt, uint64 va, int level, int alloc)
+{
+    for (int l = 2; l > level; l--) {
+        pte_t *pte = &pt[PT_INDEX(l, va)];
+        if (*pte & PTE_V) {
+            if (pte_is_leaf(*pte)) return NULL;
+            pt = pt_pa2va(PTE2PA(*pte));
+            continue;
+        }
+        if (!alloc) return NULL;
+        pagetable_t next = pt_alloc_page();
+        if (!next) return NULL;
+        *pte = PA2PTE(pt_va2pa(next)) | PTE_V;
+        pt = next;
+    }
+    return &pt[PT_INDEX(level, va)];
+}
+
+pte_t *pt_lookup(pagetable_t pt, uint64 va, int *level)
+{
+    for (int l = 2; l >= 0; l--) {
+        pte_t *pte = &pt[PT_INDEX(l, va)];
+        if (!(*pte & PTE_V)) return NULL;
+        if (pte_is_leaf(*pte)) {
+            if (level) *level = l;
+            return pte;
+        }
+        pt = pt_pa2va(PTE2PA(*pte));
+    }
+    return NULL;
+}
+
+int pt_map(pagetable_t pt, uint64 va, uint64 pa, int level, uint64 perm)
+{
+    pte_t *pte = pt_walk(pt, va, level, 1);
+    if (!pte || (*pte & PTE_V)) return -1;
+    *pte = PA2PTE(pa) | perm | PTE_V;
+    return 0;
+}
+
+int pt_map_range(pagetable_t pt, uint64 va, uint64 pa, uint64 size, uint64 perm)
+{
+    for (uint64 off = 0; off < size; off += 4096) {
+        if (pt_map(pt, va + off, pa + off, 0, perm) < 0) {
+            while (off > 0) {
+                off -= 4096;
+                pt_unmap(pt, va + off);
+            }
+            return -1;
+        }
+    }
+    return 0;
+}
+
+pte_t pt_unmap(pagetable_t pt, uint64 va)
+{
+    pte_t *pte = pt_lookup(pt, va, NULL);
+    if (!pte) return 0;
+    pte_t old = *pte;
+    *pte = 0;
+    return old;
+}
+
+/* Free the tables below a non-leaf entry at `level` (its child is level-1). */
+static void free_subtree(pte_t pte, int level)
+{
+    pagetable_t child = pt_pa2va(PTE2PA(pte));
+    if (level > 1) {
+        for (int i = 0; i < PT_ENTRIES; i++)
+            if ((child[i] & PTE_V) && !pte_is_leaf(child[i])) free_subtree(child[i], level - 1);
+    }
+    pt_free_page(child);
+}
+
+void pt_free_tables(pagetable_t pt, int from, int to)
+{
+    for (int i = from; i < to; i++) {
+        if ((pt[i] & PTE_V) && !pte_is_leaf(pt[i])) free_subtree(pt[i], 2);
+        pt[i] = 0;
+    }
+}
+
+static uint64 sign_extend(uint64 va)
+{
+    return (va & (1UL << 38)) ? (va | ~((1UL << 39) - 1)) : va;
+}
+
+static void for_each(pagetable_t pt, int level, uint64 base, uint64 start, uint64 end,
+                     pt_leaf_fn fn, void *arg)
+{
+    uint64 span = PT_LEVEL_SIZE(level);
+    for (int i = 0; i < PT_ENTRIES; i++) {
+        uint64 va = sign_extend(base + (uint64)i * span);
+        if (va + (span - 1) < start || va >= end) continue;
+        pte_t *pte = &pt[i];
+        if (!(*pte & PTE_V)) continue;
+        if (pte_is_leaf(*pte))
+            fn(arg, va, pte, level);
+        else if (level > 0)
+            for_each(pt_pa2va(PTE2PA(*pte)), level - 1, va, start, end, fn, arg);
+    }
+}
+
+void pt_for_each_leaf(pagetable_t pt, uint64 start, uint64 end, pt_leaf_fn fn, void *arg)
+{
+    for_each(pt, 2, 0, start, end, fn, arg);
+}

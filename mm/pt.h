@@ -1,0 +1,50 @@
+/* Sv39 page tables: walk, map, unmap, free. Pure table logic with no kernel
+ * state, so the host unit tests compile it unchanged (tests/host/test_pt.c). */
+#ifndef PAGODA_PT_H
+#define PAGODA_PT_H
+
+#include "arch/riscv/types.h"
+
+#define PTE_V    (1UL << 0)
+#define PTE_R    (1UL << 1)
+#define PTE_W    (1UL << 2)
+#define PTE_X    (1UL << 3)
+#define PTE_U    (1UL << 4)
+#define PTE_G    (1UL << 5)
+#define PTE_A    (1UL << 6)
+#define PTE_D    (1UL << 7)
+#define PTE_COW  (1UL << 8) /* software bit: shared copy-on-write page */
+#define PTE_LEAF (PTE_R | PTE_W | PTE_X)
+#define PTE_FLAGS(pte) ((pte)&0x3FFUL)
+#define PTE2PA(pte)    (((pte) >> 10) << 12)
+#define PA2PTE(pa)     ((((uint64)(pa)) >> 12) << 10)
+#define PT_INDEX(level, va) ((((uint64)(va)) >> (12 + 9 * (level))) & 0x1FF)
+#define PT_LEVEL_SIZE(level) (1UL << (12 + 9 * (level)))
+#define PT_ENTRIES 512
+
+/* Provided by the environment: the kernel's page allocator, or the test's. */
+void *pt_alloc_page(void); /* a zeroed page (its kernel VA), or NULL */
+void pt_free_page(void *page);
+void *pt_pa2va(uint64 pa);
+uint64 pt_va2pa(void *va);
+
+/* The PTE that maps va at `level` (0 = 4 KiB, 1 = 2 MiB), creating the tables
+ * above it when alloc is set. NULL if a table is missing (or cannot be
+ * allocated) or a larger leaf is in the way. */
+pte_t *pt_walk(pagetable_t pt, uint64 va, int level, int alloc);
+/* The leaf PTE that maps va at any level, or NULL; *level tells its size. */
+pte_t *pt_lookup(pagetable_t pt, uint64 va, int *level);
+/* Map one page of PT_LEVEL_SIZE(level). -1 if out of memory or already mapped. */
+int pt_map(pagetable_t pt, uint64 va, uint64 pa, int level, uint64 perm);
+/* Map [va, va+size) to [pa, ...) with 4 KiB pages; on failure unmaps what it mapped. */
+int pt_map_range(pagetable_t pt, uint64 va, uint64 pa, uint64 size, uint64 perm);
+/* Clear the leaf that maps va (any level); returns the old PTE or 0. */
+pte_t pt_unmap(pagetable_t pt, uint64 va);
+/* Free the table pages (not the leaves' frames) under root entries [from, to),
+ * and clear those entries. */
+void pt_free_tables(pagetable_t pt, int from, int to);
+/* Call fn for each valid leaf with va in [start, end), in address order. */
+typedef void (*pt_leaf_fn)(void *arg, uint64 va, pte_t *pte, int level);
+void pt_for_each_leaf(pagetable_t pt, uint64 start, uint64 end, pt_leaf_fn fn, void *arg);
+
+#endif

@@ -1,0 +1,47 @@
+/* Access to user memory from system calls.
+ *
+ * The running process's kernel table maps its user memory (without PTE_U), so
+ * after a bounds check the kernel copies with plain loads and stores. A page
+ * that is not mapped traps; the trap handler first tries vm_fault (lazy and
+ * copy-on-write pages) and otherwise resumes the copy at its fixup, which
+ * returns -EFAULT. No software page-table walk on the way. */
+#include "mm/mm.h"
+#include "trap/abi.h"
+
+int user_range_ok(uint64 uva, uint64 n)
+{
+    return uva < USER_TOP && n <= USER_TOP - uva;
+}
+
+int copyin(void *dst, uint64 usrc, uint64 n)
+{
+    if (!user_range_ok(usrc, n)) return -EFAULT;
+    return uaccess_copy(dst, (const void *)usrc, n);
+}
+
+int copyout(uint64 udst, const void *src, uint64 n)
+{
+    if (!user_range_ok(udst, n)) return -EFAULT;
+    return uaccess_copy((void *)udst, src, n);
+}
+
+long copyinstr(char *dst, uint64 usrc, uint64 max)
+{
+    if (usrc >= USER_TOP || max == 0) return -EFAULT;
+    uint64 room = USER_TOP - usrc;
+    long r = uaccess_strcpy(dst, (const char *)usrc, room < max ? room : max);
+    if (r == -E2BIG) {
+        dst[max - 1] = 0;
+        if (room < max) return -EFAULT; /* the string runs out of user space */
+    }
+    return r;
+}
+
+extern char uaccess_begin[], uaccess_end[], uaccess_efault[];
+
+int uaccess_fault(struct vm *vm, uint64 *sepc, uint64 va, int write)
+{
+    if (*sepc < (uint64)uaccess_begin || *sepc >= (uint64)uaccess_end || va >= MAXVA) return 0;
+    if (vm_fault(vm, va, write) < 0) *sepc = (uint64)uaccess_efault;
+    return 1;
+}

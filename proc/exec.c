@@ -1,0 +1,189 @@
+/* exec: replace the calling process's memory with a program from an ELF64
+ * image. The image is read either from the caller's own memory (the user
+ * library loads the file first) or from the boot image, for the first
+ * process. A new address space is built beside the old one and swapped in
+ * only when everything has succeeded, so a failed exec returns an error to
+ * a caller that is still intact. */
+#include "proc/proc.h"
+#include "drivers/console.h"
+
+#define MAXARG 32
+
+struct elf_header {
+    uint8 ident[16];
+    uint16 type, machine;
+    uint32 version;
+    uint64 entry, phoff, shoff;
+    uint32 flags;
+    uint16 ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+
+struct elf_phdr {
+    uint32 type, flags;
+    uint64 offset, vaddr, paddr, filesz, memsz, align;
+};
+
+#define ELF_MAGIC   0x464C457FU /* "\x7FELF" */
+#define ELFCLASS64  2
+#define ET_EXEC     2
+#define EM_RISCV    243
+#define PT_LOAD     1
+#define PF_X        1
+#define PF_W        2
+#define PF_R        4
+
+/* Where the image bytes are: user memory of the caller, or kernel memory. */
+struct image {
+    uint64 base, len;
+    int user;
+};
+
+static int image_read(const struct image *img, uint64 off, void *dst, uint64 n)
+{
+    if (off > img->len || n > img->len - off) return -ENOEXEC;
+    if (img->user) return copyin(dst, img->base + off, n);
+    memcpy(dst, (const void *)(img->base + off), n);
+    return 0;
+}
+
+/* Copy into an address space that is not the running one, page by page. */
+static int vm_write(struct vm *vm, uint64 va, const struct image *img, uint64 off,
+                    const void *ksrc, uint64 n)
+{
+    while (n > 0) {
+        pte_t *pte = pt_lookup(vm->upt, va, NULL);
+        if (!pte) return -EFAULT;
+        uint64 chunk = PGSIZE - va % PGSIZE;
+        if (chunk > n) chunk = n;
+        char *dst = (char *)P2V(PTE2PA(*pte)) + va % PGSIZE;
+        if (ksrc) {
+            memcpy(dst, ksrc, chunk);
+            ksrc = (const char *)ksrc + chunk;
+        } else {
+            int r = image_read(img, off, dst, chunk);
+            if (r < 0) return r;
+            off += chunk;
+        }
+        va += chunk, n -= chunk;
+    }
+    return 0;
+}
+
+static int load_segments(struct vm *vm, const struct image *img, uint64 *entry)
+{
+    struct elf_header eh;
+    if (image_read(img, 0, &eh, sizeof(eh)) < 0) return -ENOEXEC;
+    if (*(uint32 *)eh.ident != ELF_MAGIC || eh.ident[4] != ELFCLASS64 || eh.type != ET_EXEC ||
+        eh.machine != EM_RISCV || eh.phentsize != sizeof(struct elf_phdr))
+        return -ENOEXEC;
+    uint64 end = UTEXT_BASE;
+    for (int i = 0; i < eh.phnum; i++) {
+        struct elf_phdr ph;
+        int r = image_read(img, eh.phoff + i * sizeof(ph), &ph, sizeof(ph));
+        if (r < 0) return r;
+        if (ph.type != PT_LOAD || ph.memsz == 0) continue;
+        /* Page-aligned, inside the program area, below the heap limit. */
+        if (ph.filesz > ph.memsz || ph.vaddr % PGSIZE || ph.vaddr < UTEXT_BASE || ph.memsz > HEAP_LIMIT ||
+            ph.vaddr > HEAP_LIMIT - ph.memsz)
+            return -ENOEXEC;
+        uint64 perm = (ph.flags & PF_R ? PTE_R : 0) | (ph.flags & PF_W ? PTE_W : 0) |
+                      (ph.flags & PF_X ? PTE_X : 0);
+        if (vm_alloc(vm, ph.vaddr, ph.vaddr + ph.memsz, perm) < 0) return -ENOMEM;
+        r = vm_write(vm, ph.vaddr, img, ph.offset, NULL, ph.filesz);
+        if (r < 0) return r;
+        if (ph.vaddr + ph.memsz > end) end = ph.vaddr + ph.memsz;
+    }
+    if (eh.entry < UTEXT_BASE || eh.entry >= end) return -ENOEXEC;
+    vm->heap_base = vm->brk = PGROUNDUP(end);
+    *entry = eh.entry;
+    return 0;
+}
+
+/* Build the initial stack: the argument strings, then argv[], 16-byte aligned. */
+static int push_args(struct vm *vm, char *args[], int argc, uint64 *sp_out, uint64 *argv_out)
+{
+    uint64 uargv[MAXARG + 1];
+    uint64 sp = USTACK_TOP;
+    for (int i = 0; i < argc; i++) {
+        uint64 len = strlen(args[i]) + 1;
+        sp -= len;
+        if (vm_write(vm, sp, NULL, 0, args[i], len) < 0) return -ENOMEM;
+        uargv[i] = sp;
+    }
+    uargv[argc] = 0;
+    sp = (sp - (argc + 1) * sizeof(uint64)) & ~15UL;
+    if (vm_write(vm, sp, NULL, 0, uargv, (argc + 1) * sizeof(uint64)) < 0) return -ENOMEM;
+    *sp_out = sp;
+    *argv_out = sp;
+    return 0;
+}
+
+static int exec_load(struct proc *p, const struct image *img, char *args[], int argc)
+{
+    struct vm nvm, old;
+    uint64 entry, sp, uargv;
+    int r = vm_create(&nvm, p->kstack_pa, V2P(p->tf));
+    if (r < 0) return r;
+    if ((r = load_segments(&nvm, img, &entry)) < 0 ||
+        (r = vm_alloc(&nvm, USTACK_TOP - USTACK_SIZE, USTACK_TOP, PTE_R | PTE_W)) < 0 ||
+        (r = push_args(&nvm, args, argc, &sp, &uargv)) < 0) {
+        vm_destroy(&nvm);
+        return r;
+    }
+    /* Commit: the new kernel table maps the same kernel stack we are on. */
+    intr_push();
+    old = p->vm;
+    p->vm = nvm;
+    p->kernel_satp = vm_kernel_satp(&nvm);
+    csr_write(satp, p->kernel_satp);
+    sfence_vma();
+    intr_pop();
+    vm_destroy(&old);
+
+    memset(p->tf->regs, 0, sizeof(p->tf->regs));
+    p->tf->epc = entry;
+    p->tf->regs[REG_SP] = sp;
+    p->tf->regs[REG_A1] = uargv;
+    proc_set_name(p, argc > 0 ? args[0] : "?");
+    return argc; /* becomes a0: main's argc */
+}
+
+int exec_image(struct proc *p, uint64 uimage, uint64 len, uint64 uargv)
+{
+    if (!user_range_ok(uimage, len)) return -EFAULT;
+    char *argbuf = kalloc(); /* all argument strings, packed */
+    if (!argbuf) return -ENOMEM;
+    char *args[MAXARG];
+    int argc = 0, r = 0;
+    uint64 used = 0;
+    for (;; argc++) {
+        uint64 uarg;
+        if ((r = copyin(&uarg, uargv + argc * sizeof(uint64), sizeof(uarg))) < 0) goto out;
+        if (uarg == 0) break;
+        if (argc == MAXARG) {
+            r = -E2BIG;
+            goto out;
+        }
+        long n = copyinstr(argbuf + used, uarg, PGSIZE - used);
+        if (n < 0) {
+            r = n;
+            goto out;
+        }
+        args[argc] = argbuf + used;
+        used += n + 1;
+    }
+    struct image img = {uimage, len, 1};
+    r = exec_load(p, &img, args, argc);
+out:
+    kfree(argbuf);
+    return r;
+}
+
+int exec_boot_module(struct proc *p, const char *name)
+{
+    const struct bootmod *m = bootmod_find(name);
+    if (!m) return -ENOENT;
+    struct image img = {(uint64)m->data, m->size, 0};
+    char *args[] = {(char *)name};
+    return exec_load(p, &img, args, 1);
+}

@@ -1,0 +1,98 @@
+/* fork, exit, wait and kill. The parent/child links and process states are
+ * protected by sched_lock. */
+#include "proc/proc.h"
+#include "drivers/console.h"
+
+/* Every new process starts here, holding sched_lock (see sched()). */
+void fork_return(void)
+{
+    spin_unlock(&sched_lock);
+    usertrapret();
+}
+
+int proc_fork(void)
+{
+    struct proc *p = myproc();
+    struct proc *c = proc_alloc();
+    if (!c) return -EAGAIN;
+    if (vm_copy(&c->vm, &p->vm) < 0) {
+        proc_free(c);
+        return -ENOMEM;
+    }
+    *c->tf = *p->tf;
+    c->tf->regs[REG_A0] = 0; /* fork returns 0 in the child */
+    strlcpy(c->name, p->name, sizeof(c->name));
+    int pid = c->pid;
+    spin_lock(&sched_lock);
+    c->parent = p;
+    list_add_tail(&p->children, &c->sibling);
+    make_runnable(c);
+    spin_unlock(&sched_lock);
+    return pid;
+}
+
+_Noreturn void proc_exit(int status)
+{
+    struct proc *p = myproc();
+    if (p == initproc) panic("init exited with status %d", status);
+    /* Return user memory now; the kernel table and stack go when reaped. */
+    vm_free_user(&p->vm);
+
+    spin_lock(&sched_lock);
+    while (!list_empty(&p->children)) {
+        struct proc *c = list_entry(list_pop(&p->children), struct proc, sibling);
+        c->parent = initproc;
+        list_add_tail(&initproc->children, &c->sibling);
+        if (c->state == ZOMBIE) waitq_wake_all(&initproc->child_exit);
+    }
+    p->xstatus = status;
+    p->state = ZOMBIE;
+    waitq_wake_all(&p->parent->child_exit);
+    sched();
+    panic("exit: zombie %d ran", p->pid);
+}
+
+int proc_wait(uint64 ustatus)
+{
+    struct proc *p = myproc();
+    if (ustatus && !user_range_ok(ustatus, sizeof(int))) return -EFAULT;
+    spin_lock(&sched_lock);
+    for (;;) {
+        if (list_empty(&p->children)) {
+            spin_unlock(&sched_lock);
+            return -ECHILD;
+        }
+        for (struct list *l = p->children.next; l != &p->children; l = l->next) {
+            struct proc *c = list_entry(l, struct proc, sibling);
+            if (c->state != ZOMBIE) continue;
+            list_del(&c->sibling);
+            spin_unlock(&sched_lock);
+            int pid = c->pid, status = c->xstatus;
+            proc_free(c);
+            if (ustatus && copyout(ustatus, &status, sizeof(status)) < 0) return -EFAULT;
+            return pid;
+        }
+        if (p->killed) {
+            spin_unlock(&sched_lock);
+            return -EINTR;
+        }
+        waitq_sleep(&p->child_exit);
+    }
+}
+
+int proc_kill(int pid)
+{
+    spin_lock(&sched_lock);
+    struct proc *p = proc_find(pid);
+    if (!p || p == initproc) {
+        spin_unlock(&sched_lock);
+        return p ? -EPERM : -ESRCH;
+    }
+    p->killed = 1;
+    if (p->state == SLEEPING) { /* cut its sleep short; it exits on the way out */
+        list_del(&p->qlink);
+        make_runnable(p);
+    }
+    spin_unlock(&sched_lock);
+    return 0;
+}

@@ -1,0 +1,106 @@
+/* The process table: allocation and freeing of a process's kernel stack,
+ * trapframe and page tables. Free slots sit on a list, so allocation does
+ * not search the table. */
+#include "proc/proc.h"
+#include "drivers/console.h"
+
+static struct proc procs[NPROC];
+static struct list free_procs = LIST_INIT(free_procs);
+static int next_pid = 1;
+struct proc *initproc;
+
+void proc_init(void)
+{
+    for (int i = 0; i < NPROC; i++) list_add_tail(&free_procs, &procs[i].qlink);
+}
+
+void proc_set_name(struct proc *p, const char *name)
+{
+    const char *base = name;
+    for (const char *s = name; *s; s++)
+        if (*s == '/') base = s + 1;
+    strlcpy(p->name, base, sizeof(p->name));
+}
+
+struct proc *proc_alloc(void)
+{
+    spin_lock(&sched_lock);
+    struct list *l = list_pop(&free_procs);
+    struct proc *p = l ? list_entry(l, struct proc, qlink) : NULL;
+    if (p) {
+        p->state = EMBRYO;
+        p->pid = next_pid++;
+    }
+    spin_unlock(&sched_lock);
+    if (!p) return NULL;
+
+    p->killed = p->xstatus = 0;
+    p->parent = NULL;
+    list_init(&p->children);
+    list_init(&p->sibling);
+    waitq_init(&p->child_exit);
+    p->name[0] = 0;
+    p->vm = (struct vm){0};
+    int ok = 1;
+    for (int i = 0; i < KSTACK_PAGES; i++) {
+        void *page = kalloc();
+        p->kstack_pa[i] = page ? V2P(page) : 0;
+        ok = ok && page;
+    }
+    p->tf = kalloc();
+    if (!ok || !p->tf || vm_create(&p->vm, p->kstack_pa, V2P(p->tf)) < 0) {
+        proc_free(p);
+        return NULL;
+    }
+    p->kernel_satp = vm_kernel_satp(&p->vm);
+    /* A new process starts in fork_return, on its own empty kernel stack. */
+    memset(&p->ctx, 0, sizeof(p->ctx));
+    p->ctx.ra = (uint64)fork_return;
+    p->ctx.sp = KSTACK_TOP;
+    return p;
+}
+
+/* Frees everything a process owns. It must not be running anywhere. */
+void proc_free(struct proc *p)
+{
+    vm_destroy(&p->vm);
+    for (int i = 0; i < KSTACK_PAGES; i++)
+        if (p->kstack_pa[i]) kfree(P2V(p->kstack_pa[i]));
+    if (p->tf) kfree(p->tf);
+    p->tf = NULL;
+    spin_lock(&sched_lock);
+    p->state = UNUSED;
+    p->pid = 0;
+    list_add_tail(&free_procs, &p->qlink);
+    spin_unlock(&sched_lock);
+}
+
+struct proc *proc_find(int pid)
+{
+    for (int i = 0; i < NPROC; i++)
+        if (procs[i].pid == pid && procs[i].state != UNUSED && procs[i].state != EMBRYO)
+            return &procs[i];
+    return NULL;
+}
+
+int proc_info(int index, struct procinfo *out)
+{
+    static const int ps_state[] = {[RUNNABLE] = PS_RUNNABLE, [RUNNING] = PS_RUNNING,
+                                   [SLEEPING] = PS_SLEEPING, [ZOMBIE] = PS_ZOMBIE};
+    for (int i = 0; i < NPROC; i++) {
+        struct proc *p = &procs[i];
+        spin_lock(&sched_lock);
+        int live = p->state != UNUSED && p->state != EMBRYO;
+        if (live && index-- == 0) {
+            *out = (struct procinfo){.pid = p->pid,
+                                     .ppid = p->parent ? p->parent->pid : 0,
+                                     .state = ps_state[p->state]};
+            out->size = p->vm.bytes;
+            strlcpy(out->name, p->name, sizeof(out->name));
+            spin_unlock(&sched_lock);
+            return 0;
+        }
+        spin_unlock(&sched_lock);
+    }
+    return -ENOENT;
+}

@@ -1,0 +1,96 @@
+/* Processes, the scheduler, wait queues, and the boot image. */
+#ifndef PAGODA_PROC_H
+#define PAGODA_PROC_H
+
+#include "arch/riscv/cpu.h"
+#include "mm/mm.h"
+#include "proc/list.h"
+#include "trap/abi.h"
+#include "trap/trap.h"
+
+#define NPROC 64
+
+enum procstate { UNUSED, EMBRYO, RUNNABLE, RUNNING, SLEEPING, ZOMBIE };
+
+/* A queue of sleeping processes, protected by sched_lock. */
+struct waitq {
+    struct list sleepers;
+};
+
+struct proc {
+    /* protected by sched_lock */
+    enum procstate state;
+    struct list qlink;       /* on the run queue or on one wait queue */
+    int killed;
+    int xstatus;
+    struct proc *parent;
+    struct list children;    /* my children, through their sibling links */
+    struct list sibling;
+    struct waitq child_exit; /* wait() sleeps here */
+    uint64 wake_tick;        /* for sleep() */
+
+    /* private to the process (or its creator, before it runs) */
+    int pid;
+    struct context ctx;
+    struct trapframe *tf;    /* kernel VA of the page mapped at TRAPFRAME */
+    uint64 kstack_pa[KSTACK_PAGES];
+    struct vm vm;
+    uint64 kernel_satp;      /* cached vm_kernel_satp(&vm) */
+    char name[PROC_NAME_LEN];
+};
+
+extern struct spinlock sched_lock;
+extern struct proc *initproc;
+
+static inline struct proc *myproc(void)
+{
+    intr_push();
+    struct proc *p = mycpu()->proc;
+    intr_pop();
+    return p;
+}
+
+/* proc.c */
+void proc_init(void);
+struct proc *proc_alloc(void); /* EMBRYO with kernel stack, trapframe, tables */
+void proc_free(struct proc *p);
+struct proc *proc_find(int pid); /* caller holds sched_lock */
+void proc_set_name(struct proc *p, const char *name);
+int proc_info(int index, struct procinfo *out);
+
+/* sched.c */
+void sched_init(void);
+_Noreturn void scheduler(void); /* each hart's idle loop */
+void sched(void);               /* give up the hart; caller holds sched_lock */
+void make_runnable(struct proc *p); /* caller holds sched_lock */
+void yield(void);
+void waitq_init(struct waitq *wq);
+void waitq_sleep(struct waitq *wq);    /* caller holds sched_lock */
+void waitq_wake_all(struct waitq *wq); /* caller holds sched_lock */
+void sleep_on(struct waitq *wq, struct spinlock *lk); /* release lk while asleep */
+void wake_all(struct waitq *wq);
+int sleep_ticks(uint64 n); /* -EINTR if killed */
+void timer_tick_wakeups(uint64 now);
+extern volatile uint64 ticks;
+
+/* lifecycle.c */
+int proc_fork(void);
+_Noreturn void proc_exit(int status);
+int proc_wait(uint64 ustatus);
+int proc_kill(int pid);
+void fork_return(void);
+
+/* exec.c */
+int exec_image(struct proc *p, uint64 uimage, uint64 len, uint64 uargv);
+int exec_boot_module(struct proc *p, const char *name); /* the first process */
+
+/* bootmod.c: the programs linked into the kernel image */
+struct bootmod {
+    const char *name;
+    const uint8 *data;
+    uint64 size;
+};
+const struct bootmod *bootmod_find(const char *name);
+const struct bootmod *bootmod_at(int index);
+
+#endif

@@ -1,0 +1,155 @@
+/* The scheduler: one run queue, wait queues, and direct switches.
+ *
+ * sched_lock protects every process's state, the run queue and all wait
+ * queues. A process gives up its hart by calling sched() with sched_lock held;
+ * sched() switches straight to the next runnable process, or to this hart's
+ * idle loop when there is none. The lock is released by whoever runs next. */
+#include "proc/proc.h"
+#include "arch/riscv/sbi.h"
+#include "drivers/console.h"
+
+struct spinlock sched_lock = {0, "sched", NULL};
+static struct list runq = LIST_INIT(runq);
+static struct list timerq = LIST_INIT(timerq); /* sleep(): sorted by wake_tick */
+volatile uint64 ticks;
+
+void waitq_init(struct waitq *wq)
+{
+    list_init(&wq->sleepers);
+}
+
+/* Wake one idle hart, if any, so new work does not wait for a timer tick. */
+static void kick_idle_hart(void)
+{
+    struct cpu *me = mycpu();
+    for (int i = 0; i < ncpu; i++) {
+        struct cpu *c = &cpus[i];
+        if (c != me && c->started && !c->proc) {
+            sbi_send_ipi(1, c->hartid);
+            return;
+        }
+    }
+}
+
+void make_runnable(struct proc *p)
+{
+    p->state = RUNNABLE;
+    list_add_tail(&runq, &p->qlink);
+    if (ncpu > 1) kick_idle_hart();
+}
+
+static void switch_to(struct context *from, struct proc *next)
+{
+    struct cpu *c = mycpu();
+    next->state = RUNNING;
+    c->proc = next;
+    swtch(from, &next->ctx, next->kernel_satp);
+}
+
+void sched(void)
+{
+    struct proc *p = mycpu()->proc;
+    if (!spin_holding(&sched_lock) || mycpu()->noff != 1) panic("sched: locks");
+    if (p->state == RUNNING) panic("sched: running");
+    int intena = mycpu()->intena; /* belongs to this thread, not to the hart */
+    struct list *l = list_pop(&runq);
+    if (l) {
+        struct proc *next = list_entry(l, struct proc, qlink);
+        if (next != p) switch_to(&p->ctx, next);
+        else p->state = RUNNING;
+    } else {
+        mycpu()->proc = NULL;
+        swtch(&p->ctx, &mycpu()->idle, kernel_satp);
+    }
+    mycpu()->intena = intena;
+}
+
+_Noreturn void scheduler(void)
+{
+    struct cpu *c = mycpu();
+    for (;;) {
+        intr_on(); /* let device interrupts and IPIs in */
+        spin_lock(&sched_lock);
+        struct list *l = list_pop(&runq);
+        if (l) {
+            switch_to(&c->idle, list_entry(l, struct proc, qlink));
+            spin_unlock(&sched_lock);
+            continue;
+        }
+        spin_unlock(&sched_lock);
+        asm volatile("wfi");
+    }
+}
+
+void yield(void)
+{
+    spin_lock(&sched_lock);
+    struct proc *p = mycpu()->proc;
+    make_runnable(p);
+    sched();
+    spin_unlock(&sched_lock);
+}
+
+void waitq_sleep(struct waitq *wq)
+{
+    struct proc *p = mycpu()->proc;
+    p->state = SLEEPING;
+    list_add_tail(&wq->sleepers, &p->qlink);
+    sched();
+}
+
+void waitq_wake_all(struct waitq *wq)
+{
+    struct list *l;
+    while ((l = list_pop(&wq->sleepers)) != NULL) {
+        struct proc *p = list_entry(l, struct proc, qlink);
+        make_runnable(p);
+    }
+}
+
+void sleep_on(struct waitq *wq, struct spinlock *lk)
+{
+    spin_lock(&sched_lock);
+    spin_unlock(lk);
+    waitq_sleep(wq);
+    spin_unlock(&sched_lock);
+    spin_lock(lk);
+}
+
+void wake_all(struct waitq *wq)
+{
+    spin_lock(&sched_lock);
+    waitq_wake_all(wq);
+    spin_unlock(&sched_lock);
+}
+
+int sleep_ticks(uint64 n)
+{
+    struct proc *p = myproc();
+    spin_lock(&sched_lock);
+    p->wake_tick = ticks + n;
+    while (ticks < p->wake_tick && !p->killed) {
+        /* keep timerq sorted so the tick handler only looks at its head */
+        struct list *pos = timerq.next;
+        while (pos != &timerq && list_entry(pos, struct proc, qlink)->wake_tick <= p->wake_tick)
+            pos = pos->next;
+        list_add_tail(pos, &p->qlink);
+        p->state = SLEEPING;
+        sched();
+    }
+    int killed = p->killed;
+    spin_unlock(&sched_lock);
+    return killed ? -EINTR : 0;
+}
+
+void timer_tick_wakeups(uint64 now)
+{
+    spin_lock(&sched_lock);
+    while (!list_empty(&timerq)) {
+        struct proc *p = list_entry(timerq.next, struct proc, qlink);
+        if (p->wake_tick > now) break;
+        list_del(&p->qlink);
+        make_runnable(p);
+    }
+    spin_unlock(&sched_lock);
+}

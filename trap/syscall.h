@@ -1,0 +1,29 @@
+/* The system calls. Each takes the six argument registers a0..a5. */
+#ifndef PAGODA_SYSCALL_H
+#define PAGODA_SYSCALL_H
+
+#include "trap/trap.h"
+#include "trap/abi.h"
+
+/* sys_proc.c */
+long sys_fork(const uint64 *a);
+long sys_exit(const uint64 *a);
+long sys_wait(const uint64 *a);
+long sys_kill(const uint64 *a);
+long sys_getpid(const uint64 *a);
+long sys_sbrk(const uint64 *a);
+long sys_exec(const uint64 *a);
+long sys_sleep(const uint64 *a);
+long sys_uptime(const uint64 *a);
+long sys_yield(const uint64 *a);
+long sys_procinfo(const uint64 *a);
+
+/* sys_system.c */
+long sys_cons_write(const uint64 *a);
+long sys_cons_read(const uint64 *a);
+long sys_bootmod(const uint64 *a);
+long sys_bootmod_name(const uint64 *a);
+long sys_halt(const uint64 *a);
+long sys_freepages(const uint64 *a);
+
+#endif

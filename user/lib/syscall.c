@@ -1,0 +1,122 @@
+/* The only place user code traps into the kernel. */
+#include "syscall.h"
+
+long sys_call6(long n, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+    /* Pin each value to the register the ABI names (trap/abi.h). */
+    register long r_a0 __asm__("a0") = a0;
+    register long r_a1 __asm__("a1") = a1;
+    register long r_a2 __asm__("a2") = a2;
+    register long r_a3 __asm__("a3") = a3;
+    register long r_a4 __asm__("a4") = a4;
+    register long r_a5 __asm__("a5") = a5;
+    register long r_a7 __asm__("a7") = n;
+    /* "memory": the kernel may read or write any buffer we passed. */
+    __asm__ volatile("ecall"
+                     : "+r"(r_a0)
+                     : "r"(r_a1), "r"(r_a2), "r"(r_a3), "r"(r_a4), "r"(r_a5), "r"(r_a7)
+                     : "memory");
+    return r_a0;
+}
+
+#define CALL0(n)          sys_call6((n), 0, 0, 0, 0, 0, 0)
+#define CALL1(n, a)       sys_call6((n), (long)(a), 0, 0, 0, 0, 0)
+#define CALL2(n, a, b)    sys_call6((n), (long)(a), (long)(b), 0, 0, 0, 0)
+#define CALL3(n, a, b, c) sys_call6((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
+
+long sys_fork(void)
+{
+    return CALL0(SYS_fork);
+}
+
+void sys_exit(int status)
+{
+    CALL1(SYS_exit, status);
+    for (;;) {
+    } /* exit never returns; stay put if the kernel misbehaves */
+}
+
+long sys_wait(int *status)
+{
+    return CALL1(SYS_wait, status);
+}
+
+long sys_kill(int pid)
+{
+    return CALL1(SYS_kill, pid);
+}
+
+long sys_getpid(void)
+{
+    return CALL0(SYS_getpid);
+}
+
+long sys_sbrk(long delta)
+{
+    return CALL1(SYS_sbrk, delta);
+}
+
+long sys_exec(const void *elf, unsigned long len, char **argv)
+{
+    return CALL3(SYS_exec, elf, len, argv);
+}
+
+long sys_sleep(long ticks)
+{
+    return CALL1(SYS_sleep, ticks);
+}
+
+long sys_uptime(void)
+{
+    return CALL0(SYS_uptime);
+}
+
+long sys_yield(void)
+{
+    return CALL0(SYS_yield);
+}
+
+long sys_cons_write(const void *buf, unsigned long n)
+{
+    return CALL2(SYS_cons_write, buf, n);
+}
+
+long sys_cons_read(void *buf, unsigned long n)
+{
+    return CALL2(SYS_cons_read, buf, n);
+}
+
+long sys_bootmod(const char *name, void *buf, unsigned long len)
+{
+    return CALL3(SYS_bootmod, name, buf, len);
+}
+
+long sys_bootmod_name(int index, char *buf, unsigned long len)
+{
+    return CALL3(SYS_bootmod_name, index, buf, len);
+}
+
+long sys_halt(int status)
+{
+    return CALL1(SYS_halt, status);
+}
+
+long sys_freepages(void)
+{
+    return CALL0(SYS_freepages);
+}
+
+long sys_procinfo(int index, struct procinfo *info)
+{
+    return CALL2(SYS_procinfo, index, info);
+}
+
+long sys_pgaccess(void *va, int npages, unsigned long *mask)
+{
+    return CALL3(SYS_pgaccess, va, npages, mask);
+}
+
+long sys_vmprint(int which)
+{
+    return CALL1(SYS_vmprint, which);
+}

@@ -1,0 +1,16 @@
+/* Fixed-size integer names used by the xv6 user API. */
+#ifndef PAGODA_USER_TYPES_H
+#define PAGODA_USER_TYPES_H
+
+typedef unsigned int uint;
+typedef unsigned short ushort;
+typedef unsigned char uchar;
+
+typedef unsigned char uint8;
+typedef unsigned short uint16;
+typedef unsigned int uint32;
+typedef unsigned long uint64;
+
+typedef uint64 pde_t;
+
+#endif
