@@ -1,54 +1,144 @@
-/* The physical page allocator: a free list threaded through the free pages
- * themselves, with a count so tests can check that nothing leaks. */
+/* The physical page allocator.
+ *
+ * Free 4 KiB frames sit on a doubly-linked list threaded through the frames
+ * themselves. Every frame has a reference count (copy-on-write sharing: a
+ * frame is free when its count drops to zero), and every 2 MiB-aligned block
+ * counts its free frames, so a whole free block can be taken for a megapage
+ * without searching. The counts also let tests check that nothing leaks. */
 #include "mm/mm.h"
 #include "arch/riscv/cpu.h"
 #include "drivers/console.h"
 
 struct free_page {
-    struct free_page *next;
+    struct free_page *next, *prev;
 };
 
+#define FRAMES_PER_BLOCK (MEGAPAGE / PGSIZE)
+
 static struct spinlock kalloc_lock = {0, "kalloc", NULL};
-static struct free_page *free_list;
+static struct free_page free_list = {&free_list, &free_list};
 static uint64 nfree;
-static uint64 ram_start, ram_end;
+static uint64 ram_start, ram_end; /* frames handed out: [ram_start, ram_end) */
+static uint16 *refs;              /* per frame */
+static uint16 *block_free;        /* per 2 MiB block from ram_base */
+static uint64 ram_base;           /* 2 MiB-aligned start for block numbers */
+
+static uint64 frame_index(uint64 pa)
+{
+    return (pa - ram_start) / PGSIZE;
+}
+
+static uint64 block_index(uint64 pa)
+{
+    return (pa - ram_base) / MEGAPAGE;
+}
+
+static void list_push(struct free_page *p)
+{
+    p->next = free_list.next;
+    p->prev = &free_list;
+    free_list.next->prev = p;
+    free_list.next = p;
+}
+
+static void list_remove(struct free_page *p)
+{
+    p->prev->next = p->next;
+    p->next->prev = p->prev;
+}
 
 void kalloc_init(uint64 start_pa, uint64 end_pa)
 {
-    ram_start = PGROUNDUP(start_pa);
+    ram_base = start_pa & ~(MEGAPAGE - 1);
     ram_end = PGROUNDDOWN(end_pa);
+    /* The bookkeeping arrays take the first frames after the kernel. */
+    uint64 nframes = (ram_end - start_pa) / PGSIZE;
+    uint64 nblocks = (ram_end - ram_base + MEGAPAGE - 1) / MEGAPAGE;
+    refs = P2V(PGROUNDUP(start_pa));
+    block_free = (uint16 *)(refs + nframes);
+    ram_start = PGROUNDUP(V2P(block_free + nblocks));
+    memset(refs, 0, (char *)(block_free + nblocks) - (char *)refs);
+    /* Push from the top down so the low frames are handed out first and the
+     * high 2 MiB blocks stay whole for megapages as long as possible. */
     for (uint64 pa = ram_end; pa > ram_start;) {
         pa -= PGSIZE;
-        struct free_page *p = P2V(pa);
-        p->next = free_list;
-        free_list = p;
+        list_push(P2V(pa));
+        block_free[block_index(pa)]++;
         nfree++;
     }
+}
+
+static void take(struct free_page *p)
+{
+    uint64 pa = V2P(p);
+    list_remove(p);
+    refs[frame_index(pa)] = 1;
+    block_free[block_index(pa)]--;
+    nfree--;
 }
 
 void *kalloc(void)
 {
     spin_lock(&kalloc_lock);
-    struct free_page *p = free_list;
-    if (p) {
-        free_list = p->next;
-        nfree--;
-    }
+    struct free_page *p = free_list.next;
+    if (p == &free_list) p = NULL;
+    else take(p);
     spin_unlock(&kalloc_lock);
     if (p) memset(p, 0, PGSIZE);
     return p;
 }
 
+void *kalloc_mega(void)
+{
+    uint64 nblocks = (ram_end - ram_base) / MEGAPAGE; /* whole blocks only */
+    void *mega = NULL;
+    spin_lock(&kalloc_lock);
+    for (uint64 b = nblocks; b-- > 0;) {
+        uint64 pa = ram_base + b * MEGAPAGE;
+        if (pa < ram_start || block_free[b] != FRAMES_PER_BLOCK) continue;
+        for (uint64 i = 0; i < FRAMES_PER_BLOCK; i++) take(P2V(pa + i * PGSIZE));
+        mega = P2V(pa);
+        break;
+    }
+    spin_unlock(&kalloc_lock);
+    if (mega) memset(mega, 0, MEGAPAGE);
+    return mega;
+}
+
+static void check_frame(uint64 pa)
+{
+    if (pa % PGSIZE || pa < ram_start || pa >= ram_end) panic("kalloc: bad frame %p", (void *)pa);
+}
+
 void kfree(void *page)
 {
     uint64 pa = V2P(page);
-    if (pa % PGSIZE || pa < ram_start || pa >= ram_end) panic("kfree: bad page %p", page);
-    struct free_page *p = page;
+    check_frame(pa);
     spin_lock(&kalloc_lock);
-    p->next = free_list;
-    free_list = p;
-    nfree++;
+    uint16 *ref = &refs[frame_index(pa)];
+    if (*ref == 0) panic("kfree: frame %p is already free", (void *)pa);
+    if (--*ref == 0) {
+        list_push(page);
+        block_free[block_index(pa)]++;
+        nfree++;
+    }
     spin_unlock(&kalloc_lock);
+}
+
+void kref_get(uint64 pa, uint64 nframes)
+{
+    spin_lock(&kalloc_lock);
+    for (uint64 i = 0; i < nframes; i++, pa += PGSIZE) {
+        check_frame(pa);
+        if (refs[frame_index(pa)]++ == 0) panic("kref_get: free frame %p", (void *)pa);
+    }
+    spin_unlock(&kalloc_lock);
+}
+
+int kref_count(uint64 pa)
+{
+    check_frame(pa);
+    return __atomic_load_n(&refs[frame_index(pa)], __ATOMIC_RELAXED);
 }
 
 uint64 kalloc_free_pages(void)

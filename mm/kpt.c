@@ -12,7 +12,7 @@
 
 extern char trampoline[];
 
-pagetable_t kpt_create(uint64 kstack_pa[KSTACK_PAGES])
+pagetable_t kpt_create(const uint64 kstack_pa[KSTACK_PAGES])
 {
     pagetable_t kpt = kalloc();
     if (!kpt) return NULL;
@@ -37,6 +37,8 @@ int kpt_mirror(pagetable_t kpt, uint64 va, pte_t upte, int level)
     }
     pte_t *pte = pt_walk(kpt, va, level, 1);
     if (!pte) return -1;
+    if (level == 1 && (*pte & PTE_V) && !(*pte & PTE_LEAF))
+        kfree(P2V(PTE2PA(*pte))); /* an emptied table gives way to a megapage */
     *pte = (upte & ~(PTE_U | PTE_X)) | PTE_A | PTE_D;
     return 0;
 }

@@ -10,8 +10,11 @@
 
 /* Physical pages (kalloc.c). Pages are handed out by kernel VA (direct map). */
 void kalloc_init(uint64 start_pa, uint64 end_pa);
-void *kalloc(void);      /* one zeroed 4 KiB page, or NULL */
-void kfree(void *page);
+void *kalloc(void);      /* one zeroed 4 KiB page (reference count 1), or NULL */
+void *kalloc_mega(void); /* 512 zeroed contiguous pages, 2 MiB-aligned, or NULL */
+void kfree(void *page);  /* drop a reference; the frame is free at zero */
+void kref_get(uint64 pa, uint64 nframes); /* one more reference on each frame */
+int kref_count(uint64 pa);
 uint64 kalloc_free_pages(void);
 
 /* The global kernel table (kvm.c), used when no process runs. */
@@ -30,7 +33,7 @@ struct vm {
 };
 
 /* Per-process kernel tables (kpt.c): the design behind copyin/copyout. */
-pagetable_t kpt_create(uint64 kstack_pa[KSTACK_PAGES]);
+pagetable_t kpt_create(const uint64 kstack_pa[KSTACK_PAGES]);
 /* Copy the user leaf PTE for va (at `level`, 0 for none) into the kernel
  * table's view of user memory, without PTE_U or PTE_X. -1 if out of memory. */
 int kpt_mirror(pagetable_t kpt, uint64 va, pte_t upte, int level);
@@ -38,17 +41,26 @@ void kpt_destroy(pagetable_t kpt);
 
 /* Address spaces (vm.c). All user mappings go through these so that the
  * process's kernel table keeps its view of user memory in step. */
-int vm_create(struct vm *vm, uint64 kstack_pa[KSTACK_PAGES], uint64 trapframe_pa);
-int vm_alloc(struct vm *vm, uint64 start, uint64 end, uint64 perm); /* zeroed pages */
-void vm_dealloc(struct vm *vm, uint64 start, uint64 end);
+/* The frames a process keeps across exec, mapped into each new address space. */
+struct kframes {
+    uint64 kstack[KSTACK_PAGES];
+    uint64 trapframe;
+    uint64 usyscall;
+};
+int vm_create(struct vm *vm, const struct kframes *f);
+int vm_alloc(struct vm *vm, uint64 start, uint64 end, uint64 perm); /* zeroed pages, now */
+int vm_dealloc(struct vm *vm, uint64 start, uint64 end);
 int vm_copy(struct vm *dst, struct vm *src); /* for fork */
 long vm_sbrk(struct vm *vm, long delta);     /* old break, or -errno */
 void vm_free_user(struct vm *vm);            /* user pages and user table */
 void vm_destroy(struct vm *vm);              /* everything left */
 uint64 vm_user_satp(struct vm *vm);
 uint64 vm_kernel_satp(struct vm *vm);
-/* Resolve a page fault at va (lazy/COW); 0 if the access may be retried. */
+/* Resolve a page fault at va (lazy heap, copy-on-write): 0 if the access may
+ * be retried, -EFAULT for a bad access, -ENOMEM when memory ran out. */
 int vm_fault(struct vm *vm, uint64 va, int write);
+int vm_pgaccess(struct vm *vm, uint64 va, int npages, uint64 *mask);
+void vmprint(pagetable_t pt);
 
 /* User memory access (uaccess.c): bounds check, then direct access through
  * the current process's kernel table. All return 0 or -EFAULT. */

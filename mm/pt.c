@@ -39,11 +39,37 @@ pte_t *pt_lookup(pagetable_t pt, uint64 va, int *level)
     return NULL;
 }
 
+static int table_empty(pagetable_t t)
+{
+    for (int i = 0; i < PT_ENTRIES; i++)
+        if (t[i] & PTE_V) return 0;
+    return 1;
+}
+
 int pt_map(pagetable_t pt, uint64 va, uint64 pa, int level, uint64 perm)
 {
     pte_t *pte = pt_walk(pt, va, level, 1);
-    if (!pte || (*pte & PTE_V)) return -1;
+    if (!pte) return -1;
+    if (*pte & PTE_V) {
+        /* A large leaf may replace a table that no longer maps anything. */
+        if (level == 0 || pte_is_leaf(*pte)) return -1;
+        pagetable_t child = pt_pa2va(PTE2PA(*pte));
+        if (level > 1 || !table_empty(child)) return -1;
+        pt_free_page(child);
+    }
     *pte = PA2PTE(pa) | perm | PTE_V;
+    return 0;
+}
+
+int pt_split(pagetable_t pt, uint64 va)
+{
+    pte_t *pte = pt_walk(pt, va, 1, 0);
+    if (!pte || !pte_is_leaf(*pte)) return -1;
+    pagetable_t t = pt_alloc_page();
+    if (!t) return -1;
+    uint64 pa = PTE2PA(*pte), flags = PTE_FLAGS(*pte);
+    for (int i = 0; i < PT_ENTRIES; i++) t[i] = PA2PTE(pa + (uint64)i * 4096) | flags;
+    *pte = PA2PTE(pt_va2pa(t)) | PTE_V;
     return 0;
 }
 

@@ -34,16 +34,20 @@ uint64 pt_va2pa(void *va);
 pte_t *pt_walk(pagetable_t pt, uint64 va, int level, int alloc);
 /* The leaf PTE that maps va at any level, or NULL; *level tells its size. */
 pte_t *pt_lookup(pagetable_t pt, uint64 va, int *level);
-/* Map one page of PT_LEVEL_SIZE(level). -1 if out of memory or already mapped. */
+/* Map one page of PT_LEVEL_SIZE(level). -1 if out of memory or already
+ * mapped; a 2 MiB leaf may take the place of an empty level-0 table. */
 int pt_map(pagetable_t pt, uint64 va, uint64 pa, int level, uint64 perm);
 /* Map [va, va+size) to [pa, ...) with 4 KiB pages; on failure unmaps what it mapped. */
 int pt_map_range(pagetable_t pt, uint64 va, uint64 pa, uint64 size, uint64 perm);
+/* Turn the 2 MiB leaf that maps va into a table of 512 4 KiB leaves with the
+ * same flags and frames. -1 if there is no such leaf or no memory. */
+int pt_split(pagetable_t pt, uint64 va);
 /* Clear the leaf that maps va (any level); returns the old PTE or 0. */
 pte_t pt_unmap(pagetable_t pt, uint64 va);
 /* Free the table pages (not the leaves' frames) under root entries [from, to),
  * and clear those entries. */
 void pt_free_tables(pagetable_t pt, int from, int to);
-/* Call fn for each valid leaf with va in [start, end), in address order. */
+/* Call fn for each valid leaf that overlaps [start, end), in address order. */
 typedef void (*pt_leaf_fn)(void *arg, uint64 va, pte_t *pte, int level);
 void pt_for_each_leaf(pagetable_t pt, uint64 start, uint64 end, pt_leaf_fn fn, void *arg);
 

@@ -1,10 +1,20 @@
 /* User address spaces. Every change to a user mapping goes through here so
- * the process's kernel table (kpt.c) keeps an exact view of user memory. */
+ * the process's kernel table (kpt.c) keeps an exact view of user memory.
+ *
+ * The heap is lazy: sbrk only moves the break, and the first touch of a page
+ * faults it in (vm_fault), as a 2 MiB megapage when a whole aligned 2 MiB of
+ * the heap is still empty. fork shares frames copy-on-write: writable pages
+ * become read-only with PTE_COW in both processes, and the first write copies
+ * the frame, or takes it over when no one else holds it any more. */
 #include "mm/mm.h"
 #include "trap/abi.h"
 #include "arch/riscv/riscv.h"
 
 extern char trampoline[];
+
+_Static_assert(USYSCALL == USYSCALL_VA, "abi.h and memlayout.h disagree");
+
+#define FRAMES(level) (PT_LEVEL_SIZE(level) / PGSIZE)
 
 uint64 vm_user_satp(struct vm *vm)
 {
@@ -16,16 +26,16 @@ uint64 vm_kernel_satp(struct vm *vm)
     return MAKE_SATP(V2P(vm->kpt));
 }
 
-int vm_create(struct vm *vm, uint64 kstack_pa[KSTACK_PAGES], uint64 trapframe_pa)
+int vm_create(struct vm *vm, const struct kframes *f)
 {
-    vm->heap_base = vm->brk = vm->bytes = 0;
-    vm->kpt = NULL;
+    *vm = (struct vm){0};
     vm->upt = kalloc();
     if (!vm->upt) return -ENOMEM;
     if (pt_map(vm->upt, TRAMPOLINE, V2P(trampoline), 0, PTE_R | PTE_X | PTE_A) < 0 ||
-        pt_map(vm->upt, TRAPFRAME, trapframe_pa, 0, PTE_R | PTE_W | PTE_A | PTE_D) < 0)
+        pt_map(vm->upt, TRAPFRAME, f->trapframe, 0, PTE_R | PTE_W | PTE_A | PTE_D) < 0 ||
+        pt_map(vm->upt, USYSCALL, f->usyscall, 0, PTE_R | PTE_U | PTE_A) < 0)
         goto fail;
-    vm->kpt = kpt_create(kstack_pa);
+    vm->kpt = kpt_create(f->kstack);
     if (!vm->kpt) goto fail;
     return 0;
 fail:
@@ -45,6 +55,25 @@ static int vm_map(struct vm *vm, uint64 va, uint64 pa, int level, uint64 perm)
     return 0;
 }
 
+/* Change an existing user PTE, keep the mirror in step, flush stale TLB entries. */
+static void vm_update(struct vm *vm, uint64 va, pte_t *pte, pte_t val, int level)
+{
+    *pte = val;
+    kpt_mirror(vm->kpt, va, val, level); /* the mirror's tables exist: cannot fail */
+    sfence_vma();
+}
+
+/* Split the megapage that maps va (if any) in both tables. */
+static int vm_split(struct vm *vm, uint64 va)
+{
+    int level;
+    pte_t *pte = pt_lookup(vm->upt, va, &level);
+    if (!pte || level == 0) return 0;
+    if (pt_split(vm->kpt, va) < 0 || pt_split(vm->upt, va) < 0) return -ENOMEM;
+    sfence_vma();
+    return 0;
+}
+
 int vm_alloc(struct vm *vm, uint64 start, uint64 end, uint64 perm)
 {
     for (uint64 va = PGROUNDDOWN(start); va < end; va += PGSIZE) {
@@ -58,54 +87,60 @@ int vm_alloc(struct vm *vm, uint64 start, uint64 end, uint64 perm)
     return 0;
 }
 
-struct unmap_ctx {
-    struct vm *vm;
-    int free_frames;
-};
+static void drop_frames(uint64 pa, int level)
+{
+    for (uint64 i = 0; i < FRAMES(level); i++) kfree(P2V(pa + i * PGSIZE));
+}
 
 static void unmap_leaf(void *arg, uint64 va, pte_t *pte, int level)
 {
-    struct unmap_ctx *ctx = arg;
+    struct vm *vm = arg;
     uint64 pa = PTE2PA(*pte);
     *pte = 0;
-    ctx->vm->bytes -= PT_LEVEL_SIZE(level);
-    if (ctx->vm->kpt) kpt_mirror(ctx->vm->kpt, va, 0, 0);
-    if (ctx->free_frames) kfree(P2V(pa));
+    vm->bytes -= PT_LEVEL_SIZE(level);
+    if (vm->kpt) kpt_mirror(vm->kpt, va, 0, level);
+    drop_frames(pa, level);
 }
 
-void vm_dealloc(struct vm *vm, uint64 start, uint64 end)
+int vm_dealloc(struct vm *vm, uint64 start, uint64 end)
 {
-    struct unmap_ctx ctx = {vm, 1};
-    pt_for_each_leaf(vm->upt, PGROUNDDOWN(start), end, unmap_leaf, &ctx);
+    start = PGROUNDDOWN(start);
+    end = PGROUNDUP(end);
+    if (start >= end) return 0;
+    /* A megapage cut by either end of the range becomes 4 KiB pages first. */
+    if (vm_split(vm, start) < 0 || vm_split(vm, end) < 0) return -ENOMEM;
+    pt_for_each_leaf(vm->upt, start, end, unmap_leaf, vm);
     sfence_vma();
+    return 0;
 }
 
-struct copy_ctx {
-    struct vm *dst;
+struct share_ctx {
+    struct vm *src, *dst;
     int failed;
 };
 
-static void copy_leaf(void *arg, uint64 va, pte_t *pte, int level)
+/* fork: map the parent's frame in the child; writable pages become COW in both. */
+static void share_leaf(void *arg, uint64 va, pte_t *pte, int level)
 {
-    struct copy_ctx *ctx = arg;
-    (void)level;
+    struct share_ctx *ctx = arg;
     if (ctx->failed) return;
-    void *page = kalloc();
-    if (!page) {
-        ctx->failed = 1;
-        return;
+    uint64 pa = PTE2PA(*pte);
+    if (*pte & PTE_W) {
+        *pte = (*pte & ~PTE_W) | PTE_COW;
+        kpt_mirror(ctx->src->kpt, va, *pte, level);
     }
-    memcpy(page, P2V(PTE2PA(*pte)), PGSIZE);
-    if (vm_map(ctx->dst, va, V2P(page), 0, PTE_FLAGS(*pte) & ~(PTE_V | PTE_A | PTE_D)) < 0) {
-        kfree(page);
+    kref_get(pa, FRAMES(level));
+    if (vm_map(ctx->dst, va, pa, level, PTE_FLAGS(*pte) & ~PTE_V) < 0) {
+        drop_frames(pa, level);
         ctx->failed = 1;
     }
 }
 
 int vm_copy(struct vm *dst, struct vm *src)
 {
-    struct copy_ctx ctx = {dst, 0};
-    pt_for_each_leaf(src->upt, 0, USER_TOP, copy_leaf, &ctx);
+    struct share_ctx ctx = {src, dst, 0};
+    pt_for_each_leaf(src->upt, 0, USER_TOP, share_leaf, &ctx);
+    sfence_vma(); /* the parent's pages just became read-only */
     dst->heap_base = src->heap_base;
     dst->brk = src->brk;
     return ctx.failed ? -ENOMEM : 0;
@@ -114,28 +149,26 @@ int vm_copy(struct vm *dst, struct vm *src)
 long vm_sbrk(struct vm *vm, long delta)
 {
     uint64 old = vm->brk, new = old + delta;
-    if (delta > 0) {
-        if (new < old || new > HEAP_LIMIT) return -ENOMEM;
-        if (vm_alloc(vm, PGROUNDUP(old), new, PTE_R | PTE_W) < 0) return -ENOMEM;
-    } else if (delta < 0) {
+    if (delta > 0 && (new < old || new > HEAP_LIMIT)) return -ENOMEM;
+    if (delta < 0) {
         if (new > old || new < vm->heap_base) return -EINVAL;
-        vm_dealloc(vm, PGROUNDUP(new), PGROUNDUP(old));
+        if (vm_dealloc(vm, new, old) < 0) return -ENOMEM;
     }
-    vm->brk = new;
+    vm->brk = new; /* growing only reserves: pages come on first touch */
     return old;
 }
 
 void vm_free_user(struct vm *vm)
 {
     if (!vm->upt) return;
-    struct unmap_ctx ctx = {vm, 1};
     /* The kernel table's view is left alone: the caller may be running on it. */
-    ctx.vm = &(struct vm){.upt = vm->upt};
-    pt_for_each_leaf(vm->upt, 0, USER_TOP, unmap_leaf, &ctx);
+    pagetable_t kpt = vm->kpt;
+    vm->kpt = NULL;
+    pt_for_each_leaf(vm->upt, 0, USER_TOP, unmap_leaf, vm);
+    vm->kpt = kpt;
     pt_free_tables(vm->upt, 0, PT_ENTRIES / 2);
     kfree(vm->upt);
     vm->upt = NULL;
-    vm->bytes = 0;
 }
 
 void vm_destroy(struct vm *vm)
@@ -145,8 +178,74 @@ void vm_destroy(struct vm *vm)
     vm->kpt = NULL;
 }
 
+/* A write to a copy-on-write page: take the frame over or copy it. */
+static int cow_fault(struct vm *vm, uint64 va, pte_t *pte, int level)
+{
+    uint64 pa = PTE2PA(*pte);
+    pte_t writable = (*pte & ~PTE_COW) | PTE_W | PTE_D;
+    uint64 shared = 0;
+    for (uint64 i = 0; i < FRAMES(level); i++) shared |= kref_count(pa + i * PGSIZE) > 1;
+    if (!shared) {
+        vm_update(vm, va, pte, writable, level);
+        return 0;
+    }
+    void *copy = level ? kalloc_mega() : kalloc();
+    if (!copy && level) { /* no free 2 MiB block: copy just this 4 KiB page */
+        if (vm_split(vm, va) < 0) return -ENOMEM;
+        return cow_fault(vm, va, pt_lookup(vm->upt, va, &level), 0);
+    }
+    if (!copy) return -ENOMEM;
+    memcpy(copy, P2V(pa), PT_LEVEL_SIZE(level));
+    vm_update(vm, va & ~(PT_LEVEL_SIZE(level) - 1), pte,
+              PA2PTE(V2P(copy)) | PTE_FLAGS(writable), level);
+    drop_frames(pa, level);
+    return 0;
+}
+
+/* A first touch of a heap page: a zeroed page, or a megapage if the whole
+ * aligned 2 MiB around it is heap and nothing in it is mapped yet. */
+static int lazy_fault(struct vm *vm, uint64 va)
+{
+    uint64 perm = PTE_R | PTE_W | PTE_U;
+    uint64 mva = va & ~(MEGAPAGE - 1);
+    if (mva >= vm->heap_base && mva + MEGAPAGE <= vm->brk) {
+        void *mega = kalloc_mega();
+        if (mega && vm_map(vm, mva, V2P(mega), 1, perm) == 0) return 0;
+        if (mega) drop_frames(V2P(mega), 1);
+    }
+    void *page = kalloc();
+    if (!page) return -ENOMEM;
+    if (vm_map(vm, PGROUNDDOWN(va), V2P(page), 0, perm) < 0) {
+        kfree(page);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
 int vm_fault(struct vm *vm, uint64 va, int write)
 {
-    (void)vm, (void)va, (void)write;
-    return -1; /* no lazy or copy-on-write pages yet */
+    if (va >= USER_TOP) return -EFAULT;
+    int level;
+    pte_t *pte = pt_lookup(vm->upt, va, &level);
+    if (pte) return write && (*pte & PTE_COW) ? cow_fault(vm, va, pte, level) : -EFAULT;
+    if (va >= vm->heap_base && va < vm->brk) return lazy_fault(vm, va);
+    return -EFAULT;
+}
+
+int vm_pgaccess(struct vm *vm, uint64 va, int npages, uint64 *mask)
+{
+    if (npages < 0 || npages > PGACCESS_MAX) return -EINVAL;
+    if (va % PGSIZE || !user_range_ok(va, (uint64)npages * PGSIZE)) return -EFAULT;
+    *mask = 0;
+    for (int i = 0; i < npages; i++) {
+        pte_t *pte = pt_lookup(vm->upt, va + (uint64)i * PGSIZE, NULL);
+        if (pte && (*pte & PTE_A)) *mask |= 1UL << i;
+    }
+    /* Clear afterwards: pages of one megapage share a single A bit. */
+    for (int i = 0; i < npages; i++) {
+        pte_t *pte = pt_lookup(vm->upt, va + (uint64)i * PGSIZE, NULL);
+        if (pte) *pte &= ~PTE_A;
+    }
+    sfence_vma(); /* so the next access sets A again */
+    return 0;
 }

@@ -122,7 +122,7 @@ static int exec_load(struct proc *p, const struct image *img, char *args[], int 
 {
     struct vm nvm, old;
     uint64 entry, sp, uargv;
-    int r = vm_create(&nvm, p->kstack_pa, V2P(p->tf));
+    int r = vm_create(&nvm, &p->frames);
     if (r < 0) return r;
     if ((r = load_segments(&nvm, img, &entry)) < 0 ||
         (r = vm_alloc(&nvm, USTACK_TOP - USTACK_SIZE, USTACK_TOP, PTE_R | PTE_W)) < 0 ||

@@ -25,6 +25,7 @@ int proc_fork(void)
     int pid = c->pid;
     spin_lock(&sched_lock);
     c->parent = p;
+    c->usys->ppid = p->pid;
     list_add_tail(&p->children, &c->sibling);
     make_runnable(c);
     spin_unlock(&sched_lock);
@@ -42,6 +43,7 @@ _Noreturn void proc_exit(int status)
     while (!list_empty(&p->children)) {
         struct proc *c = list_entry(list_pop(&p->children), struct proc, sibling);
         c->parent = initproc;
+        c->usys->ppid = initproc->pid;
         list_add_tail(&initproc->children, &c->sibling);
         if (c->state == ZOMBIE) waitq_wake_all(&initproc->child_exit);
     }

@@ -44,15 +44,19 @@ struct proc *proc_alloc(void)
     int ok = 1;
     for (int i = 0; i < KSTACK_PAGES; i++) {
         void *page = kalloc();
-        p->kstack_pa[i] = page ? V2P(page) : 0;
+        p->frames.kstack[i] = page ? V2P(page) : 0;
         ok = ok && page;
     }
     p->tf = kalloc();
-    if (!ok || !p->tf || vm_create(&p->vm, p->kstack_pa, V2P(p->tf)) < 0) {
+    p->usys = kalloc();
+    p->frames.trapframe = p->tf ? V2P(p->tf) : 0;
+    p->frames.usyscall = p->usys ? V2P(p->usys) : 0;
+    if (!ok || !p->tf || !p->usys || vm_create(&p->vm, &p->frames) < 0) {
         proc_free(p);
         return NULL;
     }
     p->kernel_satp = vm_kernel_satp(&p->vm);
+    p->usys->pid = p->pid;
     /* A new process starts in fork_return, on its own empty kernel stack. */
     memset(&p->ctx, 0, sizeof(p->ctx));
     p->ctx.ra = (uint64)fork_return;
@@ -65,9 +69,12 @@ void proc_free(struct proc *p)
 {
     vm_destroy(&p->vm);
     for (int i = 0; i < KSTACK_PAGES; i++)
-        if (p->kstack_pa[i]) kfree(P2V(p->kstack_pa[i]));
+        if (p->frames.kstack[i]) kfree(P2V(p->frames.kstack[i]));
     if (p->tf) kfree(p->tf);
+    if (p->usys) kfree(p->usys);
+    p->frames = (struct kframes){0};
     p->tf = NULL;
+    p->usys = NULL;
     spin_lock(&sched_lock);
     p->state = UNUSED;
     p->pid = 0;

@@ -33,7 +33,8 @@ struct proc {
     int pid;
     struct context ctx;
     struct trapframe *tf;    /* kernel VA of the page mapped at TRAPFRAME */
-    uint64 kstack_pa[KSTACK_PAGES];
+    struct kframes frames;   /* kernel stack, trapframe, USYSCALL page */
+    struct usyscall *usys;   /* kernel VA of the USYSCALL page */
     struct vm vm;
     uint64 kernel_satp;      /* cached vm_kernel_satp(&vm) */
     char name[PROC_NAME_LEN];

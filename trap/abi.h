@@ -44,6 +44,21 @@
 #define EINVAL  22
 #define ENOSYS  38
 
+/* The USYSCALL page: read-only in user mode at this address in every
+ * process, so ugetpid() needs no trap. */
+#define USYSCALL_VA 0x3FFFFFD000UL
+struct usyscall {
+    int pid;
+    int ppid; /* changes when the parent exits and init adopts the process */
+};
+
+/* pgaccess(va, npages, mask): bit i of mask = page va + i*4096 was accessed
+ * since the last call; at most PGACCESS_MAX pages; mask gets ceil(npages/8)
+ * bytes. vmprint(which): VMPRINT_USER or VMPRINT_KERNEL table of the caller. */
+#define PGACCESS_MAX   64
+#define VMPRINT_USER   0
+#define VMPRINT_KERNEL 1
+
 #define PROC_NAME_LEN 16
 struct procinfo {
     int pid;

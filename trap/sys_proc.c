@@ -29,11 +29,6 @@ long sys_getpid(const uint64 *a)
     return mycpu()->proc->pid;
 }
 
-long sys_sbrk(const uint64 *a)
-{
-    return vm_sbrk(&myproc()->vm, (long)a[0]);
-}
-
 long sys_exec(const uint64 *a)
 {
     return exec_image(myproc(), a[0], a[1], a[2]);

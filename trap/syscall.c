@@ -19,6 +19,8 @@ static long (*const syscalls[NSYSCALL])(const uint64 *args) = {
     [SYS_halt] = sys_halt,
     [SYS_freepages] = sys_freepages,
     [SYS_procinfo] = sys_procinfo,
+    [SYS_pgaccess] = sys_pgaccess,
+    [SYS_vmprint] = sys_vmprint,
 };
 
 long syscall_dispatch(struct trapframe *tf)

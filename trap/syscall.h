@@ -11,12 +11,16 @@ long sys_exit(const uint64 *a);
 long sys_wait(const uint64 *a);
 long sys_kill(const uint64 *a);
 long sys_getpid(const uint64 *a);
-long sys_sbrk(const uint64 *a);
 long sys_exec(const uint64 *a);
 long sys_sleep(const uint64 *a);
 long sys_uptime(const uint64 *a);
 long sys_yield(const uint64 *a);
 long sys_procinfo(const uint64 *a);
+
+/* sys_vm.c */
+long sys_sbrk(const uint64 *a);
+long sys_pgaccess(const uint64 *a);
+long sys_vmprint(const uint64 *a);
 
 /* sys_system.c */
 long sys_cons_write(const uint64 *a);

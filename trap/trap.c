@@ -70,10 +70,12 @@ void usertrap(void)
         if (handle_interrupt(scause)) yield();
     } else {
         uint64 stval = csr_read(stval);
-        if (!is_page_fault(scause) ||
-            vm_fault(&p->vm, stval, scause == EXC_STORE_PAGE_FAULT) < 0) {
+        int r = is_page_fault(scause) ? vm_fault(&p->vm, stval, scause == EXC_STORE_PAGE_FAULT)
+                                      : -EFAULT;
+        if (r < 0) {
             kprintf("pid %d (%s): killed: %s at pc %p, address %p\n", p->pid, p->name,
-                    cause_name(scause), (void *)tf->epc, (void *)stval);
+                    r == -ENOMEM ? "out of memory" : cause_name(scause), (void *)tf->epc,
+                    (void *)stval);
             p->killed = 1;
         }
     }
