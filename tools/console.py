@@ -74,7 +74,7 @@ class Exited(ConsoleError):
 
 
 def qemu_argv(kernel=DEFAULT_KERNEL, smp=4, mem="128M", drive=None,
-              icount=False, gdb=False):
+              icount=False, gdb=False, append=None):
     fw = str(FIRMWARE) if FIRMWARE.is_file() else "default"
     argv = ["qemu-system-riscv64", "-machine", "virt", "-cpu", "rv64",
             "-m", mem, "-smp", "1" if icount else str(smp), "-nographic",
@@ -88,6 +88,8 @@ def qemu_argv(kernel=DEFAULT_KERNEL, smp=4, mem="128M", drive=None,
         argv += ["-icount", "shift=0,sleep=off"]
     if gdb:
         argv += ["-s", "-S"]
+    if append:
+        argv += ["-append", append]
     return argv
 
 
@@ -334,6 +336,8 @@ def parse_args(argv):
     ap.add_argument("--log", metavar="FILE", help="copy of all console output (needs -c)")
     ap.add_argument("--print-cmd", action="store_true",
                     help="print the QEMU command line and exit")
+    ap.add_argument("--append", metavar="ARGS",
+                    help="kernel boot arguments, e.g. 'vmprint-init' (docs/pagetables.md)")
     ap.add_argument("--qemu-cmd", metavar="CMD", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.smp < 1:
@@ -446,7 +450,7 @@ def main(argv=None):
         qemu = ["sh", "-c", args.qemu_cmd]
     else:
         qemu = qemu_argv(args.kernel, args.smp, args.mem, args.drive,
-                         args.icount, args.gdb)
+                         args.icount, args.gdb, args.append)
     if args.print_cmd:
         print(args.qemu_cmd or shlex.join(qemu))
         return 0

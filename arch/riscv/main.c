@@ -33,6 +33,18 @@ static void read_device_tree(uint64 dtb_pa, struct fdt_info *info)
     if (dt.bootargs) strlcpy(bootargs, dt.bootargs, sizeof(bootargs));
 }
 
+/* Is word one of the space-separated boot arguments? */
+static int boot_option(const char *word)
+{
+    uint64 n = strlen(word);
+    for (const char *s = bootargs; *s;) {
+        while (*s == ' ') s++;
+        if (strncmp(s, word, n) == 0 && (s[n] == ' ' || s[n] == 0)) return 1;
+        while (*s && *s != ' ') s++;
+    }
+    return 0;
+}
+
 static void start_first_process(void)
 {
     struct proc *p = proc_alloc();
@@ -40,6 +52,7 @@ static void start_first_process(void)
     initproc = p;
     int r = exec_boot_module(p, "init");
     if (r < 0) panic("cannot start init: error %d", r);
+    if (boot_option("vmprint-init")) vmprint(p->vm.upt); /* the classic lab's first look */
     spin_lock(&sched_lock);
     make_runnable(p);
     spin_unlock(&sched_lock);
