@@ -25,6 +25,7 @@ extern volatile int panicked;
 void plic_init(uint64 base_pa);
 void plic_init_hart(uint32 hartid);
 void plic_enable(uint32 irq);
+void plic_set_enabled(uint32 irq, int on); /* mask or unmask on every hart */
 uint32 plic_claim(void);
 void plic_complete(uint32 irq);
 

@@ -13,6 +13,7 @@ static volatile uint8 *plic = (volatile uint8 *)(VIRT_PLIC + KERNBASE);
 #define S_CONTEXT(hartid)     (2 * (hartid) + 1)
 
 static uint32 enabled[4]; /* sources 0..127 enabled on every hart */
+static struct spinlock plic_lock = {0, "plic", NULL};
 
 void plic_init(uint64 base_pa)
 {
@@ -26,16 +27,26 @@ static void plic_write_enables(uint32 hartid)
 
 void plic_init_hart(uint32 hartid)
 {
+    spin_lock(&plic_lock);
     plic_write_enables(hartid);
+    spin_unlock(&plic_lock);
     *(volatile uint32 *)PLIC_THRESHOLD(S_CONTEXT(hartid)) = 0;
+}
+
+void plic_set_enabled(uint32 irq, int on)
+{
+    spin_lock(&plic_lock);
+    *(volatile uint32 *)PLIC_PRIORITY(irq) = 1;
+    if (on) enabled[irq / 32] |= 1U << (irq % 32);
+    else enabled[irq / 32] &= ~(1U << (irq % 32));
+    for (int i = 0; i < ncpu; i++)
+        if (cpus[i].started || i == (int)r_tp()) plic_write_enables(cpus[i].hartid);
+    spin_unlock(&plic_lock);
 }
 
 void plic_enable(uint32 irq)
 {
-    *(volatile uint32 *)PLIC_PRIORITY(irq) = 1;
-    __atomic_or_fetch(&enabled[irq / 32], 1U << (irq % 32), __ATOMIC_SEQ_CST);
-    for (int i = 0; i < ncpu; i++)
-        if (cpus[i].started) plic_write_enables(cpus[i].hartid);
+    plic_set_enabled(irq, 1);
 }
 
 uint32 plic_claim(void)

@@ -30,6 +30,7 @@ struct vm {
     uint64 heap_base;  /* end of the loaded program: where sbrk starts */
     uint64 brk;        /* current end of the heap */
     uint64 bytes;      /* user memory mapped, for ps */
+    uint64 shm_next;   /* next free address in [SHM_BASE, SHM_TOP) */
 };
 
 /* Per-process kernel tables (kpt.c): the design behind copyin/copyout. */
@@ -60,6 +61,13 @@ uint64 vm_kernel_satp(struct vm *vm);
  * be retried, -EFAULT for a bad access, -ENOMEM when memory ran out. */
 int vm_fault(struct vm *vm, uint64 va, int write);
 int vm_pgaccess(struct vm *vm, uint64 va, int npages, uint64 *mask);
+/* Shared pages (shm.c): allocated in [SHM_BASE, SHM_TOP), not inherited by fork. */
+long vm_shm_alloc(struct vm *vm, uint64 npages);
+long vm_shm_share(struct vm *dst, struct vm *src, uint64 va, uint64 npages);
+long vm_shm_free(struct vm *vm, uint64 va, uint64 npages);
+long vm_map_device(struct vm *vm, uint64 pa, uint64 bytes);
+long vm_va2pa(struct vm *vm, uint64 va);
+int vm_map(struct vm *vm, uint64 va, uint64 pa, int level, uint64 perm);
 void vmprint(pagetable_t pt);
 
 /* User memory access (uaccess.c): bounds check, then direct access through

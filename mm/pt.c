@@ -125,10 +125,10 @@ static void for_each(pagetable_t pt, int level, uint64 base, uint64 start, uint6
 {
     uint64 span = PT_LEVEL_SIZE(level);
     for (int i = 0; i < PT_ENTRIES; i++) {
+        pte_t *pte = &pt[i];
+        if (!(*pte & PTE_V)) continue; /* most entries: test this first */
         uint64 va = sign_extend(base + (uint64)i * span);
         if (va + (span - 1) < start || va >= end) continue;
-        pte_t *pte = &pt[i];
-        if (!(*pte & PTE_V)) continue;
         if (pte_is_leaf(*pte))
             fn(arg, va, pte, level);
         else if (level > 0)

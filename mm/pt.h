@@ -14,6 +14,7 @@
 #define PTE_A    (1UL << 6)
 #define PTE_D    (1UL << 7)
 #define PTE_COW  (1UL << 8) /* software bit: shared copy-on-write page */
+#define PTE_DEV  (1UL << 9) /* software bit: device registers, not a RAM frame */
 #define PTE_LEAF (PTE_R | PTE_W | PTE_X)
 #define PTE_FLAGS(pte) ((pte)&0x3FFUL)
 #define PTE2PA(pte)    (((pte) >> 10) << 12)

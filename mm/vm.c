@@ -28,7 +28,7 @@ uint64 vm_kernel_satp(struct vm *vm)
 
 int vm_create(struct vm *vm, const struct kframes *f)
 {
-    *vm = (struct vm){0};
+    *vm = (struct vm){.shm_next = SHM_BASE};
     vm->upt = kalloc();
     if (!vm->upt) return -ENOMEM;
     if (pt_map(vm->upt, TRAMPOLINE, V2P(trampoline), 0, PTE_R | PTE_X | PTE_A) < 0 ||
@@ -44,7 +44,7 @@ fail:
 }
 
 /* Map one page in the user table and mirror it into the kernel table. */
-static int vm_map(struct vm *vm, uint64 va, uint64 pa, int level, uint64 perm)
+int vm_map(struct vm *vm, uint64 va, uint64 pa, int level, uint64 perm)
 {
     if (pt_map(vm->upt, va, pa, level, perm) < 0) return -1;
     if (kpt_mirror(vm->kpt, va, PA2PTE(pa) | perm | PTE_V, level) < 0) {
@@ -95,11 +95,12 @@ static void drop_frames(uint64 pa, int level)
 static void unmap_leaf(void *arg, uint64 va, pte_t *pte, int level)
 {
     struct vm *vm = arg;
-    uint64 pa = PTE2PA(*pte);
+    pte_t old = *pte;
+    uint64 pa = PTE2PA(old);
     *pte = 0;
     vm->bytes -= PT_LEVEL_SIZE(level);
     if (vm->kpt) kpt_mirror(vm->kpt, va, 0, level);
-    drop_frames(pa, level);
+    if (!(old & PTE_DEV)) drop_frames(pa, level);
 }
 
 int vm_dealloc(struct vm *vm, uint64 start, uint64 end)
@@ -139,7 +140,9 @@ static void share_leaf(void *arg, uint64 va, pte_t *pte, int level)
 int vm_copy(struct vm *dst, struct vm *src)
 {
     struct share_ctx ctx = {src, dst, 0};
-    pt_for_each_leaf(src->upt, 0, USER_TOP, share_leaf, &ctx);
+    /* Shared pages and devices stay with the parent: a child sets up its own. */
+    pt_for_each_leaf(src->upt, 0, SHM_BASE, share_leaf, &ctx);
+    pt_for_each_leaf(src->upt, SHM_TOP, USER_TOP, share_leaf, &ctx);
     sfence_vma(); /* the parent's pages just became read-only */
     dst->heap_base = src->heap_base;
     dst->brk = src->brk;

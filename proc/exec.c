@@ -135,8 +135,10 @@ static int exec_load(struct proc *p, const struct image *img, char *args[], int 
     old = p->vm;
     p->vm = nvm;
     p->kernel_satp = vm_kernel_satp(&nvm);
-    csr_write(satp, p->kernel_satp);
-    sfence_vma();
+    if (p == mycpu()->proc) {
+        csr_write(satp, p->kernel_satp);
+        sfence_vma();
+    }
     intr_pop();
     vm_destroy(&old);
 
@@ -148,42 +150,68 @@ static int exec_load(struct proc *p, const struct image *img, char *args[], int 
     return argc; /* becomes a0: main's argc */
 }
 
+/* Copy a user argv[] and its strings into argbuf (one page). Returns argc. */
+static int copy_args(uint64 uargv, char *argbuf, char *args[MAXARG])
+{
+    uint64 used = 0;
+    for (int argc = 0;; argc++) {
+        uint64 uarg;
+        int r = copyin(&uarg, uargv + argc * sizeof(uint64), sizeof(uarg));
+        if (r < 0) return r;
+        if (uarg == 0) return argc;
+        if (argc == MAXARG) return -E2BIG;
+        long n = copyinstr(argbuf + used, uarg, PGSIZE - used);
+        if (n < 0) return n;
+        args[argc] = argbuf + used;
+        used += n + 1;
+    }
+}
+
 int exec_image(struct proc *p, uint64 uimage, uint64 len, uint64 uargv)
 {
     if (!user_range_ok(uimage, len)) return -EFAULT;
     char *argbuf = kalloc(); /* all argument strings, packed */
     if (!argbuf) return -ENOMEM;
     char *args[MAXARG];
-    int argc = 0, r = 0;
-    uint64 used = 0;
-    for (;; argc++) {
-        uint64 uarg;
-        if ((r = copyin(&uarg, uargv + argc * sizeof(uint64), sizeof(uarg))) < 0) goto out;
-        if (uarg == 0) break;
-        if (argc == MAXARG) {
-            r = -E2BIG;
-            goto out;
-        }
-        long n = copyinstr(argbuf + used, uarg, PGSIZE - used);
-        if (n < 0) {
-            r = n;
-            goto out;
-        }
-        args[argc] = argbuf + used;
-        used += n + 1;
+    int r = copy_args(uargv, argbuf, args);
+    if (r >= 0) {
+        struct image img = {uimage, len, 1};
+        r = exec_load(p, &img, args, r);
     }
-    struct image img = {uimage, len, 1};
-    r = exec_load(p, &img, args, argc);
-out:
     kfree(argbuf);
     return r;
 }
 
-int exec_boot_module(struct proc *p, const char *name)
+int exec_boot_module(struct proc *p, const char *name, char *args[], int argc)
 {
     const struct bootmod *m = bootmod_find(name);
     if (!m) return -ENOENT;
     struct image img = {(uint64)m->data, m->size, 0};
-    char *args[] = {(char *)name};
-    return exec_load(p, &img, args, 1);
+    return exec_load(p, &img, args, argc);
+}
+
+/* spawn(name, argv): a new child running a boot-image program, with the
+ * device and DMA rights that only boot-image programs may have. Only a
+ * privileged process (init) may do this. */
+int exec_spawn(uint64 uname, uint64 uargv)
+{
+    struct proc *p = myproc();
+    if (!p->ipc.privileged) return -EPERM;
+    char name[PROC_NAME_LEN * 2];
+    long n = copyinstr(name, uname, sizeof(name));
+    if (n < 0) return n == -E2BIG ? -ENOENT : n;
+    char *argbuf = kalloc();
+    if (!argbuf) return -ENOMEM;
+    char *args[MAXARG];
+    struct proc *c = NULL;
+    int r = copy_args(uargv, argbuf, args);
+    if (r >= 0 && !(c = proc_alloc())) r = -EAGAIN;
+    if (r >= 0) r = exec_boot_module(c, name, args, r);
+    kfree(argbuf);
+    if (r < 0) {
+        if (c) proc_free(c);
+        return r;
+    }
+    c->ipc.privileged = 1;
+    return proc_start_child(p, c);
 }

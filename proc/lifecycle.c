@@ -10,6 +10,25 @@ void fork_return(void)
     usertrapret();
 }
 
+/* Link a new child to its parent and let it run. */
+int proc_start_child(struct proc *p, struct proc *c)
+{
+    int pid = c->pid;
+    spin_lock(&sched_lock);
+    c->parent = p;
+    if (ipc_fork_event(c) < 0) {
+        spin_unlock(&sched_lock);
+        proc_free(c);
+        return -EAGAIN;
+    }
+    ipc_fork(c, p);
+    c->usys->ppid = p->pid;
+    list_add_tail(&p->children, &c->sibling);
+    make_runnable(c);
+    spin_unlock(&sched_lock);
+    return pid;
+}
+
 int proc_fork(void)
 {
     struct proc *p = myproc();
@@ -22,14 +41,7 @@ int proc_fork(void)
     *c->tf = *p->tf;
     c->tf->regs[REG_A0] = 0; /* fork returns 0 in the child */
     strlcpy(c->name, p->name, sizeof(c->name));
-    int pid = c->pid;
-    spin_lock(&sched_lock);
-    c->parent = p;
-    c->usys->ppid = p->pid;
-    list_add_tail(&p->children, &c->sibling);
-    make_runnable(c);
-    spin_unlock(&sched_lock);
-    return pid;
+    return proc_start_child(p, c);
 }
 
 _Noreturn void proc_exit(int status)
@@ -47,6 +59,8 @@ _Noreturn void proc_exit(int status)
         list_add_tail(&initproc->children, &c->sibling);
         if (c->state == ZOMBIE) waitq_wake_all(&initproc->child_exit);
     }
+    ipc_exit(p);
+    irq_release(p);
     p->xstatus = status;
     p->state = ZOMBIE;
     waitq_wake_all(&p->parent->child_exit);
@@ -93,6 +107,7 @@ int proc_kill(int pid)
     p->killed = 1;
     if (p->state == SLEEPING) { /* cut its sleep short; it exits on the way out */
         list_del(&p->qlink);
+        p->ipc.wait = IPC_IDLE;
         make_runnable(p);
     }
     spin_unlock(&sched_lock);

@@ -1,12 +1,12 @@
 /* The process table: allocation and freeing of a process's kernel stack,
  * trapframe and page tables. Free slots sit on a list, so allocation does
- * not search the table. */
+ * not search the table. Slot i hands out pids i+1, i+1+NPROC, i+1+2*NPROC...
+ * so a pid leads straight to its slot (proc_find), with no search either. */
 #include "proc/proc.h"
 #include "drivers/console.h"
 
 static struct proc procs[NPROC];
 static struct list free_procs = LIST_INIT(free_procs);
-static int next_pid = 1;
 struct proc *initproc;
 
 void proc_init(void)
@@ -29,7 +29,8 @@ struct proc *proc_alloc(void)
     struct proc *p = l ? list_entry(l, struct proc, qlink) : NULL;
     if (p) {
         p->state = EMBRYO;
-        p->pid = next_pid++;
+        p->pid = p->last_pid ? p->last_pid + NPROC : (int)(p - procs) + 1;
+        p->last_pid = p->pid;
     }
     spin_unlock(&sched_lock);
     if (!p) return NULL;
@@ -41,6 +42,7 @@ struct proc *proc_alloc(void)
     waitq_init(&p->child_exit);
     p->name[0] = 0;
     p->vm = (struct vm){0};
+    p->ipc = (struct ipc_state){0};
     int ok = 1;
     for (int i = 0; i < KSTACK_PAGES; i++) {
         void *page = kalloc();
@@ -84,10 +86,10 @@ void proc_free(struct proc *p)
 
 struct proc *proc_find(int pid)
 {
-    for (int i = 0; i < NPROC; i++)
-        if (procs[i].pid == pid && procs[i].state != UNUSED && procs[i].state != EMBRYO)
-            return &procs[i];
-    return NULL;
+    if (pid <= 0) return NULL;
+    struct proc *p = &procs[(pid - 1) % NPROC];
+    if (p->pid != pid || p->state == UNUSED || p->state == EMBRYO) return NULL;
+    return p;
 }
 
 int proc_info(int index, struct procinfo *out)

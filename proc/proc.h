@@ -5,6 +5,7 @@
 #include "arch/riscv/cpu.h"
 #include "mm/mm.h"
 #include "proc/list.h"
+#include "proc/ipc.h"
 #include "trap/abi.h"
 #include "trap/trap.h"
 
@@ -31,6 +32,7 @@ struct proc {
 
     /* private to the process (or its creator, before it runs) */
     int pid;
+    int last_pid;            /* the slot's previous pid: the next is NPROC higher */
     struct context ctx;
     struct trapframe *tf;    /* kernel VA of the page mapped at TRAPFRAME */
     struct kframes frames;   /* kernel stack, trapframe, USYSCALL page */
@@ -38,6 +40,7 @@ struct proc {
     struct vm vm;
     uint64 kernel_satp;      /* cached vm_kernel_satp(&vm) */
     char name[PROC_NAME_LEN];
+    struct ipc_state ipc;
 };
 
 extern struct spinlock sched_lock;
@@ -63,6 +66,7 @@ int proc_info(int index, struct procinfo *out);
 void sched_init(void);
 _Noreturn void scheduler(void); /* each hart's idle loop */
 void sched(void);               /* give up the hart; caller holds sched_lock */
+void sched_to(struct proc *next); /* same, but run next (not queued) now, or idle if NULL */
 void make_runnable(struct proc *p); /* caller holds sched_lock */
 void yield(void);
 void waitq_init(struct waitq *wq);
@@ -76,6 +80,7 @@ extern volatile uint64 ticks;
 
 /* lifecycle.c */
 int proc_fork(void);
+int proc_start_child(struct proc *parent, struct proc *c); /* -> pid */
 _Noreturn void proc_exit(int status);
 int proc_wait(uint64 ustatus);
 int proc_kill(int pid);
@@ -83,7 +88,8 @@ void fork_return(void);
 
 /* exec.c */
 int exec_image(struct proc *p, uint64 uimage, uint64 len, uint64 uargv);
-int exec_boot_module(struct proc *p, const char *name); /* the first process */
+int exec_boot_module(struct proc *p, const char *name, char *args[], int argc);
+int exec_spawn(uint64 uname, uint64 uargv);
 
 /* bootmod.c: the programs linked into the kernel image */
 struct bootmod {

@@ -46,22 +46,27 @@ static void switch_to(struct context *from, struct proc *next)
     swtch(from, &next->ctx, next->kernel_satp);
 }
 
-void sched(void)
+void sched_to(struct proc *next)
 {
     struct proc *p = mycpu()->proc;
     if (!spin_holding(&sched_lock) || mycpu()->noff != 1) panic("sched: locks");
     if (p->state == RUNNING) panic("sched: running");
     int intena = mycpu()->intena; /* belongs to this thread, not to the hart */
-    struct list *l = list_pop(&runq);
-    if (l) {
-        struct proc *next = list_entry(l, struct proc, qlink);
-        if (next != p) switch_to(&p->ctx, next);
-        else p->state = RUNNING;
-    } else {
+    if (!next) {
         mycpu()->proc = NULL;
         swtch(&p->ctx, &mycpu()->idle, kernel_satp);
+    } else if (next != p) {
+        switch_to(&p->ctx, next);
+    } else {
+        p->state = RUNNING;
     }
     mycpu()->intena = intena;
+}
+
+void sched(void)
+{
+    struct list *l = list_pop(&runq);
+    sched_to(l ? list_entry(l, struct proc, qlink) : NULL);
 }
 
 _Noreturn void scheduler(void)

@@ -30,4 +30,25 @@ long sys_bootmod_name(const uint64 *a);
 long sys_halt(const uint64 *a);
 long sys_freepages(const uint64 *a);
 
+/* sys_ipc.c */
+long sys_ep_create(const uint64 *a);
+long sys_ep_register(const uint64 *a);
+long sys_ep_lookup(const uint64 *a);
+long sys_ep_close(const uint64 *a);
+long sys_ipc_call(const uint64 *a);
+long sys_ipc_share(const uint64 *a);
+long sys_ipc_recv(const uint64 *a);
+long sys_ipc_reply(const uint64 *a);
+long sys_ipc_reply_recv(const uint64 *a);
+long sys_ipc_notify(const uint64 *a);
+long sys_ev_subscribe(const uint64 *a);
+long sys_shm_alloc(const uint64 *a);
+long sys_shm_free(const uint64 *a);
+long sys_spawn(const uint64 *a);
+long sys_dev_map(const uint64 *a);
+long sys_dma_alloc(const uint64 *a);
+long sys_va2pa(const uint64 *a);
+long sys_irq_bind(const uint64 *a);
+long sys_irq_ack(const uint64 *a);
+
 #endif

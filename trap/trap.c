@@ -24,6 +24,7 @@ static int handle_interrupt(uint64 scause)
     case IRQ_S_EXT: {
         uint32 irq = plic_claim();
         if (irq == uart_irq) console_intr();
+        else if (irq) irq_dispatch(irq);
         if (irq) plic_complete(irq);
         return 0;
     }

@@ -1,0 +1,423 @@
+/* IPC between processes (docs/ipc.md).
+ *
+ * An endpoint belongs to the process that created it: only that process
+ * receives on it. Others reach it through a handle, a small per-process
+ * number obtained by looking up the name the owner registered. A call blocks
+ * the caller until the owner replies; the message is a few words copied from
+ * register to register (trapframe to trapframe). When the owner is already
+ * waiting, call switches straight to it, and reply_recv straight back: the
+ * fast path, which never visits the run queue.
+ *
+ * All IPC state is protected by sched_lock, like process states. */
+#include "proc/proc.h"
+#include "drivers/console.h"
+
+struct endpoint {
+    int refs;                /* handles to it, plus one while its owner lives */
+    struct proc *owner;      /* NULL once the owner has exited */
+    char name[IPC_NAME_LEN]; /* registered name, or "" */
+    struct list senders;     /* callers waiting for the owner to receive */
+    struct list receiver;    /* the owner, blocked in recv (zero or one) */
+    struct list awaiting;    /* callers whose message was taken, awaiting reply */
+    uint64 notify_bits;
+};
+
+static struct endpoint endpoints[NENDPOINT];
+
+/* fork/exit events for the one subscribed server (the fs server) */
+#define NEVENT 256
+static struct {
+    int kind, pid, ppid;
+} events[NEVENT];
+static uint64 ev_head, ev_tail, ev_reserved, ev_generation;
+static struct endpoint *ev_ep;
+
+#define A(tf, i) ((tf)->regs[REG_A0 + (i)])
+
+struct endpoint *ipc_handle(struct proc *p, int h)
+{
+    return h >= 0 && h < NHANDLE ? p->ipc.handles[h] : NULL;
+}
+
+static int handle_alloc(struct proc *p, struct endpoint *ep)
+{
+    for (int h = 0; h < NHANDLE; h++) {
+        if (!p->ipc.handles[h]) {
+            p->ipc.handles[h] = ep;
+            ep->refs++;
+            return h;
+        }
+    }
+    return -ENOMEM;
+}
+
+static void ep_put(struct endpoint *ep)
+{
+    if (--ep->refs == 0) ep->owner = NULL;
+}
+
+/* Wake a blocked caller with a result (its reply words are already set). */
+static void wake_caller(struct proc *c, long result)
+{
+    list_del(&c->qlink);
+    c->ipc.wait = IPC_IDLE;
+    c->ipc.result = result;
+    make_runnable(c);
+}
+
+/* Give the receiver a pending kernel message (event or notify bits), if any. */
+static int take_kernel_msg(struct proc *srv, struct endpoint *ep)
+{
+    struct trapframe *tf = srv->tf;
+    if (ep == ev_ep && ev_head != ev_tail) {
+        uint64 e = ev_head++ % NEVENT;
+        A(tf, 1) = events[e].kind, A(tf, 2) = events[e].pid, A(tf, 3) = events[e].ppid;
+    } else if (ep->notify_bits) {
+        A(tf, 1) = IPC_KERNEL_NOTIFY, A(tf, 2) = ep->notify_bits, A(tf, 3) = 0;
+        ep->notify_bits = 0;
+    } else {
+        return 0;
+    }
+    A(tf, 4) = A(tf, 5) = 0;
+    srv->ipc.result = 0;
+    return 1;
+}
+
+/* Copy a caller's message into the receiver's registers; map the pages it
+ * shares. On success the caller now awaits the reply. */
+static int deliver_call(struct proc *srv, struct proc *c, struct endpoint *ep)
+{
+    struct trapframe *st = srv->tf, *ct = c->tf;
+    if (c->ipc.share_npages) {
+        long va = vm_shm_share(&srv->vm, &c->vm, c->ipc.share_va, c->ipc.share_npages);
+        if (va < 0) return (int)va;
+        /* ipc_share(h, va, npages, w1, w2) */
+        A(st, 1) = A(ct, 3), A(st, 2) = A(ct, 4), A(st, 3) = c->ipc.share_npages;
+        A(st, 4) = 0, A(st, 5) = va;
+    } else {
+        A(st, 1) = A(ct, 1), A(st, 2) = A(ct, 2), A(st, 3) = A(ct, 3), A(st, 4) = A(ct, 4);
+        A(st, 5) = 0;
+    }
+    srv->ipc.result = c->pid;
+    c->ipc.wait = IPC_AWAITING_REPLY;
+    list_add_tail(&ep->awaiting, &c->qlink);
+    return 0;
+}
+
+/* The next message for the owner of ep, without blocking: 1 if one was taken. */
+static int take_message(struct proc *srv, struct endpoint *ep)
+{
+    if (take_kernel_msg(srv, ep)) return 1;
+    while (!list_empty(&ep->senders)) {
+        struct proc *c = list_entry(ep->senders.next, struct proc, qlink);
+        list_del(&c->qlink);
+        int r = deliver_call(srv, c, ep);
+        if (r == 0) return 1;
+        wake_caller(c, r); /* e.g. its shared pages could not be mapped */
+    }
+    return 0;
+}
+
+static void block_receiving(struct proc *p, struct endpoint *ep)
+{
+    p->ipc.result = -EINTR; /* unless a message arrives first */
+    p->ipc.wait = IPC_RECEIVING;
+    p->state = SLEEPING;
+    list_add_tail(&ep->receiver, &p->qlink);
+}
+
+long ipc_ep_create(void)
+{
+    struct proc *p = myproc();
+    spin_lock(&sched_lock);
+    long r = -ENOMEM;
+    for (int i = 0; i < NENDPOINT; i++) {
+        struct endpoint *ep = &endpoints[i];
+        if (ep->refs) continue;
+        *ep = (struct endpoint){.refs = 1, .owner = p};
+        list_init(&ep->senders);
+        list_init(&ep->receiver);
+        list_init(&ep->awaiting);
+        r = handle_alloc(p, ep);
+        if (r < 0) ep->refs = 0;
+        break;
+    }
+    spin_unlock(&sched_lock);
+    return r;
+}
+
+static struct endpoint *find_name(const char *name)
+{
+    for (int i = 0; i < NENDPOINT; i++)
+        if (endpoints[i].owner && strcmp(endpoints[i].name, name) == 0) return &endpoints[i];
+    return NULL;
+}
+
+static long copy_name(char *name, uint64 uname)
+{
+    long n = copyinstr(name, uname, IPC_NAME_LEN);
+    if (n == -E2BIG) return -EINVAL;
+    return n == 0 ? -EINVAL : n;
+}
+
+long ipc_ep_register(int h, uint64 uname)
+{
+    char name[IPC_NAME_LEN];
+    long r = copy_name(name, uname);
+    if (r < 0) return r;
+    struct proc *p = myproc();
+    spin_lock(&sched_lock);
+    struct endpoint *ep = ipc_handle(p, h);
+    if (!ep) r = -EBADF;
+    else if (ep->owner != p) r = -EPERM;
+    else if (find_name(name)) r = -EEXIST;
+    else {
+        strlcpy(ep->name, name, sizeof(ep->name));
+        r = 0;
+    }
+    spin_unlock(&sched_lock);
+    return r;
+}
+
+long ipc_ep_lookup(uint64 uname)
+{
+    char name[IPC_NAME_LEN];
+    long r = copy_name(name, uname);
+    if (r < 0) return r;
+    spin_lock(&sched_lock);
+    struct endpoint *ep = find_name(name);
+    r = ep ? handle_alloc(myproc(), ep) : -ENOENT;
+    spin_unlock(&sched_lock);
+    return r;
+}
+
+long ipc_ep_close(int h)
+{
+    struct proc *p = myproc();
+    spin_lock(&sched_lock);
+    struct endpoint *ep = ipc_handle(p, h);
+    if (ep) {
+        p->ipc.handles[h] = NULL;
+        ep_put(ep);
+    }
+    spin_unlock(&sched_lock);
+    return ep ? 0 : -EBADF;
+}
+
+long ipc_call(int h, int share)
+{
+    struct proc *p = myproc();
+    spin_lock(&sched_lock);
+    struct endpoint *ep = ipc_handle(p, h);
+    long r = 0;
+    if (!ep) r = -EBADF;
+    else if (!ep->owner) r = -EPIPE;
+    else if (ep->owner == p) r = -EINVAL; /* would wait for itself forever */
+    if (r < 0) {
+        spin_unlock(&sched_lock);
+        return r;
+    }
+    p->ipc.share_va = share ? A(p->tf, 1) : 0;
+    p->ipc.share_npages = share ? A(p->tf, 2) : 0;
+    p->ipc.ep = ep;
+    p->ipc.result = -EINTR; /* unless replied to first */
+    p->state = SLEEPING;
+    if (!list_empty(&ep->receiver)) {
+        /* Fast path: the owner waits in recv; hand it the hart. */
+        struct proc *srv = list_entry(ep->receiver.next, struct proc, qlink);
+        r = deliver_call(srv, p, ep);
+        if (r < 0) {
+            p->state = RUNNING;
+            spin_unlock(&sched_lock);
+            return r;
+        }
+        list_del(&srv->qlink);
+        srv->ipc.wait = IPC_IDLE;
+        sched_to(srv);
+    } else {
+        p->ipc.wait = IPC_SENDING;
+        list_add_tail(&ep->senders, &p->qlink);
+        sched();
+    }
+    r = p->ipc.result;
+    spin_unlock(&sched_lock);
+    return r;
+}
+
+long ipc_recv(int h)
+{
+    struct proc *p = myproc();
+    spin_lock(&sched_lock);
+    struct endpoint *ep = ipc_handle(p, h);
+    long r;
+    if (!ep || ep->owner != p) {
+        r = ep ? -EPERM : -EBADF;
+    } else if (take_message(p, ep)) {
+        r = p->ipc.result;
+    } else if (p->killed) {
+        r = -EINTR;
+    } else {
+        block_receiving(p, ep);
+        sched();
+        r = p->ipc.result;
+    }
+    spin_unlock(&sched_lock);
+    return r;
+}
+
+/* The caller pid is waiting for a reply from p: its process, or NULL. */
+static struct proc *reply_target(struct proc *p, int pid)
+{
+    struct proc *c = proc_find(pid);
+    if (!c || c->state != SLEEPING || c->ipc.wait != IPC_AWAITING_REPLY || c->ipc.ep->owner != p)
+        return NULL;
+    return c;
+}
+
+/* reply words: four registers starting at a(first) of the server */
+static void set_reply(struct proc *c, struct proc *srv, int first)
+{
+    for (int i = 0; i < 4; i++) A(c->tf, 1 + i) = A(srv->tf, first + i);
+}
+
+long ipc_reply(int pid)
+{
+    struct proc *p = myproc();
+    spin_lock(&sched_lock);
+    struct proc *c = reply_target(p, pid);
+    if (c) {
+        set_reply(c, p, 1);
+        wake_caller(c, 0);
+    }
+    spin_unlock(&sched_lock);
+    return c ? 0 : -ESRCH;
+}
+
+long ipc_reply_recv(int h, int pid)
+{
+    struct proc *p = myproc();
+    spin_lock(&sched_lock);
+    struct endpoint *ep = ipc_handle(p, h);
+    struct proc *c = pid ? reply_target(p, pid) : NULL;
+    long r;
+    if (!ep || ep->owner != p) {
+        r = ep ? -EPERM : -EBADF;
+    } else if (pid && !c) {
+        r = -ESRCH;
+    } else {
+        if (c) set_reply(c, p, 2);
+        if (take_message(p, ep)) {
+            if (c) wake_caller(c, 0);
+            r = p->ipc.result;
+        } else if (p->killed) {
+            if (c) wake_caller(c, 0);
+            r = -EINTR;
+        } else {
+            block_receiving(p, ep);
+            if (c) {
+                /* Fast path: run the caller now, on this hart. */
+                list_del(&c->qlink);
+                c->ipc.wait = IPC_IDLE;
+                c->ipc.result = 0;
+                sched_to(c);
+            } else {
+                sched();
+            }
+            r = p->ipc.result;
+        }
+    }
+    spin_unlock(&sched_lock);
+    return r;
+}
+
+void ipc_kernel_notify(struct endpoint *ep, uint64 bits)
+{
+    ep->notify_bits |= bits;
+    if (list_empty(&ep->receiver)) return;
+    struct proc *srv = list_entry(ep->receiver.next, struct proc, qlink);
+    list_del(&srv->qlink);
+    srv->ipc.wait = IPC_IDLE;
+    take_kernel_msg(srv, ep);
+    make_runnable(srv);
+}
+
+long ipc_notify(int h, uint64 bits)
+{
+    spin_lock(&sched_lock);
+    struct endpoint *ep = ipc_handle(myproc(), h);
+    long r = !ep ? -EBADF : !ep->owner ? -EPIPE : 0;
+    if (r == 0) ipc_kernel_notify(ep, bits);
+    spin_unlock(&sched_lock);
+    return r;
+}
+
+static void push_event(int kind, int pid, int ppid)
+{
+    uint64 e = ev_tail++ % NEVENT;
+    events[e].kind = kind, events[e].pid = pid, events[e].ppid = ppid;
+    ipc_kernel_notify(ev_ep, 0); /* wakes the subscriber if it waits */
+}
+
+long ipc_ev_subscribe(int h)
+{
+    struct proc *p = myproc();
+    if (!p->ipc.privileged) return -EPERM;
+    spin_lock(&sched_lock);
+    struct endpoint *ep = ipc_handle(p, h);
+    long r = !ep ? -EBADF : ep->owner != p ? -EPERM : ev_ep ? -EBUSY : 0;
+    if (r == 0) {
+        ev_ep = ep;
+        ev_head = ev_tail = ev_reserved = 0;
+        ev_generation++;
+    }
+    spin_unlock(&sched_lock);
+    return r;
+}
+
+/* Called under sched_lock as a child is born. An exit event must never be
+ * lost, so the fork reserves room for it and fails when there is none. */
+int ipc_fork_event(struct proc *child)
+{
+    if (!ev_ep) return 0;
+    if (ev_tail - ev_head + ev_reserved + 2 > NEVENT) return -EAGAIN;
+    ev_reserved++;
+    child->ipc.events_reserved = ev_generation;
+    push_event(IPC_KERNEL_FORK, child->pid, child->parent->pid);
+    return 0;
+}
+
+void ipc_fork(struct proc *child, struct proc *parent)
+{
+    for (int h = 0; h < NHANDLE; h++) {
+        struct endpoint *ep = parent->ipc.handles[h];
+        child->ipc.handles[h] = ep;
+        if (ep) ep->refs++;
+    }
+}
+
+void ipc_exit(struct proc *p)
+{
+    for (int i = 0; i < NENDPOINT; i++) {
+        struct endpoint *ep = &endpoints[i];
+        if (ep->owner != p) continue;
+        /* The server is gone: every caller fails now, later calls fail too. */
+        while (!list_empty(&ep->senders))
+            wake_caller(list_entry(ep->senders.next, struct proc, qlink), -EPIPE);
+        while (!list_empty(&ep->awaiting))
+            wake_caller(list_entry(ep->awaiting.next, struct proc, qlink), -EPIPE);
+        ep->name[0] = 0;
+        ep->notify_bits = 0;
+        if (ep == ev_ep) ev_ep = NULL;
+        ep->owner = NULL;
+        ep_put(ep);
+    }
+    for (int h = 0; h < NHANDLE; h++) {
+        if (p->ipc.handles[h]) ep_put(p->ipc.handles[h]);
+        p->ipc.handles[h] = NULL;
+    }
+    if (ev_ep && p->ipc.events_reserved == ev_generation) {
+        ev_reserved--;
+        push_event(IPC_KERNEL_EXIT, p->pid, p->parent->pid);
+    }
+    p->ipc.events_reserved = 0;
+}

@@ -1,0 +1,52 @@
+/* IPC: endpoints, their names, calls and replies, notifications, kernel
+ * events, shared pages and interrupts delivered to user-space servers. */
+#ifndef PAGODA_IPC_H
+#define PAGODA_IPC_H
+
+#include "arch/riscv/types.h"
+
+#define NENDPOINT 64
+#define NHANDLE   16
+
+struct proc;
+struct endpoint;
+
+/* Per-process IPC state (part of struct proc). */
+enum ipc_wait { IPC_IDLE, IPC_SENDING, IPC_AWAITING_REPLY, IPC_RECEIVING };
+
+struct ipc_state {
+    struct endpoint *handles[NHANDLE];
+    enum ipc_wait wait;          /* what a sleeping process waits for */
+    struct endpoint *ep;         /* the endpoint of a call in progress */
+    long result;                 /* what the blocked call or recv returns */
+    uint64 share_va, share_npages; /* the pages an ipc_share carries */
+    int privileged;              /* started from the boot image: devices, DMA */
+    uint64 events_reserved;      /* room for this process's exit event is held
+                                    (the subscription generation, or 0) */
+};
+
+void ipc_fork(struct proc *child, struct proc *parent); /* copies handles */
+int ipc_fork_event(struct proc *child);                 /* -EAGAIN if no room */
+void ipc_exit(struct proc *p); /* caller holds sched_lock */
+
+long ipc_ep_create(void);
+long ipc_ep_register(int h, uint64 uname);
+long ipc_ep_lookup(uint64 uname);
+long ipc_ep_close(int h);
+long ipc_call(int h, int share);
+long ipc_recv(int h);
+long ipc_reply(int pid);
+long ipc_reply_recv(int h, int pid);
+long ipc_notify(int h, uint64 bits);
+long ipc_ev_subscribe(int h);
+
+/* Interrupts for servers (irq.c) */
+void irq_init(void);
+int irq_dispatch(uint32 irq); /* 1 if a server takes it */
+long irq_bind(int irq, int h);
+long irq_ack(int irq);
+void irq_release(struct proc *p);
+void ipc_kernel_notify(struct endpoint *ep, uint64 bits); /* caller holds sched_lock */
+struct endpoint *ipc_handle(struct proc *p, int h);
+
+#endif

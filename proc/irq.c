@@ -1,0 +1,67 @@
+/* Device interrupts for user-space drivers. A privileged server binds an
+ * interrupt to one of its endpoints; when it fires, the kernel masks it at
+ * the PLIC and notifies the endpoint (bit irq % 64); the server handles the
+ * device and acks, which unmasks it. */
+#include "proc/proc.h"
+#include "drivers/console.h"
+
+#define NIRQ 128
+
+static struct {
+    struct endpoint *ep;
+    struct proc *owner;
+} irqs[NIRQ];
+
+extern uint32 uart_irq;
+
+int irq_dispatch(uint32 irq)
+{
+    if (irq >= NIRQ) return 0;
+    spin_lock(&sched_lock);
+    struct endpoint *ep = irqs[irq].ep;
+    if (ep) {
+        plic_set_enabled(irq, 0);
+        ipc_kernel_notify(ep, 1UL << (irq % 64));
+    }
+    spin_unlock(&sched_lock);
+    return ep != NULL;
+}
+
+long irq_bind(int irq, int h)
+{
+    struct proc *p = myproc();
+    if (!p->ipc.privileged) return -EPERM;
+    if (irq <= 0 || irq >= NIRQ || (uint32)irq == uart_irq) return -EINVAL;
+    spin_lock(&sched_lock);
+    struct endpoint *ep = ipc_handle(p, h);
+    long r = !ep ? -EBADF : irqs[irq].owner ? -EBUSY : 0;
+    if (r == 0) {
+        irqs[irq].ep = ep;
+        irqs[irq].owner = p;
+    }
+    spin_unlock(&sched_lock);
+    if (r == 0) plic_set_enabled(irq, 1);
+    return r;
+}
+
+long irq_ack(int irq)
+{
+    struct proc *p = myproc();
+    if (irq <= 0 || irq >= NIRQ) return -EINVAL;
+    spin_lock(&sched_lock);
+    long r = irqs[irq].owner == p ? 0 : -EPERM;
+    spin_unlock(&sched_lock);
+    if (r == 0) plic_set_enabled(irq, 1);
+    return r;
+}
+
+/* Called under sched_lock when p exits. */
+void irq_release(struct proc *p)
+{
+    for (int irq = 0; irq < NIRQ; irq++) {
+        if (irqs[irq].owner != p) continue;
+        plic_set_enabled(irq, 0);
+        irqs[irq].ep = NULL;
+        irqs[irq].owner = NULL;
+    }
+}

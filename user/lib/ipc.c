@@ -1,0 +1,137 @@
+/* IPC stubs. The message words travel in registers a1..a4 both ways, so
+ * these use their own ecall with every register the kernel may set. */
+#include "ipc.h"
+#include "syscall.h"
+
+struct regs {
+    long a0, a1, a2, a3, a4, a5;
+};
+
+static inline struct regs ecall6(long n, long i0, long i1, long i2, long i3, long i4, long i5)
+{
+    register long a0 __asm__("a0") = i0;
+    register long a1 __asm__("a1") = i1;
+    register long a2 __asm__("a2") = i2;
+    register long a3 __asm__("a3") = i3;
+    register long a4 __asm__("a4") = i4;
+    register long a5 __asm__("a5") = i5;
+    register long a7 __asm__("a7") = n;
+    __asm__ volatile("ecall"
+                     : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5)
+                     : "r"(a7)
+                     : "memory");
+    return (struct regs){a0, a1, a2, a3, a4, a5};
+}
+
+static long to_msg(struct regs r, struct ipc_msg *m)
+{
+    if (r.a0 < 0) return r.a0;
+    m->pid = r.a0;
+    m->w[0] = r.a1, m->w[1] = r.a2, m->w[2] = r.a3, m->w[3] = r.a4;
+    m->shared = (void *)r.a5;
+    return 0;
+}
+
+int ep_create(void)
+{
+    return (int)ecall6(SYS_ep_create, 0, 0, 0, 0, 0, 0).a0;
+}
+
+int ep_register(int h, const char *name)
+{
+    return (int)ecall6(SYS_ep_register, h, (long)name, 0, 0, 0, 0).a0;
+}
+
+int ep_lookup(const char *name)
+{
+    return (int)ecall6(SYS_ep_lookup, (long)name, 0, 0, 0, 0, 0).a0;
+}
+
+int ep_close(int h)
+{
+    return (int)ecall6(SYS_ep_close, h, 0, 0, 0, 0, 0).a0;
+}
+
+long ipc_call(int h, long w[4])
+{
+    struct regs r = ecall6(SYS_ipc_call, h, w[0], w[1], w[2], w[3], 0);
+    if (r.a0 >= 0) w[0] = r.a1, w[1] = r.a2, w[2] = r.a3, w[3] = r.a4;
+    return r.a0;
+}
+
+long ipc_share(int h, void *va, long npages, long w1, long w2, long reply[4])
+{
+    struct regs r = ecall6(SYS_ipc_share, h, (long)va, npages, w1, w2, 0);
+    if (r.a0 >= 0 && reply) reply[0] = r.a1, reply[1] = r.a2, reply[2] = r.a3, reply[3] = r.a4;
+    return r.a0;
+}
+
+long ipc_recv(int h, struct ipc_msg *m)
+{
+    return to_msg(ecall6(SYS_ipc_recv, h, 0, 0, 0, 0, 0), m);
+}
+
+long ipc_reply(int pid, const long w[4])
+{
+    return ecall6(SYS_ipc_reply, pid, w[0], w[1], w[2], w[3], 0).a0;
+}
+
+long ipc_reply_recv(int h, int pid, const long w[4], struct ipc_msg *m)
+{
+    static const long none[4];
+    if (!w) w = none;
+    return to_msg(ecall6(SYS_ipc_reply_recv, h, pid, w[0], w[1], w[2], w[3]), m);
+}
+
+long ipc_notify(int h, unsigned long bits)
+{
+    return ecall6(SYS_ipc_notify, h, (long)bits, 0, 0, 0, 0).a0;
+}
+
+long ev_subscribe(int h)
+{
+    return ecall6(SYS_ev_subscribe, h, 0, 0, 0, 0, 0).a0;
+}
+
+void *shm_alloc(long npages)
+{
+    long va = ecall6(SYS_shm_alloc, npages, 0, 0, 0, 0, 0).a0;
+    return va < 0 ? 0 : (void *)va;
+}
+
+long shm_free(void *va, long npages)
+{
+    return ecall6(SYS_shm_free, (long)va, npages, 0, 0, 0, 0).a0;
+}
+
+long spawn(const char *name, char **argv)
+{
+    return ecall6(SYS_spawn, (long)name, (long)argv, 0, 0, 0, 0).a0;
+}
+
+void *dev_map(unsigned long pa, unsigned long bytes)
+{
+    long va = ecall6(SYS_dev_map, (long)pa, (long)bytes, 0, 0, 0, 0).a0;
+    return va < 0 ? 0 : (void *)va;
+}
+
+void *dma_alloc(long npages)
+{
+    long va = ecall6(SYS_dma_alloc, npages, 0, 0, 0, 0, 0).a0;
+    return va < 0 ? 0 : (void *)va;
+}
+
+long va2pa(void *va)
+{
+    return ecall6(SYS_va2pa, (long)va, 0, 0, 0, 0, 0).a0;
+}
+
+long irq_bind(int irq, int h)
+{
+    return ecall6(SYS_irq_bind, irq, h, 0, 0, 0, 0).a0;
+}
+
+long irq_ack(int irq)
+{
+    return ecall6(SYS_irq_ack, irq, 0, 0, 0, 0, 0).a0;
+}

@@ -1,0 +1,47 @@
+/* The IPC interface for servers and their clients (docs/ipc.md).
+ * Unlike the xv6 calls in user.h, these return the kernel's result as is:
+ * >= 0 on success, a negative error code (trap/abi.h) on failure. */
+#ifndef PAGODA_USER_IPC_H
+#define PAGODA_USER_IPC_H
+
+#include "trap/abi.h"
+
+/* A received message. pid > 0: a call from that process, to be answered with
+ * ipc_reply(pid, ...), now or later. pid == 0: from the kernel, w[0] is the
+ * kind (IPC_KERNEL_NOTIFY: w[1] = bits; FORK: w[1] = pid, w[2] = parent;
+ * EXIT: w[1] = pid). shared != 0: an ipc_share mapped w[2] pages here. */
+struct ipc_msg {
+    long pid;
+    long w[4];
+    void *shared;
+};
+
+int ep_create(void);                        /* -> handle */
+int ep_register(int h, const char *name);   /* publish it under name */
+int ep_lookup(const char *name);            /* -> handle */
+int ep_close(int h);
+
+/* Send w[0..3], wait for the reply, which replaces w[0..3]. */
+long ipc_call(int h, long w[4]);
+/* The same, and the server gets [va, va + npages*4096) of our shared pages
+ * mapped; it sees w1, w2 as w[0], w[1] and npages as w[2]. */
+long ipc_share(int h, void *va, long npages, long w1, long w2, long reply[4]);
+long ipc_recv(int h, struct ipc_msg *m);
+long ipc_reply(int pid, const long w[4]);
+/* Reply to pid (0: nobody), then wait for the next message. */
+long ipc_reply_recv(int h, int pid, const long w[4], struct ipc_msg *m);
+long ipc_notify(int h, unsigned long bits);
+long ev_subscribe(int h);
+
+void *shm_alloc(long npages); /* NULL if it fails */
+long shm_free(void *va, long npages);
+
+/* Boot-image programs only (device and DMA rights). */
+long spawn(const char *name, char **argv);
+void *dev_map(unsigned long pa, unsigned long bytes);
+void *dma_alloc(long npages);
+long va2pa(void *va);
+long irq_bind(int irq, int h);
+long irq_ack(int irq);
+
+#endif
