@@ -50,7 +50,9 @@ static void start_first_process(void)
     struct proc *p = proc_alloc();
     if (!p) panic("no memory for init");
     initproc = p;
-    int r = exec_boot_module(p, "init");
+    p->ipc.privileged = 1; /* init starts the servers */
+    char *args[] = {"init"};
+    int r = exec_boot_module(p, "init", args, 1);
     if (r < 0) panic("cannot start init: error %d", r);
     if (boot_option("vmprint-init")) vmprint(p->vm.upt); /* the classic lab's first look */
     spin_lock(&sched_lock);
