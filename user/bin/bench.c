@@ -1,0 +1,387 @@
+/* bench [NAME...]: count the instructions the kernel and servers spend on
+ * system calls, process management, pipes, files and memory.
+ *
+ * Names, loop counts and method are in BENCH.md (design documents). Each
+ * benchmark reads the instret counter just before and just after its loop;
+ * under QEMU with -icount that counts every instruction executed on the
+ * machine (kernel, servers, this program and its children) in between, so the
+ * figures do not depend on the host. Set-up (making pipes, forking a partner,
+ * creating the file) happens outside the measured window unless the comment
+ * says otherwise. One line is printed per benchmark, then "BENCH done":
+ *
+ *     BENCH <name> <total instructions> per_op=<total / n>
+ *     BENCH <name> skipped (<reason>)     the feature is not there yet (ENOSYS)
+ *     BENCH <name> failed (<reason>)      it is there but went wrong
+ *
+ * With NAMEs, only those benchmarks run (still in table order). The exit
+ * status is 0, or 1 if any benchmark failed, or 2 for an unknown NAME. */
+#include "user.h"
+#include "fcntl.h"
+#include "stat.h"
+#include "trap/abi.h" /* error codes */
+
+#define PAGE 4096
+#define FILE_NAME "benchfile"
+
+enum outcome { DONE, SKIPPED, FAILED };
+
+static uint64 t_start;   /* instret at start() */
+static uint64 t_total;   /* instructions between start() and stop() */
+static char why[96];     /* reason for SKIPPED or FAILED */
+static char buf[PAGE];   /* data for pipe and file transfers */
+
+static inline uint64 rdinstret(void)
+{
+    uint64 n;
+    /* "memory": keep the loop's loads and stores between the two reads. */
+    __asm__ volatile("rdinstret %0" : "=r"(n) : : "memory");
+    return n;
+}
+
+/* Open and close the measured window. Pending printf output is written out
+ * first, so that the console output of earlier lines is not counted. */
+static void start(void)
+{
+    printf_flush();
+    t_start = rdinstret();
+}
+
+static void stop(void)
+{
+    t_total = rdinstret() - t_start;
+}
+
+static const char *errname(int e)
+{
+    switch (e) {
+    case ENOSYS: return "ENOSYS";
+    case ENOENT: return "ENOENT";
+    case ENOMEM: return "ENOMEM";
+    case EINVAL: return "EINVAL";
+    case ECHILD: return "ECHILD";
+    case EAGAIN: return "EAGAIN";
+    case EFAULT: return "EFAULT";
+    case ENOEXEC: return "ENOEXEC";
+    default: return "?";
+    }
+}
+
+/* A benchmark could not run, for a reason given as text. */
+static enum outcome skipped(const char *reason)
+{
+    snprintf(why, sizeof why, "%s", reason);
+    return SKIPPED;
+}
+
+static enum outcome failed(const char *reason)
+{
+    snprintf(why, sizeof why, "%s", reason);
+    return FAILED;
+}
+
+/* The call `what` returned -1. ENOSYS means the feature does not exist yet
+ * (the user library's stub for it): skip. Anything else is a failure. */
+static enum outcome call_failed(const char *what)
+{
+    int e = errno;
+    snprintf(why, sizeof why, "%s: errno %d %s", what, e, errname(e));
+    return e == ENOSYS ? SKIPPED : FAILED;
+}
+
+/* Wait for child pid; 0 if it exited with status 0. */
+static int reap(int pid)
+{
+    int status = -1;
+    if (wait(&status) != pid) return -1;
+    return status == 0 ? 0 : -1;
+}
+
+/* ------------------------------------------------------------ benchmarks */
+
+/* getpid: one op is one getpid() system call, a real trap into the kernel. */
+static enum outcome bench_getpid(int n)
+{
+    start();
+    for (int i = 0; i < n; i++) getpid();
+    stop();
+    return DONE;
+}
+
+/* ugetpid: one op is one ugetpid(), which reads the pid from the read-only
+ * USYSCALL page without trapping. */
+static enum outcome bench_ugetpid(int n)
+{
+    if (ugetpid() != getpid()) return failed("ugetpid() != getpid()");
+    start();
+    for (int i = 0; i < n; i++) ugetpid();
+    stop();
+    return DONE;
+}
+
+/* ipc_rtt: one op is one raw IPC round trip: a client `call`s a server in
+ * another address space with a short message, the server `reply_recv`s.
+ * TODO(ipc): the IPC interface is not designed yet; write this loop when the
+ * IPC stubs exist in the user library. */
+static enum outcome bench_ipc_rtt(int n)
+{
+    (void)n;
+    return skipped("no IPC yet");
+}
+
+/* pipe_rtt: one op is one round trip: the parent writes 1 byte to pipe A,
+ * the child reads it and writes 1 byte to pipe B, the parent reads it.
+ * Measured: the n round trips (not the pipe creation, fork or final wait). */
+static enum outcome bench_pipe_rtt(int n)
+{
+    int a[2], b[2];
+    if (pipe(a) < 0) return call_failed("pipe");
+    if (pipe(b) < 0) {
+        close(a[0]);
+        close(a[1]);
+        return call_failed("pipe");
+    }
+    int pid = fork();
+    if (pid < 0) {
+        enum outcome o = call_failed("fork");
+        close(a[0]), close(a[1]), close(b[0]), close(b[1]);
+        return o;
+    }
+    if (pid == 0) { /* child: echo each byte back */
+        char c;
+        close(a[1]);
+        close(b[0]);
+        for (int i = 0; i < n; i++)
+            if (read(a[0], &c, 1) != 1 || write(b[1], &c, 1) != 1) exit(1);
+        exit(0);
+    }
+    close(a[0]);
+    close(b[1]);
+    char c = 'x';
+    int ok = 1;
+    start();
+    for (int i = 0; i < n && ok; i++)
+        ok = write(a[1], &c, 1) == 1 && read(b[0], &c, 1) == 1;
+    stop();
+    close(a[1]); /* a child still waiting to read sees EOF and exits */
+    close(b[0]);
+    if (reap(pid) < 0 || !ok) return failed("a round trip did not complete");
+    return DONE;
+}
+
+/* pipe_1MB: one op is one 4096-byte write into a pipe (n of them, 1 MiB in
+ * all) that a child reads, 4096 bytes at a time, until EOF. Measured: the
+ * parent's writes and close, and its wait for the child, so all the child's
+ * reads are in the window. Not measured: pipe creation and fork. */
+static enum outcome bench_pipe_1MB(int n)
+{
+    int p[2];
+    if (pipe(p) < 0) return call_failed("pipe");
+    int pid = fork();
+    if (pid < 0) {
+        enum outcome o = call_failed("fork");
+        close(p[0]), close(p[1]);
+        return o;
+    }
+    if (pid == 0) { /* child: read to EOF, exit 0 if all bytes came */
+        close(p[1]);
+        long got = 0;
+        int r;
+        while ((r = read(p[0], buf, PAGE)) > 0) got += r;
+        exit(got == (long)n * PAGE ? 0 : 1);
+    }
+    close(p[0]);
+    memset(buf, 'p', PAGE);
+    int ok = 1;
+    start();
+    for (int i = 0; i < n && ok; i++) ok = write(p[1], buf, PAGE) == PAGE;
+    close(p[1]);
+    int child_ok = reap(pid) == 0;
+    stop();
+    if (!ok) return failed("write to the pipe failed");
+    if (!child_ok) return failed("the child did not read 1 MiB");
+    return DONE;
+}
+
+/* fork_exit_wait: one op is fork(); the child exit(0)s; the parent wait()s. */
+static enum outcome bench_fork_exit_wait(int n)
+{
+    start();
+    for (int i = 0; i < n; i++) {
+        int pid = fork();
+        if (pid < 0) return call_failed("fork");
+        if (pid == 0) exit(0);
+        if (reap(pid) < 0) return failed("wait did not return the child with status 0");
+    }
+    stop();
+    return DONE;
+}
+
+/* fork_exec_wait: one op is fork(); the child execs bench_nop, whose main
+ * just returns 0; the parent wait()s. */
+static enum outcome bench_fork_exec_wait(int n)
+{
+    static char *nop_argv[] = {"bench_nop", 0};
+    start();
+    for (int i = 0; i < n; i++) {
+        int pid = fork();
+        if (pid < 0) return call_failed("fork");
+        if (pid == 0) {
+            exec("bench_nop", nop_argv);
+            exit(127);
+        }
+        if (reap(pid) < 0) return failed("exec bench_nop failed, or it did not exit 0");
+    }
+    stop();
+    return DONE;
+}
+
+/* Write n * 4096 bytes to a new FILE_NAME. NULL if that worked, else the name
+ * of the call that failed (errno says why). */
+static const char *write_file(int n)
+{
+    memset(buf, 'f', PAGE);
+    int fd = open(FILE_NAME, O_CREATE | O_WRONLY);
+    if (fd < 0) return "open";
+    for (int i = 0; i < n; i++) {
+        if (write(fd, buf, PAGE) != PAGE) {
+            close(fd);
+            return "write";
+        }
+    }
+    if (close(fd) < 0) return "close";
+    return 0;
+}
+
+/* fwrite_1MB: one op is one 4096-byte write() to a newly created file.
+ * Measured: open(O_CREATE), the n writes and the close. */
+static enum outcome bench_fwrite_1MB(int n)
+{
+    unlink(FILE_NAME); /* "newly created": no old file (it may not exist) */
+    start();
+    const char *err = write_file(n);
+    stop();
+    if (err) return call_failed(err);
+    return DONE;
+}
+
+/* fread_1MB: one op is one 4096-byte read() of the file fwrite_1MB wrote.
+ * Measured: open(O_RDONLY), the n reads and the close. If the file is not
+ * there (this benchmark run alone), it is written first, unmeasured. */
+static enum outcome bench_fread_1MB(int n)
+{
+    struct stat st;
+    if (stat(FILE_NAME, &st) < 0 || st.size != (uint64)n * PAGE) {
+        unlink(FILE_NAME);
+        const char *err = write_file(n);
+        if (err) return call_failed(err);
+    }
+    int ok = 1;
+    start();
+    int fd = open(FILE_NAME, O_RDONLY);
+    if (fd < 0) return call_failed("open");
+    for (int i = 0; i < n && ok; i++) ok = read(fd, buf, PAGE) == PAGE;
+    close(fd);
+    stop();
+    if (!ok) return failed("read returned less than 4096 bytes");
+    return DONE;
+}
+
+/* open_close: one op is open(O_RDONLY) of an existing file, then close(). */
+static enum outcome bench_open_close(int n)
+{
+    int fd = open(FILE_NAME, O_RDONLY);
+    if (fd < 0) fd = open(FILE_NAME, O_CREATE | O_WRONLY);
+    if (fd < 0) return call_failed("open");
+    close(fd);
+    start();
+    for (int i = 0; i < n; i++) {
+        fd = open(FILE_NAME, O_RDONLY);
+        if (fd < 0) return call_failed("open");
+        close(fd);
+    }
+    stop();
+    return DONE;
+}
+
+/* sbrk_touch_4MB: one op is one 4 KiB page of a 4 MiB sbrk(): n = 1024
+ * pages. Measured: the sbrk(4 MiB) and one byte written in each page. Not
+ * measured: the sbrk(-4 MiB) that gives the memory back. */
+static enum outcome bench_sbrk_touch_4MB(int n)
+{
+    int size = n * PAGE;
+    start();
+    volatile char *p = sbrk(size);
+    if (p == (char *)-1) return call_failed("sbrk");
+    for (int i = 0; i < n; i++) p[(long)i * PAGE] = 1;
+    stop();
+    if (sbrk(-size) == (char *)-1) return call_failed("sbrk (shrink)");
+    return DONE;
+}
+
+/* ------------------------------------------------------------ the table */
+
+struct bench {
+    const char *name;
+    int n; /* ops in the loop; per_op = total / n */
+    enum outcome (*run)(int n);
+};
+
+/* In BENCH.md's order. One op is: */
+static const struct bench benches[] = {
+    {"getpid", 20000, bench_getpid},                 /* a getpid() trap */
+    {"ugetpid", 20000, bench_ugetpid},               /* a ugetpid(), no trap */
+    {"ipc_rtt", 20000, bench_ipc_rtt},               /* an IPC call + reply */
+    {"pipe_rtt", 2000, bench_pipe_rtt},              /* a 1-byte ping-pong */
+    {"pipe_1MB", 256, bench_pipe_1MB},               /* 4 KiB through a pipe */
+    {"fork_exit_wait", 200, bench_fork_exit_wait},   /* fork, exit, wait */
+    {"fork_exec_wait", 50, bench_fork_exec_wait},    /* fork, exec, wait */
+    {"fwrite_1MB", 256, bench_fwrite_1MB},           /* a 4 KiB file write */
+    {"fread_1MB", 256, bench_fread_1MB},             /* a 4 KiB file read */
+    {"open_close", 500, bench_open_close},           /* open + close */
+    {"sbrk_touch_4MB", 1024, bench_sbrk_touch_4MB},  /* a 4 KiB page grown */
+};
+#define NBENCH ((int)(sizeof benches / sizeof benches[0]))
+
+/* Run benches[i] if no names were given or it is one of them. */
+static int wanted(int i, int argc, char **argv)
+{
+    if (argc < 2) return 1;
+    for (int a = 1; a < argc; a++)
+        if (strcmp(argv[a], benches[i].name) == 0) return 1;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    for (int a = 1; a < argc; a++) {
+        int known = 0;
+        for (int i = 0; i < NBENCH; i++) known |= strcmp(argv[a], benches[i].name) == 0;
+        if (!known) {
+            fprintf(2, "bench: no benchmark %s; there are:", argv[a]);
+            for (int i = 0; i < NBENCH; i++) fprintf(2, " %s", benches[i].name);
+            fprintf(2, "\n");
+            return 2;
+        }
+    }
+
+    int any_failed = 0;
+    for (int i = 0; i < NBENCH; i++) {
+        const struct bench *b = &benches[i];
+        if (!wanted(i, argc, argv)) continue;
+        switch (b->run(b->n)) {
+        case DONE:
+            printf("BENCH %s %lu per_op=%lu\n", b->name, t_total, t_total / (uint64)b->n);
+            break;
+        case SKIPPED:
+            printf("BENCH %s skipped (%s)\n", b->name, why);
+            break;
+        case FAILED:
+            printf("BENCH %s failed (%s)\n", b->name, why);
+            any_failed = 1;
+            break;
+        }
+    }
+    unlink(FILE_NAME); /* tidy up after the file benchmarks */
+    printf("BENCH done\n");
+    return any_failed;
+}
