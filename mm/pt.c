@@ -7,6 +7,22 @@ static int pte_is_leaf(pte_t pte)
     return (pte & PTE_V) && (pte & PTE_LEAF);
 }
 
+/* The next valid entry at or after i, or PT_ENTRIES. Tables are mostly
+ * empty, so skip eight empty entries at a time (every unused PTE is 0). */
+static int next_valid(pagetable_t t, int i)
+{
+    const pte_t *p = t + i, *end = t + PT_ENTRIES;
+    while (p < end) {
+        if ((p - t) % 8 == 0 && !(p[0] | p[1] | p[2] | p[3] | p[4] | p[5] | p[6] | p[7])) {
+            p += 8;
+            continue;
+        }
+        if (*p & PTE_V) return (int)(p - t);
+        p++;
+    }
+    return PT_ENTRIES;
+}
+
 pte_t *pt_walk(pagetable_t pt, uint64 va, int level, int alloc)
 {
     for (int l = 2; l > level; l--) {
@@ -41,9 +57,7 @@ pte_t *pt_lookup(pagetable_t pt, uint64 va, int *level)
 
 static int table_empty(pagetable_t t)
 {
-    for (int i = 0; i < PT_ENTRIES; i++)
-        if (t[i] & PTE_V) return 0;
-    return 1;
+    return next_valid(t, 0) == PT_ENTRIES;
 }
 
 int pt_map(pagetable_t pt, uint64 va, uint64 pa, int level, uint64 perm)
@@ -101,16 +115,16 @@ static void free_subtree(pte_t pte, int level)
 {
     pagetable_t child = pt_pa2va(PTE2PA(pte));
     if (level > 1) {
-        for (int i = 0; i < PT_ENTRIES; i++)
-            if ((child[i] & PTE_V) && !pte_is_leaf(child[i])) free_subtree(child[i], level - 1);
+        for (int i = next_valid(child, 0); i < PT_ENTRIES; i = next_valid(child, i + 1))
+            if (!pte_is_leaf(child[i])) free_subtree(child[i], level - 1);
     }
     pt_free_page(child);
 }
 
 void pt_free_tables(pagetable_t pt, int from, int to)
 {
-    for (int i = from; i < to; i++) {
-        if ((pt[i] & PTE_V) && !pte_is_leaf(pt[i])) free_subtree(pt[i], 2);
+    for (int i = next_valid(pt, from); i < to; i = next_valid(pt, i + 1)) {
+        if (!pte_is_leaf(pt[i])) free_subtree(pt[i], 2);
         pt[i] = 0;
     }
 }
@@ -124,9 +138,8 @@ static void for_each(pagetable_t pt, int level, uint64 base, uint64 start, uint6
                      pt_leaf_fn fn, void *arg)
 {
     uint64 span = PT_LEVEL_SIZE(level);
-    for (int i = 0; i < PT_ENTRIES; i++) {
+    for (int i = next_valid(pt, 0); i < PT_ENTRIES; i = next_valid(pt, i + 1)) {
         pte_t *pte = &pt[i];
-        if (!(*pte & PTE_V)) continue; /* most entries: test this first */
         uint64 va = sign_extend(base + (uint64)i * span);
         if (va + (span - 1) < start || va >= end) continue;
         if (pte_is_leaf(*pte))
