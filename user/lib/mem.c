@@ -26,12 +26,6 @@ int pgaccess(void *base, int npages, void *mask)
     return sysret(sys_pgaccess(base, npages, mask));
 }
 
-/* No trap: the kernel keeps the pid in the read-only USYSCALL page. */
-int ugetpid(void)
-{
-    return ((const volatile struct usyscall *)USYSCALL_VA)->pid;
-}
-
 int vmprint(int which)
 {
     printf_flush(); /* the kernel prints straight to the console */
