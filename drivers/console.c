@@ -61,7 +61,9 @@ void console_intr(void)
 
 long console_read_user(uint64 uva, long n)
 {
-    if (n < 0 || !user_range_ok(uva, n)) return -EFAULT;
+    if (n < 0) return -EFAULT;
+    int bad = user_writable(uva, n < INPUT_SIZE ? n : INPUT_SIZE);
+    if (bad) return bad;
     struct proc *p = myproc();
     char line[INPUT_SIZE];
     long got = 0;

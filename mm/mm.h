@@ -76,6 +76,8 @@ int copyin(void *dst, uint64 usrc, uint64 n);
 int copyout(uint64 udst, const void *src, uint64 n);
 long copyinstr(char *dst, uint64 usrc, uint64 max); /* length, -EFAULT, -E2BIG */
 int user_range_ok(uint64 uva, uint64 n);
+/* Check now that [uva, uva+n) can be written, before blocking for data. */
+int user_writable(uint64 uva, uint64 n);
 
 /* Fault-safe copies (arch/riscv/uaccess.S). */
 long uaccess_copy(void *dst, const void *src, uint64 n);

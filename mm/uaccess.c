@@ -37,6 +37,18 @@ long copyinstr(char *dst, uint64 usrc, uint64 max)
     return r;
 }
 
+int user_writable(uint64 uva, uint64 n)
+{
+    if (!user_range_ok(uva, n)) return -EFAULT;
+    for (uint64 va = uva; va < uva + n; va = PGROUNDDOWN(va) + PGSIZE) {
+        char c;
+        int r = copyin(&c, va, 1);
+        if (r == 0) r = copyout(va, &c, 1); /* also resolves lazy and COW pages */
+        if (r < 0) return r;
+    }
+    return 0;
+}
+
 extern char uaccess_begin[], uaccess_end[], uaccess_efault[];
 
 int uaccess_fault(struct vm *vm, uint64 *sepc, uint64 va, int write)

@@ -155,7 +155,8 @@ long vm_sbrk(struct vm *vm, long delta)
     if (delta > 0 && (new < old || new > HEAP_LIMIT)) return -ENOMEM;
     if (delta < 0) {
         if (new > old || new < vm->heap_base) return -EINVAL;
-        if (vm_dealloc(vm, new, old) < 0) return -ENOMEM;
+        /* the page holding the new break stays: its first bytes are still heap */
+        if (vm_dealloc(vm, PGROUNDUP(new), old) < 0) return -ENOMEM;
     }
     vm->brk = new; /* growing only reserves: pages come on first touch */
     return old;

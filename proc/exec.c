@@ -159,7 +159,7 @@ static int copy_args(uint64 uargv, char *argbuf, char *args[MAXARG])
         int r = copyin(&uarg, uargv + argc * sizeof(uint64), sizeof(uarg));
         if (r < 0) return r;
         if (uarg == 0) return argc;
-        if (argc == MAXARG) return -E2BIG;
+        if (argc == MAXARG || used == PGSIZE) return -E2BIG;
         long n = copyinstr(argbuf + used, uarg, PGSIZE - used);
         if (n < 0) return n;
         args[argc] = argbuf + used;

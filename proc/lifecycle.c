@@ -83,9 +83,14 @@ int proc_wait(uint64 ustatus)
             if (c->state != ZOMBIE) continue;
             list_del(&c->sibling);
             spin_unlock(&sched_lock);
-            int pid = c->pid, status = c->xstatus;
+            int pid = c->pid;
+            if (ustatus && copyout(ustatus, &c->xstatus, sizeof(int)) < 0) {
+                spin_lock(&sched_lock); /* keep the zombie for a later wait */
+                list_add_tail(&p->children, &c->sibling);
+                spin_unlock(&sched_lock);
+                return -EFAULT;
+            }
             proc_free(c);
-            if (ustatus && copyout(ustatus, &status, sizeof(status)) < 0) return -EFAULT;
             return pid;
         }
         if (p->killed) {
