@@ -4,6 +4,7 @@
  *   0x0000000000            page 0, never mapped (catches null pointers)
  *   0x0000001000            program text, data, bss, then the heap (sbrk)
  *   USTACK_TOP-USTACK_SIZE  user stack, with an unmapped guard page below
+ *   SHM_BASE..SHM_TOP       shared pages and device registers (trap/abi.h)
  *   USYSCALL                read-only page shared with the kernel (pid ...)
  *   TRAPFRAME               this process's saved registers (no PTE_U)
  *   TRAMPOLINE              trap entry/exit code, same VA in every table (no PTE_U)

@@ -59,7 +59,8 @@ uint64 vm_user_satp(struct vm *vm);
 uint64 vm_kernel_satp(struct vm *vm);
 /* Resolve a page fault at va (lazy heap, copy-on-write): 0 if the access may
  * be retried, -EFAULT for a bad access, -ENOMEM when memory ran out. */
-int vm_fault(struct vm *vm, uint64 va, int write);
+enum fault_access { FAULT_READ = PTE_R, FAULT_WRITE = PTE_W, FAULT_EXEC = PTE_X };
+int vm_fault(struct vm *vm, uint64 va, enum fault_access access);
 int vm_pgaccess(struct vm *vm, uint64 va, int npages, uint64 *mask);
 /* Shared pages (shm.c): allocated in [SHM_BASE, SHM_TOP), not inherited by fork. */
 long vm_shm_alloc(struct vm *vm, uint64 npages);

@@ -75,12 +75,10 @@ int pt_map(pagetable_t pt, uint64 va, uint64 pa, int level, uint64 perm)
     return 0;
 }
 
-int pt_split(pagetable_t pt, uint64 va)
+int pt_split(pagetable_t pt, uint64 va, pagetable_t t)
 {
     pte_t *pte = pt_walk(pt, va, 1, 0);
     if (!pte || !pte_is_leaf(*pte)) return -1;
-    pagetable_t t = pt_alloc_page();
-    if (!t) return -1;
     uint64 pa = PTE2PA(*pte), flags = PTE_FLAGS(*pte);
     for (int i = 0; i < PT_ENTRIES; i++) t[i] = PA2PTE(pa + (uint64)i * 4096) | flags;
     *pte = PA2PTE(pt_va2pa(t)) | PTE_V;

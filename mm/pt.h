@@ -40,9 +40,10 @@ pte_t *pt_lookup(pagetable_t pt, uint64 va, int *level);
 int pt_map(pagetable_t pt, uint64 va, uint64 pa, int level, uint64 perm);
 /* Map [va, va+size) to [pa, ...) with 4 KiB pages; on failure unmaps what it mapped. */
 int pt_map_range(pagetable_t pt, uint64 va, uint64 pa, uint64 size, uint64 perm);
-/* Turn the 2 MiB leaf that maps va into a table of 512 4 KiB leaves with the
- * same flags and frames. -1 if there is no such leaf or no memory. */
-int pt_split(pagetable_t pt, uint64 va);
+/* Turn the 2 MiB leaf that maps va into `table` (a zeroed page the caller
+ * allocated) of 512 4 KiB leaves with the same flags and frames. -1 if there
+ * is no such leaf; the caller still owns table then. */
+int pt_split(pagetable_t pt, uint64 va, pagetable_t table); /* table: a zeroed page */
 /* Clear the leaf that maps va (any level); returns the old PTE or 0. */
 pte_t pt_unmap(pagetable_t pt, uint64 va);
 /* Free the table pages (not the leaves' frames) under root entries [from, to),

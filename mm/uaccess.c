@@ -54,6 +54,6 @@ extern char uaccess_begin[], uaccess_end[], uaccess_efault[];
 int uaccess_fault(struct vm *vm, uint64 *sepc, uint64 va, int write)
 {
     if (*sepc < (uint64)uaccess_begin || *sepc >= (uint64)uaccess_end || va >= MAXVA) return 0;
-    if (vm_fault(vm, va, write) < 0) *sepc = (uint64)uaccess_efault;
+    if (vm_fault(vm, va, write ? FAULT_WRITE : FAULT_READ) < 0) *sepc = (uint64)uaccess_efault;
     return 1;
 }

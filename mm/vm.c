@@ -69,7 +69,15 @@ static int vm_split(struct vm *vm, uint64 va)
     int level;
     pte_t *pte = pt_lookup(vm->upt, va, &level);
     if (!pte || level == 0) return 0;
-    if (pt_split(vm->kpt, va) < 0 || pt_split(vm->upt, va) < 0) return -ENOMEM;
+    /* Both tables or neither: allocate first, then split. */
+    pagetable_t ut = kalloc(), kt = kalloc();
+    if (!ut || !kt) {
+        if (ut) kfree(ut);
+        if (kt) kfree(kt);
+        return -ENOMEM;
+    }
+    pt_split(vm->upt, va, ut);
+    if (pt_split(vm->kpt, va, kt) < 0) kfree(kt); /* no megapage in the mirror */
     sfence_vma();
     return 0;
 }
@@ -212,9 +220,13 @@ static int lazy_fault(struct vm *vm, uint64 va)
 {
     uint64 perm = PTE_R | PTE_W | PTE_U;
     uint64 mva = va & ~(MEGAPAGE - 1);
-    if (mva >= vm->heap_base && mva + MEGAPAGE <= vm->brk) {
+    pte_t *l1 = pt_walk(vm->upt, mva, 1, 0);
+    if (mva >= vm->heap_base && mva + MEGAPAGE <= vm->brk && !(l1 && (*l1 & PTE_V))) {
         void *mega = kalloc_mega();
-        if (mega && vm_map(vm, mva, V2P(mega), 1, perm) == 0) return 0;
+        if (mega && vm_map(vm, mva, V2P(mega), 1, perm) == 0) {
+            sfence_vma(); /* a hart may cache an invalid PTE */
+            return 0;
+        }
         if (mega) drop_frames(V2P(mega), 1);
     }
     void *page = kalloc();
@@ -223,16 +235,25 @@ static int lazy_fault(struct vm *vm, uint64 va)
         kfree(page);
         return -ENOMEM;
     }
+    sfence_vma();
     return 0;
 }
 
-int vm_fault(struct vm *vm, uint64 va, int write)
+int vm_fault(struct vm *vm, uint64 va, enum fault_access access)
 {
     if (va >= USER_TOP) return -EFAULT;
     int level;
     pte_t *pte = pt_lookup(vm->upt, va, &level);
-    if (pte) return write && (*pte & PTE_COW) ? cow_fault(vm, va, pte, level) : -EFAULT;
-    if (va >= vm->heap_base && va < vm->brk) return lazy_fault(vm, va);
+    if (pte) {
+        if (access == FAULT_WRITE && (*pte & PTE_COW)) return cow_fault(vm, va, pte, level);
+        /* Already allowed (a stale TLB entry): flush and retry. */
+        if ((*pte & PTE_U) && (*pte & access)) {
+            sfence_vma();
+            return 0;
+        }
+        return -EFAULT;
+    }
+    if (access != FAULT_EXEC && va >= vm->heap_base && va < vm->brk) return lazy_fault(vm, va);
     return -EFAULT;
 }
 

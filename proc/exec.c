@@ -86,7 +86,8 @@ static int load_segments(struct vm *vm, const struct image *img, uint64 *entry)
         if (ph.filesz > ph.memsz || ph.vaddr % PGSIZE || ph.vaddr < UTEXT_BASE || ph.memsz > HEAP_LIMIT ||
             ph.vaddr > HEAP_LIMIT - ph.memsz)
             return -ENOEXEC;
-        uint64 perm = (ph.flags & PF_R ? PTE_R : 0) | (ph.flags & PF_W ? PTE_W : 0) |
+        /* W without R is a reserved PTE encoding, so writable implies readable */
+        uint64 perm = (ph.flags & (PF_R | PF_W) ? PTE_R : 0) | (ph.flags & PF_W ? PTE_W : 0) |
                       (ph.flags & PF_X ? PTE_X : 0);
         if (vm_alloc(vm, ph.vaddr, ph.vaddr + ph.memsz, perm) < 0) return -ENOMEM;
         r = vm_write(vm, ph.vaddr, img, ph.offset, NULL, ph.filesz);
@@ -145,6 +146,7 @@ static int exec_load(struct proc *p, const struct image *img, char *args[], int 
     memset(p->tf->regs, 0, sizeof(p->tf->regs));
     p->tf->epc = entry;
     p->tf->regs[REG_SP] = sp;
+    p->tf->regs[REG_A0] = argc; /* exec's return value too */
     p->tf->regs[REG_A1] = uargv;
     proc_set_name(p, argc > 0 ? args[0] : "?");
     return argc; /* becomes a0: main's argc */

@@ -39,6 +39,11 @@ struct endpoint *ipc_handle(struct proc *p, int h)
     return h >= 0 && h < NHANDLE ? p->ipc.handles[h] : NULL;
 }
 
+struct proc *ipc_owner(struct endpoint *ep)
+{
+    return ep->owner;
+}
+
 static int handle_alloc(struct proc *p, struct endpoint *ep)
 {
     for (int h = 0; h < NHANDLE; h++) {

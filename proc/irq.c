@@ -34,7 +34,7 @@ long irq_bind(int irq, int h)
     if (irq <= 0 || irq >= NIRQ || (uint32)irq == uart_irq) return -EINVAL;
     spin_lock(&sched_lock);
     struct endpoint *ep = ipc_handle(p, h);
-    long r = !ep ? -EBADF : irqs[irq].owner ? -EBUSY : 0;
+    long r = !ep ? -EBADF : ipc_owner(ep) != p ? -EPERM : irqs[irq].owner ? -EBUSY : 0;
     if (r == 0) {
         irqs[irq].ep = ep;
         irqs[irq].owner = p;

@@ -56,6 +56,13 @@ static int is_page_fault(uint64 scause)
            scause == EXC_INST_PAGE_FAULT;
 }
 
+static enum fault_access fault_access(uint64 scause)
+{
+    return scause == EXC_STORE_PAGE_FAULT  ? FAULT_WRITE
+           : scause == EXC_INST_PAGE_FAULT ? FAULT_EXEC
+                                           : FAULT_READ;
+}
+
 void usertrap(void)
 {
     csr_write(stvec, (uint64)kernelvec);
@@ -71,8 +78,7 @@ void usertrap(void)
         if (handle_interrupt(scause)) yield();
     } else {
         uint64 stval = csr_read(stval);
-        int r = is_page_fault(scause) ? vm_fault(&p->vm, stval, scause == EXC_STORE_PAGE_FAULT)
-                                      : -EFAULT;
+        int r = is_page_fault(scause) ? vm_fault(&p->vm, stval, fault_access(scause)) : -EFAULT;
         if (r < 0) {
             kprintf("pid %d (%s): killed: %s at pc %p, address %p\n", p->pid, p->name,
                     r == -ENOMEM ? "out of memory" : cause_name(scause), (void *)tf->epc,

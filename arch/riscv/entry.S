@@ -8,6 +8,10 @@
     .globl _entry, _secondary_entry
 
 _entry:
+    la t0, boot_claimed     # only one hart may ever boot the kernel: a second
+    li t1, 1                # one here would clear .bss under the first
+    amoswap.w t1, t1, (t0)
+    bnez t1, 6f
     mv s0, a0               # hartid
     mv s1, a1               # device tree
     li s2, 0                # the boot hart is cpus[0]
@@ -49,8 +53,12 @@ _secondary_entry:
     call kmain
 5:  wfi
     j 5b
+6:  wfi                     # parked: see boot_claimed
+    j 6b
 
     .section .data
+boot_claimed:
+    .word 0
     .balign 4096
 boot_pagetable:
     .quad 0

@@ -107,8 +107,8 @@ _Noreturn void kmain(uint64 hartid, uint64 dtb_pa, uint64 cpu_index)
     console_init();
     proc_init();
     init_this_hart();
-    start_first_process();
-    start_other_harts(&info, hartid);
     kprintf("pagoda: %lu free pages, starting init\n", kalloc_free_pages());
+    start_first_process(); /* from here on the console belongs to user space */
+    start_other_harts(&info, hartid);
     scheduler();
 }

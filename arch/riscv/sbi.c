@@ -1,7 +1,6 @@
 /* SBI calls: ecall with the extension id in a7 and the function id in a6. */
 #include "arch/riscv/sbi.h"
 
-#define SBI_EXT_LEGACY_PUTCHAR 0x01
 #define SBI_EXT_TIME 0x54494D45
 #define SBI_EXT_IPI  0x735049
 #define SBI_EXT_HSM  0x48534D
@@ -19,11 +18,6 @@ static struct sbiret sbi_call(uint64 ext, uint64 fid, uint64 a0, uint64 a1, uint
                  : "r"(r_a2), "r"(r_a6), "r"(r_a7)
                  : "memory");
     return (struct sbiret){(long)r_a0, (long)r_a1};
-}
-
-void sbi_console_putchar(int c)
-{
-    sbi_call(SBI_EXT_LEGACY_PUTCHAR, 0, c, 0, 0);
 }
 
 void sbi_set_timer(uint64 stime)

@@ -9,7 +9,6 @@ struct sbiret {
     long value;
 };
 
-void sbi_console_putchar(int c); /* legacy extension: early boot only */
 void sbi_set_timer(uint64 stime);
 long sbi_hart_start(uint64 hartid, uint64 start_pa, uint64 opaque);
 void sbi_send_ipi(uint64 hart_mask, uint64 hart_mask_base);

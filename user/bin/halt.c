@@ -1,4 +1,5 @@
-/* halt [status]: power the machine off; QEMU exits with status. */
+/* halt [status]: power the machine off. The kernel prints the status in its
+ * last line, where tools/console.py picks it up as the exit status. */
 #include "user.h"
 
 int main(int argc, char **argv)
