@@ -117,7 +117,8 @@ int vm_dealloc(struct vm *vm, uint64 start, uint64 end)
     end = PGROUNDUP(end);
     if (start >= end) return 0;
     /* A megapage cut by either end of the range becomes 4 KiB pages first. */
-    if (vm_split(vm, start) < 0 || vm_split(vm, end) < 0) return -ENOMEM;
+    if ((start % MEGAPAGE && vm_split(vm, start) < 0) || (end % MEGAPAGE && vm_split(vm, end) < 0))
+        return -ENOMEM;
     pt_for_each_leaf(vm->upt, start, end, unmap_leaf, vm);
     sfence_vma();
     return 0;
