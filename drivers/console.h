@@ -3,7 +3,7 @@
 #ifndef PAGODA_CONSOLE_H
 #define PAGODA_CONSOLE_H
 
-#include "arch/riscv/types.h"
+#include "arch/riscv/cpu.h"
 
 void uart_init(uint64 base_pa);
 void uart_putc(int c);   /* waits for room; safe with interrupts off */
@@ -18,7 +18,6 @@ long console_read_user(uint64 uva, long n);
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kputs_unlocked(const char *s);
 void console_puts(const char *s, uint64 n); /* whole, not interleaved with other harts */
-_Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern volatile int panicked;
 
 /* PLIC: route device interrupts to S-mode on every hart. */

@@ -40,7 +40,7 @@ void plic_set_enabled(uint32 irq, int on)
     if (on) enabled[irq / 32] |= 1U << (irq % 32);
     else enabled[irq / 32] &= ~(1U << (irq % 32));
     for (int i = 0; i < ncpu; i++)
-        if (cpus[i].started || i == (int)r_tp()) plic_write_enables(cpus[i].hartid);
+        if (cpus[i].started || &cpus[i] == mycpu()) plic_write_enables(cpus[i].hartid);
     spin_unlock(&plic_lock);
 }
 

@@ -7,6 +7,7 @@
 #include "arch/riscv/types.h"
 #include "mm/memlayout.h"
 #include "mm/pt.h"
+#include "arch/riscv/riscv.h"
 
 /* Physical pages (kalloc.c). Pages are handed out by kernel VA (direct map). */
 void kalloc_init(uint64 start_pa, uint64 end_pa);
@@ -55,8 +56,14 @@ int vm_copy(struct vm *dst, struct vm *src); /* for fork */
 long vm_sbrk(struct vm *vm, long delta);     /* old break, or -errno */
 void vm_free_user(struct vm *vm);            /* user pages and user table */
 void vm_destroy(struct vm *vm);              /* everything left */
-uint64 vm_user_satp(struct vm *vm);
-uint64 vm_kernel_satp(struct vm *vm);
+static inline uint64 vm_user_satp(struct vm *vm)
+{
+    return MAKE_SATP(V2P(vm->upt));
+}
+static inline uint64 vm_kernel_satp(struct vm *vm)
+{
+    return MAKE_SATP(V2P(vm->kpt));
+}
 /* Resolve a page fault at va (lazy heap, copy-on-write): 0 if the access may
  * be retried, -EFAULT for a bad access, -ENOMEM when memory ran out. */
 enum fault_access { FAULT_READ = PTE_R, FAULT_WRITE = PTE_W, FAULT_EXEC = PTE_X };

@@ -16,16 +16,6 @@ _Static_assert(USYSCALL == USYSCALL_VA, "abi.h and memlayout.h disagree");
 
 #define FRAMES(level) (PT_LEVEL_SIZE(level) / PGSIZE)
 
-uint64 vm_user_satp(struct vm *vm)
-{
-    return MAKE_SATP(V2P(vm->upt));
-}
-
-uint64 vm_kernel_satp(struct vm *vm)
-{
-    return MAKE_SATP(V2P(vm->kpt));
-}
-
 int vm_create(struct vm *vm, const struct kframes *f)
 {
     *vm = (struct vm){.shm_next = SHM_BASE};

@@ -196,6 +196,28 @@ long ipc_ep_lookup(uint64 uname)
     return r;
 }
 
+/* The owner is gone, or gave up its last handle to it: every caller fails
+ * now, later calls fail too, and the name is free again. */
+static void ep_destroy(struct endpoint *ep)
+{
+    while (!list_empty(&ep->senders))
+        wake_caller(list_entry(ep->senders.next, struct proc, qlink), -EPIPE);
+    while (!list_empty(&ep->awaiting))
+        wake_caller(list_entry(ep->awaiting.next, struct proc, qlink), -EPIPE);
+    ep->name[0] = 0;
+    ep->notify_bits = 0;
+    if (ep == ev_ep) ev_ep = NULL;
+    ep->owner = NULL;
+    ep_put(ep); /* the owner's reference */
+}
+
+static int handles_to(struct proc *p, struct endpoint *ep)
+{
+    int n = 0;
+    for (int h = 0; h < NHANDLE; h++) n += p->ipc.handles[h] == ep;
+    return n;
+}
+
 long ipc_ep_close(int h)
 {
     struct proc *p = myproc();
@@ -203,6 +225,7 @@ long ipc_ep_close(int h)
     struct endpoint *ep = ipc_handle(p, h);
     if (ep) {
         p->ipc.handles[h] = NULL;
+        if (ep->owner == p && handles_to(p, ep) == 0) ep_destroy(ep);
         ep_put(ep);
     }
     spin_unlock(&sched_lock);
@@ -218,6 +241,7 @@ long ipc_call(int h, int share)
     if (!ep) r = -EBADF;
     else if (!ep->owner) r = -EPIPE;
     else if (ep->owner == p) r = -EINVAL; /* would wait for itself forever */
+    else if (share && A(p->tf, 2) == 0) r = -EINVAL; /* a share of nothing */
     if (r < 0) {
         spin_unlock(&sched_lock);
         return r;
@@ -340,9 +364,9 @@ void ipc_kernel_notify(struct endpoint *ep, uint64 bits)
     ep->notify_bits |= bits;
     if (list_empty(&ep->receiver)) return;
     struct proc *srv = list_entry(ep->receiver.next, struct proc, qlink);
+    if (!take_kernel_msg(srv, ep)) return; /* nothing new (zero bits): keep waiting */
     list_del(&srv->qlink);
     srv->ipc.wait = IPC_IDLE;
-    take_kernel_msg(srv, ep);
     make_runnable(srv);
 }
 
@@ -402,20 +426,8 @@ void ipc_fork(struct proc *child, struct proc *parent)
 
 void ipc_exit(struct proc *p)
 {
-    for (int i = 0; i < NENDPOINT; i++) {
-        struct endpoint *ep = &endpoints[i];
-        if (ep->owner != p) continue;
-        /* The server is gone: every caller fails now, later calls fail too. */
-        while (!list_empty(&ep->senders))
-            wake_caller(list_entry(ep->senders.next, struct proc, qlink), -EPIPE);
-        while (!list_empty(&ep->awaiting))
-            wake_caller(list_entry(ep->awaiting.next, struct proc, qlink), -EPIPE);
-        ep->name[0] = 0;
-        ep->notify_bits = 0;
-        if (ep == ev_ep) ev_ep = NULL;
-        ep->owner = NULL;
-        ep_put(ep);
-    }
+    for (int i = 0; i < NENDPOINT; i++)
+        if (endpoints[i].owner == p) ep_destroy(&endpoints[i]);
     for (int h = 0; h < NHANDLE; h++) {
         if (p->ipc.handles[h]) ep_put(p->ipc.handles[h]);
         p->ipc.handles[h] = NULL;

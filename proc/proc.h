@@ -46,12 +46,11 @@ struct proc {
 extern struct spinlock sched_lock;
 extern struct proc *initproc;
 
+/* A process moves to another hart only inside sched(), and the kernel never
+ * preempts itself, so this needs no interrupt guard. */
 static inline struct proc *myproc(void)
 {
-    intr_push();
-    struct proc *p = mycpu()->proc;
-    intr_pop();
-    return p;
+    return mycpu()->proc;
 }
 
 /* proc.c */

@@ -48,13 +48,13 @@ static void switch_to(struct context *from, struct proc *next)
 
 void sched_to(struct proc *next)
 {
-    struct proc *p = mycpu()->proc;
-    if (!spin_holding(&sched_lock) || mycpu()->noff != 1) panic("sched: locks");
-    if (p->state == RUNNING) panic("sched: running");
-    int intena = mycpu()->intena; /* belongs to this thread, not to the hart */
+    struct cpu *c = mycpu();
+    struct proc *p = c->proc;
+    if (c->noff != 1 || p->state == RUNNING) panic("sched: locks or state");
+    int intena = c->intena; /* belongs to this thread, not to the hart */
     if (!next) {
-        mycpu()->proc = NULL;
-        swtch(&p->ctx, &mycpu()->idle, kernel_satp);
+        c->proc = NULL;
+        swtch(&p->ctx, &c->idle, kernel_satp);
     } else if (next != p) {
         switch_to(&p->ctx, next);
     } else {

@@ -3,6 +3,13 @@
 #include "trap/syscall.h"
 #include "proc/proc.h"
 
+/* Register values that must be small numbers (handles, pids, irqs): anything
+ * that does not fit becomes -1, which every callee rejects. */
+static int num(uint64 v)
+{
+    return v <= 0x7fffffff ? (int)v : -1;
+}
+
 long sys_ep_create(const uint64 *a)
 {
     (void)a;
@@ -11,7 +18,7 @@ long sys_ep_create(const uint64 *a)
 
 long sys_ep_register(const uint64 *a)
 {
-    return ipc_ep_register((int)a[0], a[1]);
+    return ipc_ep_register(num(a[0]), a[1]);
 }
 
 long sys_ep_lookup(const uint64 *a)
@@ -21,42 +28,42 @@ long sys_ep_lookup(const uint64 *a)
 
 long sys_ep_close(const uint64 *a)
 {
-    return ipc_ep_close((int)a[0]);
+    return ipc_ep_close(num(a[0]));
 }
 
 long sys_ipc_call(const uint64 *a)
 {
-    return ipc_call((int)a[0], 0);
+    return ipc_call(num(a[0]), 0);
 }
 
 long sys_ipc_share(const uint64 *a)
 {
-    return ipc_call((int)a[0], 1);
+    return ipc_call(num(a[0]), 1);
 }
 
 long sys_ipc_recv(const uint64 *a)
 {
-    return ipc_recv((int)a[0]);
+    return ipc_recv(num(a[0]));
 }
 
 long sys_ipc_reply(const uint64 *a)
 {
-    return ipc_reply((int)a[0]);
+    return ipc_reply(num(a[0]));
 }
 
 long sys_ipc_reply_recv(const uint64 *a)
 {
-    return ipc_reply_recv((int)a[0], (int)a[1]);
+    return ipc_reply_recv(num(a[0]), num(a[1]));
 }
 
 long sys_ipc_notify(const uint64 *a)
 {
-    return ipc_notify((int)a[0], a[1]);
+    return ipc_notify(num(a[0]), a[1]);
 }
 
 long sys_ev_subscribe(const uint64 *a)
 {
-    return ipc_ev_subscribe((int)a[0]);
+    return ipc_ev_subscribe(num(a[0]));
 }
 
 long sys_shm_alloc(const uint64 *a)
@@ -97,10 +104,10 @@ long sys_va2pa(const uint64 *a)
 
 long sys_irq_bind(const uint64 *a)
 {
-    return irq_bind((int)a[0], (int)a[1]);
+    return irq_bind(num(a[0]), num(a[1]));
 }
 
 long sys_irq_ack(const uint64 *a)
 {
-    return irq_ack((int)a[0]);
+    return irq_ack(num(a[0]));
 }

@@ -12,7 +12,7 @@ struct trapframe {
     uint64 kernel_satp; /* 264: this process's kernel table */
     uint64 kernel_sp;   /* 272: top of its kernel stack */
     uint64 kernel_trap; /* 280: usertrap() */
-    uint64 kernel_tp;   /* 288: this hart's cpus[] index */
+    uint64 kernel_tp;   /* 288: this hart's struct cpu */
 };
 #define REG_RA 1
 #define REG_SP 2

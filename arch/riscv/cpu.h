@@ -1,5 +1,5 @@
 /* Per-hart state, spinlocks and the context switch. tp holds this hart's
- * index into cpus[] whenever the kernel runs. */
+ * struct cpu whenever the kernel runs. */
 #ifndef PAGODA_CPU_H
 #define PAGODA_CPU_H
 
@@ -27,22 +27,60 @@ extern int ncpu;
 
 static inline struct cpu *mycpu(void)
 {
-    return &cpus[r_tp()];
+    return (struct cpu *)r_tp();
 }
 
-/* Nestable interrupt disable: the outermost pop restores the old state. */
-void intr_push(void);
-void intr_pop(void);
+static inline int cpu_index(void)
+{
+    return (int)(mycpu() - cpus);
+}
+
+_Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Nestable interrupt disable: the outermost pop restores the old state.
+ * Inline, with the spinlocks: they are on every system call's path. */
+static inline void intr_push(void)
+{
+    int was_on = intr_enabled();
+    intr_off();
+    struct cpu *c = mycpu();
+    if (c->noff++ == 0) c->intena = was_on;
+}
+
+static inline void intr_pop(void)
+{
+    struct cpu *c = mycpu();
+    if (intr_enabled() || c->noff < 1) panic("intr_pop: unbalanced");
+    if (--c->noff == 0 && c->intena) intr_on();
+}
 
 struct spinlock {
     volatile uint32 locked;
     const char *name;
     struct cpu *owner;
 };
-void spin_init(struct spinlock *lk, const char *name);
-void spin_lock(struct spinlock *lk);
-void spin_unlock(struct spinlock *lk);
-int spin_holding(struct spinlock *lk);
+
+static inline int spin_holding(struct spinlock *lk)
+{
+    return lk->locked && lk->owner == mycpu();
+}
+
+static inline void spin_lock(struct spinlock *lk)
+{
+    intr_push();
+    if (lk->owner == mycpu()) panic("spin_lock: %s held twice", lk->name);
+    while (__atomic_exchange_n(&lk->locked, 1, __ATOMIC_ACQUIRE)) {
+    }
+    lk->owner = mycpu();
+}
+
+static inline void spin_unlock(struct spinlock *lk)
+{
+    if (lk->owner != mycpu()) panic("spin_unlock: %s not held", lk->name);
+    lk->owner = NULL;
+    __atomic_store_n(&lk->locked, 0, __ATOMIC_RELEASE);
+    intr_pop();
+}
 
 /* Save callee-saved registers in *old, load satp, resume *new. */
 void swtch(struct context *old, struct context *new, uint64 satp);

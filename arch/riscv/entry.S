@@ -2,7 +2,7 @@
 # physical load address: a0 = hartid, a1 = device tree (boot hart) or our
 # cpus[] index (harts started with SBI HSM). We turn on a boot page table that
 # maps RAM at its physical address and at KERNBASE, jump to the linked
-# high address, and call kmain on this hart's boot stack.
+# high address, and call kmain(hartid, dtb, index) on this hart's boot stack.
 
     .section .text.entry, "ax"
     .globl _entry, _secondary_entry
@@ -34,7 +34,6 @@ _secondary_entry:
     add t2, t2, t1
     jr t2
 2:                          # now running at the linked (high) address
-    mv tp, s2
     bnez s2, 4f
     la t0, _bss_start       # the boot hart clears .bss, before anyone uses it
     la t1, _bss_end

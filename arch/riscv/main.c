@@ -82,9 +82,10 @@ static void init_this_hart(void)
     __atomic_store_n(&mycpu()->started, 1, __ATOMIC_RELEASE);
 }
 
-_Noreturn void kmain(uint64 hartid, uint64 dtb_pa, uint64 cpu_index)
+_Noreturn void kmain(uint64 hartid, uint64 dtb_pa, uint64 index)
 {
-    if (cpu_index != 0) {
+    asm volatile("mv tp, %0" ::"r"(&cpus[index])); /* mycpu() from now on */
+    if (index != 0) {
         init_this_hart();
         scheduler();
     }

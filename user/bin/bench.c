@@ -19,6 +19,7 @@
 #include "fcntl.h"
 #include "stat.h"
 #include "trap/abi.h" /* error codes */
+#include "ipc.h"
 
 #define PAGE 4096
 #define FILE_NAME "benchfile"
@@ -120,12 +121,64 @@ static enum outcome bench_ugetpid(int n)
 
 /* ipc_rtt: one op is one raw IPC round trip: a client `call`s a server in
  * another address space with a short message, the server `reply_recv`s.
- * TODO(ipc): the IPC interface is not designed yet; write this loop when the
- * IPC stubs exist in the user library. */
+ * A forked child is the server: it registers an endpoint and answers each
+ * call with its first word plus one until it gets IPC_RTT_QUIT. This process
+ * looks the name up and is the client. Measured: the n calls (not the fork,
+ * the lookup, one warm-up call, or the quit call and the wait). */
+#define IPC_RTT_QUIT (-1L)
+
+static void ipc_rtt_server(const char *name)
+{
+    int ep = ep_create();
+    if (ep < 0 || ep_register(ep, name) < 0) exit(1);
+    struct ipc_msg m;
+    long r = ipc_recv(ep, &m);
+    while (r >= 0) {
+        long w[4] = {m.w[0] + 1, 0, 0, 0};
+        if (m.w[0] == IPC_RTT_QUIT) {
+            ipc_reply((int)m.pid, w);
+            exit(0);
+        }
+        r = ipc_reply_recv(ep, (int)m.pid, w, &m);
+    }
+    exit(2);
+}
+
 static enum outcome bench_ipc_rtt(int n)
 {
-    (void)n;
-    return skipped("no IPC yet");
+    char name[IPC_NAME_LEN];
+    snprintf(name, sizeof name, "ipc_rtt.%d", getpid());
+    int pid = fork();
+    if (pid < 0) return call_failed("fork");
+    if (pid == 0) ipc_rtt_server(name);
+    int h = -ENOENT;
+    for (int tries = 0; h == -ENOENT && tries < 100000; tries++) {
+        h = ep_lookup(name);
+        if (h == -ENOENT) yield();
+    }
+    if (h < 0) {
+        kill(pid);
+        reap(pid);
+        if (h == -ENOSYS) return skipped("no IPC (ENOSYS)");
+        snprintf(why, sizeof why, "ep_lookup(%s): %d", name, h);
+        return FAILED;
+    }
+    long w[4] = {0, 0, 0, 0};
+    long r = ipc_call(h, w); /* warm-up: the server now waits in reply_recv */
+    int ok = r == 0 && w[0] == 1;
+    start();
+    for (int i = 0; i < n && ok; i++) {
+        w[0] = i;
+        ok = ipc_call(h, w) == 0 && w[0] == i + 1;
+    }
+    stop();
+    w[0] = IPC_RTT_QUIT;
+    ipc_call(h, w);
+    ep_close(h);
+    int server_ok = reap(pid) == 0;
+    if (!ok) return failed("a call failed or got a wrong reply");
+    if (!server_ok) return failed("the server did not exit 0");
+    return DONE;
 }
 
 /* pipe_rtt: one op is one round trip: the parent writes 1 byte to pipe A,
