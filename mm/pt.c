@@ -55,7 +55,7 @@ pte_t *pt_lookup(pagetable_t pt, uint64 va, int *level)
     return NULL;
 }
 
-static int table_empty(pagetable_t t)
+int pt_table_empty(pagetable_t t)
 {
     return next_valid(t, 0) == PT_ENTRIES;
 }
@@ -68,7 +68,7 @@ int pt_map(pagetable_t pt, uint64 va, uint64 pa, int level, uint64 perm)
         /* A large leaf may replace a table that no longer maps anything. */
         if (level == 0 || pte_is_leaf(*pte)) return -1;
         pagetable_t child = pt_pa2va(PTE2PA(*pte));
-        if (level > 1 || !table_empty(child)) return -1;
+        if (level > 1 || !pt_table_empty(child)) return -1;
         pt_free_page(child);
     }
     *pte = PA2PTE(pa) | perm | PTE_V;

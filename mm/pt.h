@@ -40,6 +40,7 @@ pte_t *pt_lookup(pagetable_t pt, uint64 va, int *level);
 int pt_map(pagetable_t pt, uint64 va, uint64 pa, int level, uint64 perm);
 /* Map [va, va+size) to [pa, ...) with 4 KiB pages; on failure unmaps what it mapped. */
 int pt_map_range(pagetable_t pt, uint64 va, uint64 pa, uint64 size, uint64 perm);
+int pt_table_empty(pagetable_t t); /* no valid entry */
 /* Turn the 2 MiB leaf that maps va into `table` (a zeroed page the caller
  * allocated) of 512 4 KiB leaves with the same flags and frames. -1 if there
  * is no such leaf; the caller still owns table then. */

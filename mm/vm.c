@@ -212,7 +212,9 @@ static int lazy_fault(struct vm *vm, uint64 va)
     uint64 perm = PTE_R | PTE_W | PTE_U;
     uint64 mva = va & ~(MEGAPAGE - 1);
     pte_t *l1 = pt_walk(vm->upt, mva, 1, 0);
-    if (mva >= vm->heap_base && mva + MEGAPAGE <= vm->brk && !(l1 && (*l1 & PTE_V))) {
+    int empty = !l1 || !(*l1 & PTE_V) ||
+                (!(*l1 & PTE_LEAF) && pt_table_empty(P2V(PTE2PA(*l1))));
+    if (mva >= vm->heap_base && mva + MEGAPAGE <= vm->brk && empty) {
         void *mega = kalloc_mega();
         if (mega && vm_map(vm, mva, V2P(mega), 1, perm) == 0) {
             sfence_vma(); /* a hart may cache an invalid PTE */
