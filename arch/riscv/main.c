@@ -51,8 +51,17 @@ static void start_first_process(void)
     if (!p) panic("no memory for init");
     initproc = p;
     p->ipc.privileged = 1; /* init starts the servers */
-    char *args[] = {"init"};
-    int r = exec_boot_module(p, "init", args, 1);
+    /* init's arguments are the boot arguments, word by word */
+    static char words[sizeof(bootargs)];
+    char *args[9] = {"init"};
+    int argc = 1;
+    strlcpy(words, bootargs, sizeof(words));
+    for (char *s = words; *s && argc < 9;) {
+        while (*s == ' ') *s++ = 0;
+        if (*s) args[argc++] = s;
+        while (*s && *s != ' ') s++;
+    }
+    int r = exec_boot_module(p, "init", args, argc);
     if (r < 0) panic("cannot start init: error %d", r);
     if (boot_option("vmprint-init")) vmprint(p->vm.upt); /* the classic lab's first look */
     spin_lock(&sched_lock);
