@@ -23,8 +23,14 @@ extern volatile int panicked;
 /* PLIC: route device interrupts to S-mode on every hart. */
 void plic_init(uint64 base_pa);
 void plic_init_hart(uint32 hartid);
+/* Devices for user-space drivers (devices.c) */
+struct fdt_info;
+void devices_init(const struct fdt_info *dt);
+int device_mappable(uint64 pa, uint64 bytes);
+void device_stop(uint64 pa); /* reset it: no more DMA */
+
 void plic_enable(uint32 irq);
-void plic_set_enabled(uint32 irq, int on); /* mask or unmask on every hart */
+void plic_mask(uint32 irq, int masked);
 uint32 plic_claim(void);
 void plic_complete(uint32 irq);
 

@@ -33,20 +33,23 @@ void plic_init_hart(uint32 hartid)
     *(volatile uint32 *)PLIC_THRESHOLD(S_CONTEXT(hartid)) = 0;
 }
 
-void plic_set_enabled(uint32 irq, int on)
+/* Route a source to every hart. */
+void plic_enable(uint32 irq)
 {
     spin_lock(&plic_lock);
     *(volatile uint32 *)PLIC_PRIORITY(irq) = 1;
-    if (on) enabled[irq / 32] |= 1U << (irq % 32);
-    else enabled[irq / 32] &= ~(1U << (irq % 32));
+    enabled[irq / 32] |= 1U << (irq % 32);
     for (int i = 0; i < ncpu; i++)
         if (cpus[i].started || &cpus[i] == mycpu()) plic_write_enables(cpus[i].hartid);
     spin_unlock(&plic_lock);
 }
 
-void plic_enable(uint32 irq)
+/* Mask or unmask a source with its priority (0 never interrupts). QEMU's
+ * PLIC looks at pending sources again when a priority is written, so an
+ * interrupt that came while masked is delivered on unmask. */
+void plic_mask(uint32 irq, int masked)
 {
-    plic_set_enabled(irq, 1);
+    *(volatile uint32 *)PLIC_PRIORITY(irq) = masked ? 0 : 1;
 }
 
 uint32 plic_claim(void)

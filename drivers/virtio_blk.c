@@ -134,7 +134,7 @@ int vblk_init(struct vblk *d, volatile void *regs)
 
     /* §3.1.1: reset, ACKNOWLEDGE, DRIVER, features, FEATURES_OK, set-up, DRIVER_OK */
     wr(d, VIRTIO_MMIO_STATUS, 0);
-    for (int i = 0; i < 1000000 && rd(d, VIRTIO_MMIO_STATUS) != 0; i++) {
+    for (int i = 0; i < 1000 && rd(d, VIRTIO_MMIO_STATUS) != 0; i++) {
     }
     if (rd(d, VIRTIO_MMIO_STATUS) != 0) return -EIO;
     set_status(d, VIRTIO_STATUS_ACKNOWLEDGE);
@@ -256,4 +256,10 @@ int vblk_complete(struct vblk *d, struct vblk_done *out, int max)
         }
     }
     return n;
+}
+
+int vblk_has_completions(struct vblk *d)
+{
+    virtio_mb();
+    return *(volatile uint16_t *)&d->used->idx != d->used_seen;
 }

@@ -103,4 +103,8 @@ uint32_t vblk_intr_ack(struct vblk *d);
  * again. Returns how many. Call again while it returns max. */
 int vblk_complete(struct vblk *d, struct vblk_done *out, int max);
 
+/* 1 if the device has finished requests that vblk_complete() has not
+ * reported yet. */
+int vblk_has_completions(struct vblk *d);
+
 #endif

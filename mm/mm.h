@@ -74,6 +74,7 @@ long vm_shm_alloc(struct vm *vm, uint64 npages);
 long vm_shm_share(struct vm *dst, struct vm *src, uint64 va, uint64 npages);
 long vm_shm_free(struct vm *vm, uint64 va, uint64 npages);
 long vm_map_device(struct vm *vm, uint64 pa, uint64 bytes);
+void vm_stop_devices(struct vm *vm); /* reset every device mapped: stops DMA */
 long vm_va2pa(struct vm *vm, uint64 va);
 int vm_map(struct vm *vm, uint64 va, uint64 pa, int level, uint64 perm);
 void vmprint(pagetable_t pt);

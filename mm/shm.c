@@ -5,6 +5,7 @@
  * region: a child builds its own connections. */
 #include "mm/mm.h"
 #include "trap/abi.h"
+#include "drivers/console.h"
 
 static int in_shm(uint64 va, uint64 npages)
 {
@@ -58,9 +59,8 @@ long vm_shm_free(struct vm *vm, uint64 va, uint64 npages)
 
 long vm_map_device(struct vm *vm, uint64 pa, uint64 bytes)
 {
-    /* Only device space: below RAM on QEMU virt, never a RAM frame. */
     uint64 npages = PGROUNDUP(bytes) / PGSIZE;
-    if (pa % PGSIZE || bytes == 0 || pa >= VIRT_RAM || bytes > VIRT_RAM - pa) return -EINVAL;
+    if (pa % PGSIZE || bytes == 0 || !device_mappable(pa, bytes)) return -EINVAL;
     long va = reserve(vm, npages);
     if (va < 0) return va;
     for (uint64 i = 0; i < npages; i++) {
@@ -70,6 +70,17 @@ long vm_map_device(struct vm *vm, uint64 pa, uint64 bytes)
         }
     }
     return va;
+}
+
+static void stop_leaf(void *arg, uint64 va, pte_t *pte, int level)
+{
+    (void)arg, (void)va, (void)level;
+    if (*pte & PTE_DEV) device_stop(PTE2PA(*pte));
+}
+
+void vm_stop_devices(struct vm *vm)
+{
+    pt_for_each_leaf(vm->upt, SHM_BASE, SHM_TOP, stop_leaf, NULL);
 }
 
 long vm_va2pa(struct vm *vm, uint64 va)

@@ -20,7 +20,7 @@ int irq_dispatch(uint32 irq)
     spin_lock(&sched_lock);
     struct endpoint *ep = irqs[irq].ep;
     if (ep) {
-        plic_set_enabled(irq, 0);
+        plic_mask(irq, 1);
         ipc_kernel_notify(ep, 1UL << (irq % 64));
     }
     spin_unlock(&sched_lock);
@@ -40,7 +40,10 @@ long irq_bind(int irq, int h)
         irqs[irq].owner = p;
     }
     spin_unlock(&sched_lock);
-    if (r == 0) plic_set_enabled(irq, 1);
+    if (r == 0) {
+        plic_mask(irq, 0);
+        plic_enable(irq);
+    }
     return r;
 }
 
@@ -51,7 +54,7 @@ long irq_ack(int irq)
     spin_lock(&sched_lock);
     long r = irqs[irq].owner == p ? 0 : -EPERM;
     spin_unlock(&sched_lock);
-    if (r == 0) plic_set_enabled(irq, 1);
+    if (r == 0) plic_mask(irq, 0);
     return r;
 }
 
@@ -60,7 +63,7 @@ void irq_release(struct proc *p)
 {
     for (int irq = 0; irq < NIRQ; irq++) {
         if (irqs[irq].owner != p) continue;
-        plic_set_enabled(irq, 0);
+        plic_mask(irq, 1);
         irqs[irq].ep = NULL;
         irqs[irq].owner = NULL;
     }

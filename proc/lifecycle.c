@@ -48,7 +48,9 @@ _Noreturn void proc_exit(int status)
 {
     struct proc *p = myproc();
     if (p == initproc) panic("init exited with status %d", status);
-    /* Return user memory now; the kernel table and stack go when reaped. */
+    /* Return user memory now; the kernel table and stack go when reaped.
+     * A driver's devices stop first, or their DMA would land in freed frames. */
+    if (p->ipc.privileged) vm_stop_devices(&p->vm);
     vm_free_user(&p->vm);
 
     spin_lock(&sched_lock);

@@ -31,6 +31,7 @@ static void read_device_tree(uint64 dtb_pa, struct fdt_info *info)
     if (dt.uart_base) info->uart_base = dt.uart_base, info->uart_irq = dt.uart_irq;
     if (dt.plic_base) info->plic_base = dt.plic_base;
     if (dt.bootargs) strlcpy(bootargs, dt.bootargs, sizeof(bootargs));
+    devices_init(&dt);
 }
 
 /* Is word one of the space-separated boot arguments? */

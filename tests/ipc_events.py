@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""Fork/exit events for a subscribed server: boots with `spawn=evtest`, so
+that init starts user/bin/evtest with device rights, and checks its verdict.
+
+    python3 tests/ipc_events.py [KERNEL] [--smp N] [--timeout S]
+"""
+import argparse
+import pathlib
+import re
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from console import Console, qemu_argv  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("kernel", nargs="?", default=str(ROOT / "build/riscv/pagoda.elf"))
+    ap.add_argument("--smp", type=int, default=1)
+    ap.add_argument("--timeout", type=float, default=120)
+    args = ap.parse_args()
+    argv = qemu_argv(kernel=args.kernel, smp=args.smp, drive=None, append="spawn=evtest")
+    ok = False
+    try:
+        with Console(argv, limit=args.timeout, live=sys.stdout) as con:
+            con.expect(re.compile(r"(\d+) passed, (\d+) failed"), args.timeout)
+            done = con.match
+            ok = int(done.group(1)) > 0 and int(done.group(2)) == 0
+            con.wait_prompt()
+            con.halt("0")
+    except Exception as e:  # timeout, panic, QEMU gone: a failure, said plainly
+        print(f"\nipc_events: {e}")
+    print(f"{1 if ok else 0} passed, {0 if ok else 1} failed")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

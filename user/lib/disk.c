@@ -1,0 +1,104 @@
+/* Client side of the disk server protocol (disk.h, servers/disk/disk_proto.h). */
+#include "user.h"
+#include "ipc.h"
+#include "disk.h"
+
+static int handle = -1; /* endpoint of the disk server */
+static char *region;    /* our shared pages */
+static long npages;
+static int owner_pid;   /* the process that connected: a forked child is not */
+
+/* Forget a connection inherited through fork: it belongs to the parent. */
+static int connected(void)
+{
+    if (region && owner_pid != ugetpid()) region = 0, npages = 0;
+    return region != 0;
+}
+
+static int server(void)
+{
+    if (handle < 0) handle = ep_lookup(DISK_NAME);
+    return handle;
+}
+
+int disk_open(long n)
+{
+    if (n <= 0) return -EINVAL;
+    if (connected()) return -EBUSY;
+    int h = server();
+    if (h < 0) return h;
+    char *va = shm_alloc(n);
+    if (!va) return -ENOMEM;
+    long w[4] = {0};
+    long r = ipc_share(h, va, n, DISK_CONNECT, 0, w);
+    if (r >= 0) r = w[0];
+    if (r < 0) {
+        shm_free(va, n);
+        return (int)r;
+    }
+    region = va, npages = n, owner_pid = ugetpid();
+    return 0;
+}
+
+static long call(long op, long a, long b, long c, long *out)
+{
+    int h = server();
+    if (h < 0) return h;
+    long w[4] = {op, a, b, c};
+    long r = ipc_call(h, w);
+    if (r < 0) return r;
+    if (out) out[0] = w[1], out[1] = w[2], out[2] = w[3];
+    return w[0];
+}
+
+int disk_close(void)
+{
+    if (!connected()) return -ENOENT;
+    long r = call(DISK_DISCONNECT, 0, 0, 0, 0);
+    shm_free(region, npages);
+    region = 0, npages = 0;
+    return (int)r;
+}
+
+long disk_blocks(void)
+{
+    long out[3];
+    long r = call(DISK_INFO, 0, 0, 0, out);
+    return r < 0 ? r : out[0];
+}
+
+int disk_readn(long block, long page, long n)
+{
+    return (int)call(DISK_READ, block, page, n, 0);
+}
+
+int disk_writen(long block, long page, long n)
+{
+    return (int)call(DISK_WRITE, block, page, n, 0);
+}
+
+int disk_read(long block, long page)
+{
+    return disk_readn(block, page, 1);
+}
+
+int disk_write(long block, long page)
+{
+    return disk_writen(block, page, 1);
+}
+
+int disk_flush(void)
+{
+    return (int)call(DISK_FLUSH, 0, 0, 0, 0);
+}
+
+void *disk_buffer(long page)
+{
+    if (!connected() || page < 0 || page >= npages) return 0;
+    return region + page * DISK_BLOCK_SIZE;
+}
+
+long disk_npages(void)
+{
+    return connected() ? npages : 0;
+}
