@@ -27,8 +27,8 @@ def main():
             con.expect(re.compile(r"(\d+) passed, (\d+) failed"), args.timeout)
             done = con.match
             ok = int(done.group(1)) > 0 and int(done.group(2)) == 0
-            con.wait_prompt()
-            con.halt("0")
+            # evtest may finish before or after the shell's first prompt, so
+            # there is no prompt to wait for: leaving the block stops QEMU.
     except Exception as e:  # timeout, panic, QEMU gone: a failure, said plainly
         print(f"\nipc_events: {e}")
     print(f"{1 if ok else 0} passed, {0 if ok else 1} failed")
