@@ -20,76 +20,32 @@
  * A process in these tests only ever sleeps where the case expects it to. */
 #include <stdarg.h>
 #include "user.h"
+#include "testcase.h"
 #include "ipc.h"
 #include "syscall.h"
 #include "mm/memlayout.h"
 
-#define PG       4096L
-#define SLACK    6 /* page-table pages a mapping may add (user + kernel tables) */
-#define WAIT_MAX (10 * TICK_HZ) /* give up waiting for a process after 10 s */
-#define RUN_MAX  (120 * TICK_HZ) /* the watchdog fires after 120 s */
-#define NHANDLE_USER 16 /* handles per process (NHANDLE in proc/ipc.h) */
+#define PG           4096L
+#define SLACK        6               /* page-table pages a mapping may add (user + kernel tables) */
+#define WAIT_MAX     (10 * TICK_HZ)  /* give up waiting for a process after 10 s */
+#define RUN_MAX      (120 * TICK_HZ) /* the watchdog fires after 120 s */
+#define NHANDLE_USER 16              /* handles per process (NHANDLE in proc/ipc.h) */
 
 static int passed, failed;
-static const char *cur;
-static int cur_failed;
 static int top_ep;     /* the top process's endpoint (runner side) */
 static int runner_pid; /* set in the runner before it forks anything */
 
 /* ------------------------------------------------------------------ report */
 
-static void failmsg(const char *fmt, ...)
-{
-    char msg[200];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (cur_failed) printf("  also %s: %s\n", cur, msg); /* one FAIL line per case */
-    else printf("FAIL %s: %s\n", cur, msg);
-    printf_flush();
-    cur_failed = 1;
-}
-
-static void info(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    printf("  # %s: ", cur);
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-}
-
-/* In a case function: on failure print one FAIL line and leave the case. */
-#define EXPECT(cond, ...)                                                                          \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            failmsg(__VA_ARGS__);                                                                  \
-            return;                                                                                \
-        }                                                                                          \
-    } while (0)
-
-/* In a child: explain and return a failure code (becomes the exit status). */
-static int cfail(int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    printf("  child %d (%s): ", getpid(), cur);
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-    printf_flush();
-    return code;
-}
-
 /* ---------------------------------------------------------------- children */
 
-#define MAXKIDS 24
+#define MAXKIDS     24
 #define WAIT_FAILED (-1000)
 
-static int kids[MAXKIDS], nkids;        /* children of this case, not yet reaped */
-static struct { int pid, status; } early[MAXKIDS]; /* reaped while waiting for another */
+static int kids[MAXKIDS], nkids; /* children of this case, not yet reaped */
+static struct {
+    int pid, status;
+} early[MAXKIDS]; /* reaped while waiting for another */
 static int nearly;
 
 /* Run fn(arg) in a new child; its pid (< 0 if fork failed). */
@@ -215,7 +171,7 @@ static long g_rounds;
 
 /* ---------------------------------------------------------------- pingpong */
 
-#define PP_ROUNDS 20000
+#define PP_ROUNDS  20000
 #define PP_CLIENTS 4
 
 static void pp_request(long tag, long i, long w[4])
@@ -242,11 +198,11 @@ static int pp_client(long tag)
         pp_request(tag, i, w);
         pp_answer(w, me, want);
         long r = ipc_call(g_h, w);
-        if (r != 0) return cfail(1, "client %ld round %ld: call returned %ld", tag, i, r);
+        if (r != 0) return test_child_fail(1, "client %ld round %ld: call returned %ld", tag, i, r);
         for (int k = 0; k < 4; k++)
             if (w[k] != want[k])
-                return cfail(2, "client %ld round %ld: reply word %d is %lx, want %lx", tag, i, k,
-                             w[k], want[k]);
+                return test_child_fail(2, "client %ld round %ld: reply word %d is %lx, want %lx",
+                                       tag, i, k, w[k], want[k]);
     }
     return 0;
 }
@@ -261,7 +217,7 @@ static int pp_serve(int ep, int n, const int *pids, long rounds)
     long r = ipc_recv(ep, &m);
     for (long i = 0; i < total; i++) {
         if (r < 0) {
-            failmsg("message %ld: receive returned %ld", i, r);
+            test_fail("message %ld: receive returned %ld", i, r);
             return -1;
         }
         int k = -1;
@@ -269,26 +225,27 @@ static int pp_serve(int ep, int n, const int *pids, long rounds)
             if (pids[j] == m.pid) k = j;
         long want[4];
         if (k < 0) {
-            if (!bad++) failmsg("message %ld: from pid %ld, not a client", i, m.pid);
+            if (!bad++) test_fail("message %ld: from pid %ld, not a client", i, m.pid);
         } else {
             pp_request(k, next[k]++, want);
             for (int j = 0; j < 4; j++) {
                 if (m.w[j] != want[j] && !bad++)
-                    failmsg("message %ld from client %d (round %ld): word %d is %lx, want %lx", i,
-                            k, next[k] - 1, j, m.w[j], want[j]);
+                    test_fail("message %ld from client %d (round %ld): word %d is %lx, want %lx", i,
+                              k, next[k] - 1, j, m.w[j], want[j]);
             }
-            if (m.shared && !bad++) failmsg("message %ld: shared %p in a plain call", i, m.shared);
+            if (m.shared && !bad++)
+                test_fail("message %ld: shared %p in a plain call", i, m.shared);
         }
         long out[4];
         pp_answer(m.w, m.pid, out);
         if (i == total - 1) {
             r = ipc_reply(m.pid, out);
-            if (r != 0) failmsg("last reply returned %ld", r);
+            if (r != 0) test_fail("last reply returned %ld", r);
         } else {
             r = ipc_reply_recv(ep, (int)m.pid, out, &m);
         }
     }
-    return bad || cur_failed ? -1 : 0;
+    return bad || test_case_failed ? -1 : 0;
 }
 
 static void t_pingpong(void)
@@ -303,7 +260,7 @@ static void t_pingpong(void)
     if (pp_serve(ep, 1, &pid, PP_ROUNDS) < 0) return;
     int st = reap(pid);
     EXPECT(st == 0, "client status %d", st);
-    info("%d round trips, one client: %d ticks", PP_ROUNDS, uptime() - t0);
+    test_info("%d round trips, one client: %d ticks", PP_ROUNDS, uptime() - t0);
 
     int pids[PP_CLIENTS];
     g_rounds = PP_ROUNDS / PP_CLIENTS;
@@ -317,7 +274,7 @@ static void t_pingpong(void)
         st = reap(pids[k]);
         EXPECT(st == 0, "client %d status %d", k, st);
     }
-    info("%d clients x %ld round trips: %d ticks", PP_CLIENTS, g_rounds, uptime() - t0);
+    test_info("%d clients x %ld round trips: %d ticks", PP_CLIENTS, g_rounds, uptime() - t0);
     EXPECT(ep_close(ep) == 0, "ep_close failed");
 }
 
@@ -328,8 +285,8 @@ static int pid_client(long fake)
     long me = getpid();
     long w[4] = {me, fake, 3, 4};
     long r = ipc_call(g_h, w);
-    if (r != 0) return cfail(1, "call returned %ld", r);
-    if (w[0] != me) return cfail(2, "the server saw pid %ld, I am %ld", w[0], me);
+    if (r != 0) return test_child_fail(1, "call returned %ld", r);
+    if (w[0] != me) return test_child_fail(2, "the server saw pid %ld, I am %ld", w[0], me);
     return 0;
 }
 
@@ -339,7 +296,7 @@ static void t_caller_pid(void)
     EXPECT(ep >= 0, "ep_create returned %d", ep);
     g_h = ep;
     int pids[2];
-    pids[0] = start_child(pid_client, 1);         /* claims to be init */
+    pids[0] = start_child(pid_client, 1);        /* claims to be init */
     pids[1] = start_child(pid_client, getpid()); /* claims to be the server */
     EXPECT(pids[0] > 0 && pids[1] > 0, "fork failed");
     int seen[2] = {0, 0};
@@ -370,9 +327,9 @@ static int deferred_client(long k)
     long me = getpid();
     long w[4] = {k, me, 0, 0};
     long r = ipc_call(g_h, w);
-    if (r != 0) return cfail(1, "call returned %ld", r);
+    if (r != 0) return test_child_fail(1, "call returned %ld", r);
     if (w[0] != k * 1000 + 7 || w[1] != me || w[2] != k || w[3] != -k)
-        return cfail(2, "client %ld got %ld %ld %ld %ld", k, w[0], w[1], w[2], w[3]);
+        return test_child_fail(2, "client %ld got %ld %ld %ld %ld", k, w[0], w[1], w[2], w[3]);
     return 0;
 }
 
@@ -422,25 +379,25 @@ static void t_deferred(void)
 /* A server that is itself a client: the runner serves "ipct.back"; the
  * middle server takes a call, calls the runner, answers with the sum. */
 #define MIDDLE "ipct.middle"
-#define BACK "ipct.back"
+#define BACK   "ipct.back"
 
 static int middle_server(long rounds)
 {
     int ep = ep_create();
-    if (ep < 0 || ep_register(ep, MIDDLE) < 0) return cfail(1, "cannot register");
+    if (ep < 0 || ep_register(ep, MIDDLE) < 0) return test_child_fail(1, "cannot register");
     int back = lookup_wait(BACK);
-    if (back < 0) return cfail(2, "ep_lookup(" BACK ") returned %d", back);
+    if (back < 0) return test_child_fail(2, "ep_lookup(" BACK ") returned %d", back);
     struct ipc_msg m;
     long r = ipc_recv(ep, &m);
     for (long i = 0; i < rounds; i++) {
-        if (r < 0) return cfail(3, "recv returned %ld", r);
+        if (r < 0) return test_child_fail(3, "recv returned %ld", r);
         long w[4] = {m.w[0], m.w[1], 0, 0};
         r = ipc_call(back, w);
-        if (r != 0) return cfail(4, "call to the back server returned %ld", r);
+        if (r != 0) return test_child_fail(4, "call to the back server returned %ld", r);
         long out[4] = {w[0], m.pid, 0, 0};
         r = i == rounds - 1 ? ipc_reply((int)m.pid, out) : ipc_reply_recv(ep, (int)m.pid, out, &m);
     }
-    return r == 0 ? 0 : cfail(5, "last reply returned %ld", r);
+    return r == 0 ? 0 : test_child_fail(5, "last reply returned %ld", r);
 }
 
 static int front_client(long rounds)
@@ -450,7 +407,7 @@ static int front_client(long rounds)
         long w[4] = {i, 3 * i, 0, 0};
         long r = ipc_call(g_h, w);
         if (r != 0 || w[0] != 4 * i || w[1] != me)
-            return cfail(1, "round %ld: %ld, reply %ld %ld", i, r, w[0], w[1]);
+            return test_child_fail(1, "round %ld: %ld, reply %ld %ld", i, r, w[0], w[1]);
     }
     return 0;
 }
@@ -492,7 +449,7 @@ static void t_nested(void)
 static int notify_burst(long h)
 {
     long r1 = ipc_notify((int)h, 1), r2 = ipc_notify((int)h, 2), r3 = ipc_notify((int)h, 1UL << 63);
-    if (r1 || r2 || r3) return cfail(1, "notify returned %ld %ld %ld", r1, r2, r3);
+    if (r1 || r2 || r3) return test_child_fail(1, "notify returned %ld %ld %ld", r1, r2, r3);
     return 0;
 }
 
@@ -500,17 +457,18 @@ static int call_marker(long v)
 {
     long w[4] = {v, 0, 0, 0};
     long r = ipc_call(g_h, w);
-    if (r != 0) return cfail(1, "call returned %ld", r);
-    if (w[0] != v + 1) return cfail(2, "reply %ld, want %ld", w[0], v + 1);
+    if (r != 0) return test_child_fail(1, "call returned %ld", r);
+    if (w[0] != v + 1) return test_child_fail(2, "reply %ld, want %ld", w[0], v + 1);
     return 0;
 }
 
 /* Notify the runner's endpoint once it sleeps (in recv). */
 static int notify_when_asleep(long bits)
 {
-    if (wait_state(runner_pid, PS_SLEEPING) < 0) return cfail(1, "the server never slept");
+    if (wait_state(runner_pid, PS_SLEEPING) < 0)
+        return test_child_fail(1, "the server never slept");
     long r = ipc_notify(g_h, (unsigned long)bits);
-    if (r != 0) return cfail(2, "notify returned %ld", r);
+    if (r != 0) return test_child_fail(2, "notify returned %ld", r);
     return 0;
 }
 
@@ -571,9 +529,10 @@ static void t_notify(void)
 static int notify_zero_then_call(long unused)
 {
     (void)unused;
-    if (wait_state(runner_pid, PS_SLEEPING) < 0) return cfail(1, "the server never slept");
+    if (wait_state(runner_pid, PS_SLEEPING) < 0)
+        return test_child_fail(1, "the server never slept");
     long r = ipc_notify(g_h, 0);
-    if (r != 0 && r != -EINVAL) return cfail(2, "notify(0) returned %ld", r);
+    if (r != 0 && r != -EINVAL) return test_child_fail(2, "notify(0) returned %ld", r);
     sleep(2);
     return call_marker(99);
 }
@@ -588,9 +547,10 @@ static void t_notify_zero(void)
     struct ipc_msg m;
     long r = ipc_recv(ep, &m);
     if (r != 0 || m.pid != pid) {
-        failmsg("notify(h, 0) while the server waits in recv: recv returned %ld (pid %ld kind %ld "
-                "bits %lx), want the next call",
-                r, r == 0 ? m.pid : -1, r == 0 ? m.w[0] : -1, r == 0 ? m.w[1] : -1);
+        test_fail(
+            "notify(h, 0) while the server waits in recv: recv returned %ld (pid %ld kind %ld "
+            "bits %lx), want the next call",
+            r, r == 0 ? m.pid : -1, r == 0 ? m.w[0] : -1, r == 0 ? m.w[1] : -1);
         r = ipc_recv(ep, &m); /* the call, so that the client finishes */
     }
     EXPECT(r == 0 && m.pid == pid && m.w[0] == 99, "recv %ld, pid %ld w0 %ld", r, m.pid, m.w[0]);
@@ -612,22 +572,27 @@ static int shm_server(long unused)
 {
     (void)unused;
     int ep = ep_create();
-    if (ep < 0 || ep_register(ep, "ipct.shm") < 0) return cfail(1, "cannot register ipct.shm");
+    if (ep < 0 || ep_register(ep, "ipct.shm") < 0)
+        return test_child_fail(1, "cannot register ipct.shm");
     char *shared = 0;
     long npages = 0;
     struct ipc_msg m;
     long r = ipc_recv(ep, &m);
     for (;;) {
-        if (r < 0) return cfail(2, "recv returned %ld", r);
+        if (r < 0) return test_child_fail(2, "recv returned %ld", r);
         long out[4] = {0, 0, 0, 0};
         if (m.shared) {
             shared = m.shared;
             npages = m.w[2];
             unsigned long va = (unsigned long)shared;
-            if (va % PG || va < SHM_BASE || va >= SHM_TOP) out[0] = -100;
-            else if (npages != SHM_N) out[0] = -101;
-            else if ((out[1] = check(shared, npages * PG, (unsigned long)m.w[0])) >= 0) out[0] = -102;
-            else fill(shared, npages * PG, (unsigned long)m.w[1]);
+            if (va % PG || va < SHM_BASE || va >= SHM_TOP)
+                out[0] = -100;
+            else if (npages != SHM_N)
+                out[0] = -101;
+            else if ((out[1] = check(shared, npages * PG, (unsigned long)m.w[0])) >= 0)
+                out[0] = -102;
+            else
+                fill(shared, npages * PG, (unsigned long)m.w[1]);
         } else if (m.w[0] == CMD_FREE) {
             out[0] = shm_free(shared, npages);
         } else if (m.w[0] == CMD_CHECK) {
@@ -658,32 +623,37 @@ static int shm_client(long unused)
     int fa = freepages();
     char *va = shm_alloc(SHM_N);
     int fb = freepages();
-    if (!va) return cfail(1, "shm_alloc(%d) failed", SHM_N);
+    if (!va) return test_child_fail(1, "shm_alloc(%d) failed", SHM_N);
     if (fa - fb < SHM_N || fa - fb > SHM_N + SLACK)
-        return cfail(2, "shm_alloc(%d) took %d pages", SHM_N, fa - fb);
+        return test_child_fail(2, "shm_alloc(%d) took %d pages", SHM_N, fa - fb);
     for (long i = 0; i < SHM_N * PG; i += 8)
-        if (*(long *)(va + i)) return cfail(3, "shm page not zeroed at +%ld", i);
+        if (*(long *)(va + i)) return test_child_fail(3, "shm page not zeroed at +%ld", i);
     fill(va, SHM_N * PG, 1);
     int f1 = freepages();
     long reply[4] = {-1, -1, -1, -1};
     long r = ipc_share(g_h, va, SHM_N, 1, 2, reply);
     int f2 = freepages();
-    if (r != 0) return cfail(4, "ipc_share returned %ld", r);
-    if (reply[0] != 0) return cfail(5, "the server says %ld (offset %ld)", reply[0], reply[1]);
-    if (f1 - f2 > SLACK) return cfail(6, "sharing %d pages took %d pages: a copy?", SHM_N, f1 - f2);
+    if (r != 0) return test_child_fail(4, "ipc_share returned %ld", r);
+    if (reply[0] != 0)
+        return test_child_fail(5, "the server says %ld (offset %ld)", reply[0], reply[1]);
+    if (f1 - f2 > SLACK)
+        return test_child_fail(6, "sharing %d pages took %d pages: a copy?", SHM_N, f1 - f2);
     long off = check(va, SHM_N * PG, 2);
-    if (off >= 0) return cfail(7, "the server's writes are not visible at +%ld", off);
-    printf("  # %s: shm_alloc(%d) took %d pages, ipc_share %d\n", cur, SHM_N, fa - fb, f1 - f2);
+    if (off >= 0) return test_child_fail(7, "the server's writes are not visible at +%ld", off);
+    printf("  # %s: shm_alloc(%d) took %d pages, ipc_share %d\n", test_case, SHM_N, fa - fb,
+           f1 - f2);
     r = shm_cmd(g_h, CMD_FREE, 0);
     int f3 = freepages();
-    if (r != 0) return cfail(8, "the server's shm_free returned %ld", r);
-    if (f3 != f2) return cfail(9, "the server's shm_free freed %d pages we still map", f3 - f2);
-    if ((off = check(va, SHM_N * PG, 2)) >= 0) return cfail(10, "pages changed at +%ld", off);
+    if (r != 0) return test_child_fail(8, "the server's shm_free returned %ld", r);
+    if (f3 != f2)
+        return test_child_fail(9, "the server's shm_free freed %d pages we still map", f3 - f2);
+    if ((off = check(va, SHM_N * PG, 2)) >= 0)
+        return test_child_fail(10, "pages changed at +%ld", off);
     r = shm_free(va, SHM_N);
     int f4 = freepages();
-    if (r != 0) return cfail(11, "shm_free returned %ld", r);
+    if (r != 0) return test_child_fail(11, "shm_free returned %ld", r);
     if (f4 - f3 < SHM_N || f4 - f3 > SHM_N + SLACK)
-        return cfail(12, "our shm_free gave back %d pages, want %d", f4 - f3, SHM_N);
+        return test_child_fail(12, "our shm_free gave back %d pages, want %d", f4 - f3, SHM_N);
     return 0;
 }
 
@@ -692,12 +662,14 @@ static int shm_client_exits(long unused)
 {
     (void)unused;
     char *va = shm_alloc(SHM_N);
-    if (!va) return cfail(1, "shm_alloc(%d) failed", SHM_N);
+    if (!va) return test_child_fail(1, "shm_alloc(%d) failed", SHM_N);
     fill(va, SHM_N * PG, 3);
     long reply[4] = {-1, -1, -1, -1};
     long r = ipc_share(g_h, va, SHM_N, 3, 4, reply);
-    if (r != 0 || reply[0] != 0) return cfail(2, "ipc_share: %ld, server %ld", r, reply[0]);
-    if (check(va, SHM_N * PG, 4) >= 0) return cfail(3, "the server's writes are not visible");
+    if (r != 0 || reply[0] != 0)
+        return test_child_fail(2, "ipc_share: %ld, server %ld", r, reply[0]);
+    if (check(va, SHM_N * PG, 4) >= 0)
+        return test_child_fail(3, "the server's writes are not visible");
     return 0;
 }
 
@@ -736,11 +708,12 @@ static void t_shm(void)
 static int own_shm(long parent_va)
 {
     char *va = shm_alloc(1);
-    if (!va) return cfail(1, "shm_alloc(1) failed in the child");
+    if (!va) return test_child_fail(1, "shm_alloc(1) failed in the child");
     for (long i = 0; i < PG; i++)
-        if (va[i]) return cfail(2, "the child's new shm page (%p, parent's at %p) is not zero", va,
-                                (void *)parent_va);
-    if (shm_free(va, 1) != 0) return cfail(3, "shm_free failed in the child");
+        if (va[i])
+            return test_child_fail(2, "the child's new shm page (%p, parent's at %p) is not zero",
+                                   va, (void *)parent_va);
+    if (shm_free(va, 1) != 0) return test_child_fail(3, "shm_free failed in the child");
     return 0;
 }
 
@@ -775,12 +748,13 @@ static int dying_server(long unused)
 {
     (void)unused;
     int ep = ep_create(), idle = ep_create();
-    if (ep < 0 || idle < 0 || ep_register(ep, DYING) < 0) return cfail(1, "cannot register");
+    if (ep < 0 || idle < 0 || ep_register(ep, DYING) < 0)
+        return test_child_fail(1, "cannot register");
     struct ipc_msg m;
     long r = ipc_recv(ep, &m);
-    if (r < 0) return cfail(2, "recv returned %ld", r);
+    if (r < 0) return test_child_fail(2, "recv returned %ld", r);
     r = ipc_recv(idle, &m);
-    return cfail(3, "recv on the idle endpoint returned %ld", r);
+    return test_child_fail(3, "recv on the idle endpoint returned %ld", r);
 }
 
 /* Call the dying server: both this call and the next must fail with -EPIPE. */
@@ -788,9 +762,9 @@ static int doomed_client(long k)
 {
     long w[4] = {k, 0, 0, 0};
     long r = ipc_call(g_h, w);
-    if (r != -EPIPE) return cfail(1, "call returned %ld, want -EPIPE", r);
+    if (r != -EPIPE) return test_child_fail(1, "call returned %ld, want -EPIPE", r);
     r = ipc_call(g_h, w);
-    if (r != -EPIPE) return cfail(2, "second call returned %ld, want -EPIPE", r);
+    if (r != -EPIPE) return test_child_fail(2, "second call returned %ld, want -EPIPE", r);
     return 0;
 }
 
@@ -799,12 +773,13 @@ static int oneshot_server(long unused)
 {
     (void)unused;
     int ep = ep_create();
-    if (ep < 0 || ep_register(ep, DYING) < 0) return cfail(1, "cannot register " DYING " again");
+    if (ep < 0 || ep_register(ep, DYING) < 0)
+        return test_child_fail(1, "cannot register " DYING " again");
     struct ipc_msg m;
     long r = ipc_recv(ep, &m);
-    if (r < 0) return cfail(2, "recv returned %ld", r);
+    if (r < 0) return test_child_fail(2, "recv returned %ld", r);
     long out[4] = {m.w[0] + 1, 0, 0, 0};
-    if (ipc_reply((int)m.pid, out) != 0) return cfail(3, "reply failed");
+    if (ipc_reply((int)m.pid, out) != 0) return test_child_fail(3, "reply failed");
     return 0;
 }
 
@@ -865,7 +840,7 @@ static int blocked_caller(long v)
 {
     long w[4] = {v, 0, 0, 0};
     ipc_call(g_h, w);
-    return cfail(1, "call returned; I should have been killed");
+    return test_child_fail(1, "call returned; I should have been killed");
 }
 
 static void t_kill_client(void)
@@ -909,8 +884,8 @@ static void t_kill_client(void)
     int c3 = start_child(call_marker, 3);
     EXPECT(c3 > 0, "fork failed");
     r = ipc_recv(ep, &m);
-    EXPECT(r == 0 && m.pid == c3 && m.w[0] == 3, "recv %ld: pid %ld w0 %ld, want %d's call (3)",
-           r, m.pid, m.w[0], c3);
+    EXPECT(r == 0 && m.pid == c3 && m.w[0] == 3, "recv %ld: pid %ld w0 %ld, want %d's call (3)", r,
+           m.pid, m.w[0], c3);
     long out[4] = {4, 0, 0, 0};
     EXPECT(ipc_reply(c3, out) == 0, "reply failed");
     st = reap(c3);
@@ -920,7 +895,7 @@ static void t_kill_client(void)
 
 /* ------------------------------------------------------------- kill_stress */
 
-#define STRESS "ipct.stress"
+#define STRESS       "ipct.stress"
 #define STRESS_KILLS 40
 
 /* Serve forever; a caller killed before the reply is not an error. */
@@ -928,7 +903,7 @@ static int stress_server(long unused)
 {
     (void)unused;
     int ep = ep_create();
-    if (ep < 0 || ep_register(ep, STRESS) < 0) return cfail(1, "cannot register");
+    if (ep < 0 || ep_register(ep, STRESS) < 0) return test_child_fail(1, "cannot register");
     struct ipc_msg m;
     long r = ipc_recv(ep, &m);
     for (;;) {
@@ -936,11 +911,11 @@ static int stress_server(long unused)
             r = ipc_recv(ep, &m);
             continue;
         }
-        if (r < 0) return cfail(2, "recv returned %ld", r);
+        if (r < 0) return test_child_fail(2, "recv returned %ld", r);
         long want[4], out[4];
         pp_request(m.w[0], m.w[1], want);
         for (int k = 0; k < 4; k++)
-            if (m.w[k] != want[k]) return cfail(3, "bad word %d from %ld", k, m.pid);
+            if (m.w[k] != want[k]) return test_child_fail(3, "bad word %d from %ld", k, m.pid);
         pp_answer(m.w, m.pid, out);
         r = ipc_reply_recv(ep, (int)m.pid, out, &m);
     }
@@ -956,9 +931,9 @@ static int stress_client(long tag)
         pp_answer(w, me, want);
         long r = ipc_call(g_h, w);
         if (r == -EPIPE) return 0;
-        if (r != 0) return cfail(1, "call returned %ld", r);
+        if (r != 0) return test_child_fail(1, "call returned %ld", r);
         for (int k = 0; k < 4; k++)
-            if (w[k] != want[k]) return cfail(2, "round %ld: bad reply word %d", i, k);
+            if (w[k] != want[k]) return test_child_fail(2, "round %ld: bad reply word %d", i, k);
     }
 }
 
@@ -1039,11 +1014,12 @@ static int not_owner_child(long h)
 {
     struct ipc_msg m;
     long r;
-    if ((r = ipc_recv((int)h, &m)) != -EPERM) return cfail(1, "recv returned %ld, want -EPERM", r);
+    if ((r = ipc_recv((int)h, &m)) != -EPERM)
+        return test_child_fail(1, "recv returned %ld, want -EPERM", r);
     if ((r = ipc_reply_recv((int)h, 0, zero4, &m)) != -EPERM)
-        return cfail(2, "reply_recv returned %ld, want -EPERM", r);
+        return test_child_fail(2, "reply_recv returned %ld, want -EPERM", r);
     if ((r = ep_register((int)h, "ipct.np")) != -EPERM)
-        return cfail(3, "ep_register returned %ld, want -EPERM", r);
+        return test_child_fail(3, "ep_register returned %ld, want -EPERM", r);
     return 0;
 }
 
@@ -1054,12 +1030,13 @@ static int other_server(long unused)
 {
     (void)unused;
     int ep = ep_create();
-    if (ep < 0 || ep_register(ep, OTHER) < 0) return cfail(1, "cannot register");
+    if (ep < 0 || ep_register(ep, OTHER) < 0) return test_child_fail(1, "cannot register");
     struct ipc_msg client, done;
-    if (ipc_recv(ep, &client) < 0 || ipc_recv(ep, &done) < 0) return cfail(2, "recv failed");
+    if (ipc_recv(ep, &client) < 0 || ipc_recv(ep, &done) < 0)
+        return test_child_fail(2, "recv failed");
     long a[4] = {42, 0, 0, 0}, b[4] = {43, 0, 0, 0};
-    if (ipc_reply((int)client.pid, a) != 0) return cfail(3, "reply to the client failed");
-    if (ipc_reply((int)done.pid, b) != 0) return cfail(4, "reply to the runner failed");
+    if (ipc_reply((int)client.pid, a) != 0) return test_child_fail(3, "reply to the client failed");
+    if (ipc_reply((int)done.pid, b) != 0) return test_child_fail(4, "reply to the runner failed");
     return 0;
 }
 
@@ -1068,7 +1045,7 @@ static int other_client(long unused)
     (void)unused;
     long w[4] = {1, 0, 0, 0};
     long r = ipc_call(g_h, w);
-    if (r != 0 || w[0] != 42) return cfail(1, "call: %ld, reply %ld, want 42", r, w[0]);
+    if (r != 0 || w[0] != 42) return test_child_fail(1, "call: %ld, reply %ld, want 42", r, w[0]);
     return 0;
 }
 
@@ -1174,7 +1151,7 @@ static void t_bad_names(void)
 /* Each bad ipc_share is tried twice: once while the server waits in recv
  * (the fast path), once queued while it is busy (taken by its next recv).
  * Each try is followed by a good call {GOOD, i, phase}. */
-#define GOOD 5150
+#define GOOD       5150
 #define NBAD_SHARE 17
 
 static int bad_share_client(long unused)
@@ -1182,11 +1159,11 @@ static int bad_share_client(long unused)
     (void)unused;
     char *va = shm_alloc(2);
     char *freed = shm_alloc(1);
-    if (!va || !freed) return cfail(1, "shm_alloc failed");
+    if (!va || !freed) return test_child_fail(1, "shm_alloc failed");
     fill(va, 2 * PG, 9);
-    if (shm_free(freed, 1) != 0) return cfail(2, "shm_free failed");
+    if (shm_free(freed, 1) != 0) return test_child_fail(2, "shm_free failed");
     char *heap = sbrk(3 * PG);
-    if (heap == (char *)-1) return cfail(3, "sbrk failed");
+    if (heap == (char *)-1) return test_child_fail(3, "sbrk failed");
     heap = (char *)PGROUNDUP((unsigned long)heap);
     heap[0] = 1;
     static char data_page[2 * PG];
@@ -1195,46 +1172,48 @@ static int bad_share_client(long unused)
         char *va;
         long npages;
     } bad[NBAD_SHARE] = {
-        {va + 1, 1},                          /* unaligned */
-        {va + 8, 1},                          /* unaligned */
-        {heap, 1},                            /* heap, outside the shm area */
-        {data, 1},                            /* data */
-        {(char *)0, 1},                       /* null */
-        {(char *)0xFFFFFFC080200000UL, 1},    /* kernel */
-        {(char *)(SHM_BASE - PG), 1},         /* just below the area */
-        {(char *)SHM_TOP, 1},                 /* just above */
-        {(char *)(SHM_TOP - PG), 2},          /* runs out of it */
-        {va, 0},                              /* no pages */
-        {va, -1},                             /* huge */
-        {va, 1L << 40},                       /* huge */
-        {va, (long)(1UL << 52) + 1},          /* npages * 4096 overflows */
-        {va, 3},                              /* the guard page after va */
-        {freed, 1},                           /* unmapped again */
+        {va + 1, 1},                           /* unaligned */
+        {va + 8, 1},                           /* unaligned */
+        {heap, 1},                             /* heap, outside the shm area */
+        {data, 1},                             /* data */
+        {(char *)0, 1},                        /* null */
+        {(char *)0xFFFFFFC080200000UL, 1},     /* kernel */
+        {(char *)(SHM_BASE - PG), 1},          /* just below the area */
+        {(char *)SHM_TOP, 1},                  /* just above */
+        {(char *)(SHM_TOP - PG), 2},           /* runs out of it */
+        {va, 0},                               /* no pages */
+        {va, -1},                              /* huge */
+        {va, 1L << 40},                        /* huge */
+        {va, (long)(1UL << 52) + 1},           /* npages * 4096 overflows */
+        {va, 3},                               /* the guard page after va */
+        {freed, 1},                            /* unmapped again */
         {(char *)(SHM_BASE + (1UL << 34)), 1}, /* never mapped */
-        {va + PG, 2},                         /* second page, then the guard */
+        {va + PG, 2},                          /* second page, then the guard */
     };
     int accepted = 0;
     for (int i = 0; i < NBAD_SHARE; i++) {
         for (int phase = 1; phase <= 2; phase++) {
             if (phase == 1 && wait_state(runner_pid, PS_SLEEPING) < 0)
-                return cfail(4, "the server never slept");
+                return test_child_fail(4, "the server never slept");
             long reply[4] = {0, 0, 0, 0};
             long r = ipc_share(g_h, bad[i].va, bad[i].npages, -1, i, reply);
             if (r >= 0) {
-                cfail(5, "bad share %d (va %p, %ld pages), phase %d: returned %ld", i, bad[i].va,
-                      bad[i].npages, phase, r);
+                test_child_fail(5, "bad share %d (va %p, %ld pages), phase %d: returned %ld", i,
+                                bad[i].va, bad[i].npages, phase, r);
                 accepted++;
             }
             long w[4] = {GOOD, i, phase, 0};
             r = ipc_call(g_h, w);
             if (r != 0 || w[0] != GOOD + 1)
-                return cfail(6, "good call after bad share %d: %ld, reply %ld", i, r, w[0]);
+                return test_child_fail(6, "good call after bad share %d: %ld, reply %ld", i, r,
+                                       w[0]);
         }
     }
     /* After all that, a real share still works. */
     long reply[4] = {0, 0, 0, 0};
     long r = ipc_share(g_h, va, 2, -2, 0, reply);
-    if (r != 0 || reply[0] != 0) return cfail(7, "good share: %ld, server %ld", r, reply[0]);
+    if (r != 0 || reply[0] != 0)
+        return test_child_fail(7, "good share: %ld, server %ld", r, reply[0]);
     return accepted ? 5 : 0;
 }
 
@@ -1246,7 +1225,7 @@ static int recv_good(int ep, int c, long i, long phase)
         struct ipc_msg m;
         long r = ipc_recv(ep, &m);
         if (r < 0) {
-            failmsg("recv returned %ld", r);
+            test_fail("recv returned %ld", r);
             return -1;
         }
         long out[4] = {GOOD + 1, 0, 0, 0};
@@ -1254,9 +1233,9 @@ static int recv_good(int ep, int c, long i, long phase)
             ipc_reply(c, out);
             return 0;
         }
-        failmsg("bad share %ld, phase %ld reached the server: pid %ld words %lx %ld %ld %ld "
-                "shared %p",
-                i, phase, m.pid, m.w[0], m.w[1], m.w[2], m.w[3], m.shared);
+        test_fail("bad share %ld, phase %ld reached the server: pid %ld words %lx %ld %ld %ld "
+                  "shared %p",
+                  i, phase, m.pid, m.w[0], m.w[1], m.w[2], m.w[3], m.shared);
         out[0] = -1;
         if (m.pid) ipc_reply((int)m.pid, out);
         if (m.pid != c || n > 2) return -1;
@@ -1280,8 +1259,10 @@ static void t_bad_share(void)
     long r = ipc_recv(ep, &m);
     EXPECT(r == 0, "recv returned %ld", r);
     long out[4] = {0, 0, 0, 0};
-    if (!m.shared || m.w[0] != -2 || m.w[2] != 2) out[0] = -1;
-    else if (check(m.shared, 2 * PG, 9) >= 0) out[0] = -2;
+    if (!m.shared || m.w[0] != -2 || m.w[2] != 2)
+        out[0] = -1;
+    else if (check(m.shared, 2 * PG, 9) >= 0)
+        out[0] = -2;
     ipc_reply(c, out);
     EXPECT(out[0] == 0, "the good share: shared %p words %ld %ld %ld (%ld)", m.shared, m.w[0],
            m.w[1], m.w[2], out[0]);
@@ -1297,7 +1278,7 @@ static void t_bad_share(void)
 static int shm_oom(long npages)
 {
     char *va = shm_alloc(npages);
-    if (va) return cfail(1, "shm_alloc(%ld) succeeded", npages);
+    if (va) return test_child_fail(1, "shm_alloc(%ld) succeeded", npages);
     return 0;
 }
 
@@ -1399,11 +1380,12 @@ static int filler(long ctl)
     long w[4] = {REPORT, n, err, 0};
     for (;;) {
         long r = ipc_call((int)ctl, w);
-        if (r != 0) return cfail(1, "call returned %ld", r);
+        if (r != 0) return test_child_fail(1, "call returned %ld", r);
         if (w[0] == LCMD_EXIT) return 0;
-        if (w[0] != LCMD_CLOSE) return cfail(2, "command %ld", w[0]);
+        if (w[0] != LCMD_CLOSE) return test_child_fail(2, "command %ld", w[0]);
         for (int i = 0; i < n; i++)
-            if ((r = ep_close(hs[i])) != 0) return cfail(3, "ep_close(%d) returned %ld", hs[i], r);
+            if ((r = ep_close(hs[i])) != 0)
+                return test_child_fail(3, "ep_close(%d) returned %ld", hs[i], r);
         n = 0;
         long h = ep_create();
         w[0] = AFTER, w[1] = h, w[2] = w[3] = 0;
@@ -1431,7 +1413,8 @@ static void t_ep_limit(void)
         full = m.w[1] < NHANDLE_USER - 1;
     }
     EXPECT(full, "%d children created %d endpoints and the table is not full", nf, total);
-    info("the children created %d endpoints before ep_create failed with %ld", total, last_err);
+    test_info("the children created %d endpoints before ep_create failed with %ld", total,
+              last_err);
     long r = ep_create();
     EXPECT(r < 0, "with the table full, ep_create returned %ld", r);
     r = ep_lookup("ipct.nosuch");
@@ -1468,8 +1451,8 @@ static int closing_server(long unused)
 {
     (void)unused;
     int ep = ep_create();
-    if (ep < 0 || ep_register(ep, CLOSER) < 0) return cfail(1, "cannot register");
-    if (wait_state(runner_pid, PS_SLEEPING) < 0) return cfail(2, "runner never slept");
+    if (ep < 0 || ep_register(ep, CLOSER) < 0) return test_child_fail(1, "cannot register");
+    if (wait_state(runner_pid, PS_SLEEPING) < 0) return test_child_fail(2, "runner never slept");
     ep_close(ep);
     for (;;) sleep(100);
 }
@@ -1479,7 +1462,7 @@ static int closer_client(long unused)
     (void)unused;
     long w[4] = {0, 0, 0, 0};
     long r = ipc_call(g_h, w);
-    return r == -EPIPE ? 0 : cfail(1, "call returned %ld, want -EPIPE", r);
+    return r == -EPIPE ? 0 : test_child_fail(1, "call returned %ld, want -EPIPE", r);
 }
 
 static void t_owner_close(void)
@@ -1498,8 +1481,9 @@ static void t_owner_close(void)
     int state = proc_state(c);
     long r = ep_lookup(CLOSER);
     if (r >= 0) ep_close((int)r);
-    EXPECT(state == PS_ZOMBIE, "the owner closed its only handle; the client blocked in call "
-                               "is still %s after 0.5 s",
+    EXPECT(state == PS_ZOMBIE,
+           "the owner closed its only handle; the client blocked in call "
+           "is still %s after 0.5 s",
            state == PS_SLEEPING ? "blocked" : "running");
     int st = reap(c);
     EXPECT(st == 0, "client status %d", st);
@@ -1550,15 +1534,15 @@ static int run_cases(int argc, char **argv)
 {
     for (int i = 0; i < NCASES; i++) {
         if (!selected(argc, argv, cases[i].name)) continue;
-        cur = cases[i].name;
-        cur_failed = 0;
+        test_case = cases[i].name;
+        test_case_failed = 0;
         nkids = nearly = 0;
         cases[i].fn();
         int left = cleanup();
-        if (left && !cur_failed) failmsg("%d children left behind", left);
-        if (!cur_failed) printf("ok %s\n", cur);
+        if (left && !test_case_failed) test_fail("%d children left behind", left);
+        if (!test_case_failed) printf("ok %s\n", test_case);
         printf_flush();
-        long w[4] = {MSG_RESULT, cur_failed, i, 0};
+        long w[4] = {MSG_RESULT, test_case_failed, i, 0};
         ipc_call(top_ep, w);
     }
     long w[4] = {MSG_DONE, 0, 0, 0};
@@ -1578,7 +1562,7 @@ int main(int argc, char **argv)
             exit(2);
         }
     }
-    cur = "start";
+    test_case = "start";
     int top = ep_create();
     if (top < 0) {
         printf("FAIL start: ep_create returned %d\n", top);
@@ -1598,9 +1582,9 @@ int main(int argc, char **argv)
         ipc_notify(top, 1);
         exit(0);
     }
-    cur = "runner";
+    test_case = "runner";
     if (runner < 0 || dog < 0) {
-        failmsg("fork failed");
+        test_fail("fork failed");
         failed++;
     }
     int last = -1, timed_out = 0;
@@ -1608,7 +1592,7 @@ int main(int argc, char **argv)
         struct ipc_msg m;
         long r = ipc_recv(top, &m);
         if (r < 0) {
-            failmsg("recv returned %ld", r);
+            test_fail("recv returned %ld", r);
             failed++;
             break;
         }
@@ -1618,8 +1602,10 @@ int main(int argc, char **argv)
         }
         ipc_reply((int)m.pid, zero4);
         if (m.w[0] != MSG_RESULT) break;
-        if (m.w[1]) failed++;
-        else passed++;
+        if (m.w[1])
+            failed++;
+        else
+            passed++;
         last = (int)m.w[2];
     }
     if (timed_out) {
@@ -1630,8 +1616,8 @@ int main(int argc, char **argv)
                 break;
             }
         }
-        failmsg("no result after %d s; case %s hangs: killing the runner and its children",
-                RUN_MAX / TICK_HZ, next);
+        test_fail("no result after %d s; case %s hangs: killing the runner and its children",
+                  RUN_MAX / TICK_HZ, next);
         failed++;
         struct procinfo pi;
         for (int i = 0; procinfo(i, &pi) == 0; i++)
@@ -1643,12 +1629,12 @@ int main(int argc, char **argv)
         int st = 0;
         int w = wait(&st);
         if (w == runner && st != 0 && !timed_out) {
-            failmsg("runner exit status %d", st);
+            test_fail("runner exit status %d", st);
             failed++;
         }
     }
-    cur = "no_leak";
-    cur_failed = 0;
+    test_case = "no_leak";
+    test_case_failed = 0;
     int f1 = freepages();
     if (timed_out) {
         /* orphans of the killed runner may still be dying */
@@ -1657,8 +1643,8 @@ int main(int argc, char **argv)
             f1 = freepages();
         }
     }
-    if (f1 != f0) failmsg("%d free pages at the start, %d at the end", f0, f1);
-    if (cur_failed) {
+    if (f1 != f0) test_fail("%d free pages at the start, %d at the end", f0, f1);
+    if (test_case_failed) {
         failed++;
     } else {
         printf("ok no_leak\n");

@@ -26,6 +26,7 @@
  * child both run, the child first waits until the parent sleeps in wait(). */
 #include <stdarg.h>
 #include "user.h"
+#include "testcase.h"
 #include "syscall.h"
 #include "trap/abi.h"
 #include "mm/memlayout.h" /* the user layout: USTACK_TOP, KERNBASE, HEAP_LIMIT ... */
@@ -42,54 +43,9 @@
 #define MEGA_MAX (512 + PT_SLACK)
 
 static int passed, failed;
-static const char *cur;
-static int cur_failed;
 static int top_pid; /* the process that started the runner */
 
 /* ------------------------------------------------------------------ report */
-
-static void failmsg(const char *fmt, ...)
-{
-    char msg[200];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    printf("FAIL %s: %s\n", cur, msg);
-    printf_flush();
-    cur_failed = 1;
-}
-
-static void info(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    printf("  # %s: ", cur);
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-}
-
-/* In a case function: on failure print one FAIL line and leave the case. */
-#define EXPECT(cond, ...)                                                                          \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            failmsg(__VA_ARGS__);                                                                  \
-            return;                                                                                \
-        }                                                                                          \
-    } while (0)
-
-/* In a child: explain and return a failure code (becomes the exit status). */
-static int cfail(int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    printf("  child: ");
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-    return code;
-}
 
 /* ----------------------------------------------------------------- helpers */
 
@@ -182,9 +138,11 @@ static int read_at(long va)
 static int child_ugetpid(long parent)
 {
     const volatile struct usyscall *u = (const volatile struct usyscall *)USYSCALL_VA;
-    if (ugetpid() != getpid()) return cfail(1, "ugetpid %d != getpid %d", ugetpid(), getpid());
-    if (getpid() == parent) return cfail(2, "child has the parent's pid %d", getpid());
-    if (u->ppid != parent) return cfail(3, "usyscall ppid %d, parent is %d", u->ppid, (int)parent);
+    if (ugetpid() != getpid())
+        return test_child_fail(1, "ugetpid %d != getpid %d", ugetpid(), getpid());
+    if (getpid() == parent) return test_child_fail(2, "child has the parent's pid %d", getpid());
+    if (u->ppid != parent)
+        return test_child_fail(3, "usyscall ppid %d, parent is %d", u->ppid, (int)parent);
     return 0;
 }
 
@@ -253,8 +211,8 @@ static void t_pgaccess(void)
     memset(m8, 0xee, sizeof m8);
     p[19 * PG] = 8;
     EXPECT(pgaccess(p, 20, m8) == 0, "pgaccess(20) failed, errno %d", errno);
-    EXPECT(m8[0] == 0 && m8[1] == 0 && m8[2] == 0x08, "20 pages, touched 19: mask %x %x %x",
-           m8[0], m8[1], m8[2]);
+    EXPECT(m8[0] == 0 && m8[1] == 0 && m8[2] == 0x08, "20 pages, touched 19: mask %x %x %x", m8[0],
+           m8[1], m8[2]);
     for (int i = 3; i < 8; i++) EXPECT(m8[i] == 0xee, "20 pages: byte %d of mask written", i);
     EXPECT(set_brk(b) == 0, "sbrk back failed");
 }
@@ -275,8 +233,7 @@ static void t_pgaccess_errors(void)
     EXPECT(r == -1 && errno == EINVAL, "-1 pages: %d errno %d, want EINVAL", r, errno);
     errno = 0;
     r = pgaccess((void *)KERNBASE, 1, &mask);
-    EXPECT(r == -1 && errno == EFAULT, "va in the kernel half: %d errno %d, want EFAULT", r,
-           errno);
+    EXPECT(r == -1 && errno == EFAULT, "va in the kernel half: %d errno %d, want EFAULT", r, errno);
     errno = 0;
     r = pgaccess((void *)(USYSCALL_VA - 2 * PG), 4, &mask);
     EXPECT(r == -1 && errno == EFAULT, "range past the user half: %d errno %d, want EFAULT", r,
@@ -285,17 +242,15 @@ static void t_pgaccess_errors(void)
         const char *what;
         void *ptr;
     } bad[] = {
-        {"kernel-half", (void *)KERNBASE},
-        {"null", 0},
-        {"USYSCALL", (void *)USYSCALL_VA},
-        {"text (read-only)", (void *)t_pgaccess_errors},
+        {"kernel-half", (void *)KERNBASE}, {"null", 0},
+        {"USYSCALL", (void *)USYSCALL_VA}, {"text (read-only)", (void *)t_pgaccess_errors},
         {"beyond the break", p + 64 * PG},
     };
     for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         errno = 0;
         r = pgaccess(p, 8, bad[i].ptr);
-        EXPECT(r == -1 && errno == EFAULT, "%s mask pointer: %d errno %d, want EFAULT",
-               bad[i].what, r, errno);
+        EXPECT(r == -1 && errno == EFAULT, "%s mask pointer: %d errno %d, want EFAULT", bad[i].what,
+               r, errno);
     }
     EXPECT(set_brk(b) == 0, "sbrk back failed");
 }
@@ -335,10 +290,11 @@ static void t_megapage_reuse(void)
     int f1 = freepages();
     m[100 * PG] = 1;
     int cost = f1 - freepages();
-    info("4 KiB pages took %d, the touch after shrink and regrow %d", small_cost, cost);
+    test_info("4 KiB pages took %d, the touch after shrink and regrow %d", small_cost, cost);
     EXPECT(cost >= MEGA_MIN && cost <= MEGA_MAX,
            "first touch of the emptied, regrown 2 MiB range took %d pages, want %d..%d "
-           "(a megapage)", cost, MEGA_MIN, MEGA_MAX);
+           "(a megapage)",
+           cost, MEGA_MIN, MEGA_MAX);
     EXPECT(set_brk(b) == 0, "sbrk back failed");
 }
 
@@ -348,7 +304,7 @@ static void t_megapage_touch(void)
     int f0 = freepages(), cost;
     char *m = mega_region(&cost);
     EXPECT(m, "sbrk failed");
-    info("first touch of %p took %d pages", m, cost);
+    test_info("first touch of %p took %d pages", m, cost);
     EXPECT(cost >= MEGA_MIN && cost <= MEGA_MAX, "first touch took %d pages, want %d..%d", cost,
            MEGA_MIN, MEGA_MAX);
     int f1 = freepages();
@@ -380,21 +336,21 @@ static void t_megapage_pgaccess(void)
     EXPECT(set_brk(b) == 0, "sbrk back failed");
 }
 
-#define SEED_PARENT 11
+#define SEED_PARENT  11
 #define SEED_PARENT2 22
-#define SEED_CHILD 33
+#define SEED_CHILD   33
 
 static char *mega_p;
 
 static int child_megapage_fork(long parent)
 {
-    if (wait_sleeping((int)parent) < 0) return cfail(1, "parent never slept in wait()");
+    if (wait_sleeping((int)parent) < 0) return test_child_fail(1, "parent never slept in wait()");
     /* The parent has rewritten the whole range by now. */
     long off = check(mega_p, MEGA, SEED_PARENT);
-    if (off >= 0) return cfail(2, "fork-time data wrong at offset %ld", off);
+    if (off >= 0) return test_child_fail(2, "fork-time data wrong at offset %ld", off);
     fill(mega_p, MEGA, SEED_CHILD);
     off = check(mega_p, MEGA, SEED_CHILD);
-    if (off >= 0) return cfail(3, "own data wrong at offset %ld", off);
+    if (off >= 0) return test_child_fail(3, "own data wrong at offset %ld", off);
     return 0;
 }
 
@@ -434,7 +390,7 @@ static void t_megapage_shrink(void)
     int f0 = freepages();
     EXPECT(sbrk(-(int)(MEGA / 2)) == m + MEGA, "sbrk shrink failed");
     int gained = freepages() - f0;
-    info("cutting the megapage in half returned %d pages", gained);
+    test_info("cutting the megapage in half returned %d pages", gained);
     /* 256 frames back, less up to two new level-0 tables for the split. */
     EXPECT(gained >= 256 - PT_SLACK && gained <= 256, "shrink returned %d pages, want ~256",
            gained);
@@ -455,10 +411,10 @@ static void t_megapage_shrink(void)
     EXPECT(set_brk(b) == 0, "sbrk back failed");
 }
 
-#define COW_PAGES 1024 /* 4 MiB */
+#define COW_PAGES         1024 /* 4 MiB */
 #define COW_PARENT_WRITES 512
-#define COW_MARK_PARENT 0x5050505050505050UL
-#define COW_MARK_CHILD 0xC0C0C0C0C0C0C0C0UL
+#define COW_MARK_PARENT   0x5050505050505050UL
+#define COW_MARK_CHILD    0xC0C0C0C0C0C0C0C0UL
 
 static char *cow_p;
 
@@ -466,11 +422,12 @@ static char *cow_p;
 static int child_cow(long parent)
 {
     char *p = cow_p;
-    if (wait_sleeping((int)parent) < 0) return cfail(1, "parent never slept in wait()");
+    if (wait_sleeping((int)parent) < 0) return test_child_fail(1, "parent never slept in wait()");
     for (int i = 0; i < COW_PAGES; i++) {
         unsigned long *w = (unsigned long *)(p + i * PG);
         if (w[0] != pat(7, i) || w[1] != 0)
-            return cfail(2, "page %d: %lx %lx, want the fork-time %lx 0", i, w[0], w[1], pat(7, i));
+            return test_child_fail(2, "page %d: %lx %lx, want the fork-time %lx 0", i, w[0], w[1],
+                                   pat(7, i));
     }
     /* Page 1000 is still shared with the parent: a write copies it. */
     int c0 = freepages();
@@ -483,13 +440,15 @@ static int child_cow(long parent)
     printf("  # cow_fork: child's write to a shared page took %d, to its own COW page %d\n",
            shared_cost, alone_cost);
     if (shared_cost < 1 || shared_cost > 2)
-        return cfail(3, "a write to a shared page took %d pages, want 1", shared_cost);
+        return test_child_fail(3, "a write to a shared page took %d pages, want 1", shared_cost);
     if (alone_cost != 0)
-        return cfail(4, "a write to a page no one else holds took %d pages, want 0", alone_cost);
+        return test_child_fail(4, "a write to a page no one else holds took %d pages, want 0",
+                               alone_cost);
     for (int i = 0; i < COW_PAGES; i++) ((unsigned long *)(p + i * PG))[1] = COW_MARK_CHILD;
     for (int i = 0; i < COW_PAGES; i++) {
         unsigned long *w = (unsigned long *)(p + i * PG);
-        if (w[0] != pat(7, i) || w[1] != COW_MARK_CHILD) return cfail(5, "page %d: own write lost", i);
+        if (w[0] != pat(7, i) || w[1] != COW_MARK_CHILD)
+            return test_child_fail(5, "page %d: own write lost", i);
     }
     return 0;
 }
@@ -519,7 +478,7 @@ static void t_cow_fork(void)
     int st = 12345;
     EXPECT(wait(&st) == pid, "wait failed");
     int f3 = freepages();
-    info("fork of a process with %d touched heap pages took %d pages", COW_PAGES, f0 - f1);
+    test_info("fork of a process with %d touched heap pages took %d pages", COW_PAGES, f0 - f1);
     EXPECT(f0 - f1 > 0 && f0 - f1 < 100, "fork took %d pages, want < 100", f0 - f1);
     EXPECT(f1 - f2 >= COW_PARENT_WRITES && f1 - f2 <= COW_PARENT_WRITES + 4,
            "parent's writes to %d shared pages took %d pages", COW_PARENT_WRITES, f1 - f2);
@@ -527,8 +486,8 @@ static void t_cow_fork(void)
     for (int i = 0; i < COW_PAGES; i++) {
         unsigned long *w = (unsigned long *)(p + i * PG);
         unsigned long mark = i < COW_PARENT_WRITES ? COW_MARK_PARENT : 0;
-        EXPECT(w[0] == pat(7, i) && w[1] == mark, "parent page %d: %lx %lx, want %lx %lx", i,
-               w[0], w[1], pat(7, i), mark);
+        EXPECT(w[0] == pat(7, i) && w[1] == mark, "parent page %d: %lx %lx, want %lx %lx", i, w[0],
+               w[1], pat(7, i), mark);
     }
     EXPECT(f0 == f3, "after the child: %d pages lost", f0 - f3);
     EXPECT(set_brk(b) == 0, "sbrk back failed");
@@ -539,15 +498,19 @@ static char *cc_p;
 
 static int child_cow_copyout(long parent)
 {
-    if (wait_sleeping((int)parent) < 0) return cfail(1, "parent never slept in wait()");
+    if (wait_sleeping((int)parent) < 0) return test_child_fail(1, "parent never slept in wait()");
     struct procinfo *pi = (struct procinfo *)(cc_p + 64);
     int c0 = freepages();
-    if (procinfo(0, pi) != 0) return cfail(2, "procinfo into a COW page failed, errno %d", errno);
+    if (procinfo(0, pi) != 0)
+        return test_child_fail(2, "procinfo into a COW page failed, errno %d", errno);
     int cost = c0 - freepages();
-    if (pi->pid <= 0 || pi->name[0] == 0) return cfail(3, "procinfo not filled in (pid %d)", pi->pid);
-    if (cost < 1 || cost > 2) return cfail(4, "the kernel's write copied %d pages, want 1", cost);
+    if (pi->pid <= 0 || pi->name[0] == 0)
+        return test_child_fail(3, "procinfo not filled in (pid %d)", pi->pid);
+    if (cost < 1 || cost > 2)
+        return test_child_fail(4, "the kernel's write copied %d pages, want 1", cost);
     for (int i = 0; i < 64; i++)
-        if ((unsigned char)cc_p[i] != 0xab) return cfail(5, "byte %d of the page lost", i);
+        if ((unsigned char)cc_p[i] != 0xab)
+            return test_child_fail(5, "byte %d of the page lost", i);
     return 0;
 }
 
@@ -613,8 +576,10 @@ static void t_lazy_copyout(void)
 static int touch_cost(char *va, int write)
 {
     int f = freepages();
-    if (write) *(volatile char *)va = 9;
-    else if (*(volatile char *)va != 0) return -1000;
+    if (write)
+        *(volatile char *)va = 9;
+    else if (*(volatile char *)va != 0)
+        return -1000;
     return f - freepages();
 }
 
@@ -644,7 +609,7 @@ static void t_lazy_sbrk(void)
     int c2 = touch_cost(t2, 1);
     int c3 = touch_cost(t3, 1);
     int c4 = touch_cost(t4, 1);
-    info("touch costs: last page %d, below it %d, same 2 MiB %d, middle %d", c1, c2, c3, c4);
+    test_info("touch costs: last page %d, below it %d, same 2 MiB %d, middle %d", c1, c2, c3, c4);
     EXPECT(c1 != -1000, "an untouched page did not read as zero");
     EXPECT(small(c1), "last page (4 KiB only) took %d pages", c1);
     EXPECT(small(c2) || mega(c2), "page below it took %d pages, want 1 or 512", c2);
@@ -655,8 +620,8 @@ static void t_lazy_sbrk(void)
     EXPECT(total <= 3 * 512 + 4 * PT_SLACK, "touching took %d pages in all", total);
     EXPECT(set_brk(b) == 0, "sbrk back failed");
     int left = f0 - freepages();
-    EXPECT(left >= 2 * (MEGA_MIN - 512) && left <= 2 * PT_SLACK, "after sbrk back %d of %d pages not returned",
-           left, total);
+    EXPECT(left >= 2 * (MEGA_MIN - 512) && left <= 2 * PT_SLACK,
+           "after sbrk back %d of %d pages not returned", left, total);
 }
 
 static char *text_addr(void)
@@ -693,8 +658,7 @@ static void t_beyond_break(void)
     };
     for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int st = in_child(bad[i].fn, bad[i].va);
-        EXPECT(st == -1, "%s (%lx): child status %d, want -1 (killed)", bad[i].what, bad[i].va,
-               st);
+        EXPECT(st == -1, "%s (%lx): child status %d, want -1 (killed)", bad[i].what, bad[i].va, st);
     }
     EXPECT(freepages() == f0, "the killed children lost %d pages", f0 - freepages());
     /* We go on: the heap still grows and works, children still run. */
@@ -736,7 +700,7 @@ static void t_sbrk_limits(void)
     while (sbrk(1 << 30) != (char *)-1) grown += 1L << 30;
     EXPECT(errno == ENOMEM, "the last sbrk failed with errno %d, want ENOMEM", errno);
     char *top = sbrk(0);
-    info("heap grew by %ld GiB up to %p", grown >> 30, top);
+    test_info("heap grew by %ld GiB up to %p", grown >> 30, top);
     EXPECT(grown >= 16L << 30, "heap grew only %ld GiB", grown >> 30);
     EXPECT((unsigned long)top <= HEAP_LIMIT, "break %p above the heap limit", top);
     top[-1] = 1; /* the last heap byte: a page below the stack */
@@ -752,9 +716,9 @@ static void t_sbrk_limits(void)
 static int child_oom(long n)
 {
     char *p = sbrk((int)n);
-    if (p == (char *)-1) return cfail(2, "sbrk(%ld) failed, errno %d", n, errno);
+    if (p == (char *)-1) return test_child_fail(2, "sbrk(%ld) failed, errno %d", n, errno);
     for (long off = 0; off < n; off += PG) p[off] = 1;
-    return cfail(3, "touched %ld MiB and survived", n >> 20);
+    return test_child_fail(3, "touched %ld MiB and survived", n >> 20);
 }
 
 static void t_oom(void)
@@ -763,7 +727,7 @@ static void t_oom(void)
     long n = 200L << 20;
     if ((long)f0 * PG + (16L << 20) > n) n = (long)f0 * PG + (16L << 20);
     if (n > 0x7fff0000L) n = 0x7fff0000L;
-    info("%d pages free, the child touches %ld MiB", f0, n >> 20);
+    test_info("%d pages free, the child touches %ld MiB", f0, n >> 20);
     int st = in_child(child_oom, n);
     EXPECT(st == -1, "child status %d, want -1 (killed)", st);
     int f1 = freepages();
@@ -815,18 +779,21 @@ static int exhaust(int left)
  * copies all 2 MiB (a free 2 MiB block exists) and the parent sees nothing. */
 static int child_mega_copyout(long parent)
 {
-    if (wait_sleeping((int)parent) < 0) return cfail(1, "parent never slept in wait()");
+    if (wait_sleeping((int)parent) < 0) return test_child_fail(1, "parent never slept in wait()");
     struct procinfo *pi = (struct procinfo *)(mega_p + 100 * PG + 8);
     int c0 = freepages();
-    if (procinfo(0, pi) != 0) return cfail(2, "procinfo into a COW megapage failed, errno %d", errno);
+    if (procinfo(0, pi) != 0)
+        return test_child_fail(2, "procinfo into a COW megapage failed, errno %d", errno);
     int cost = c0 - freepages();
     printf("  # megapage_cow_copyout: the kernel's write to a shared megapage took %d pages\n",
            cost);
-    if (pi->pid <= 0 || pi->name[0] == 0) return cfail(3, "procinfo not filled in");
-    if (cost < MEGA_MIN || cost > MEGA_MAX) return cfail(4, "took %d pages, want 512", cost);
+    if (pi->pid <= 0 || pi->name[0] == 0) return test_child_fail(3, "procinfo not filled in");
+    if (cost < MEGA_MIN || cost > MEGA_MAX)
+        return test_child_fail(4, "took %d pages, want 512", cost);
     long off = check(mega_p, 100 * PG, SEED_PARENT);
     if (off < 0) off = check(mega_p + 101 * PG, MEGA - 101 * PG, SEED_PARENT + 101 * PG / 8);
-    if (off >= 0) return cfail(5, "child's copy of the megapage wrong near offset %ld", off);
+    if (off >= 0)
+        return test_child_fail(5, "child's copy of the megapage wrong near offset %ld", off);
     return 0;
 }
 
@@ -853,22 +820,24 @@ static void t_megapage_cow_copyout(void)
 static int child_mega_cow_split(long parent)
 {
     prefault_stack();
-    if (wait_sleeping((int)parent) < 0) return cfail(1, "parent never slept in wait()");
+    if (wait_sleeping((int)parent) < 0) return test_child_fail(1, "parent never slept in wait()");
     char *b = sbrk(0);
-    if (exhaust(64) < 0) return cfail(2, "sbrk failed");
+    if (exhaust(64) < 0) return test_child_fail(2, "sbrk failed");
     /* Until the memory is back: no printf (its buffer is a shared page). */
     int k = freepages();
     *(volatile unsigned long *)(mega_p + 100 * PG + 8) = 0x77;
     int cost = k - freepages();
     long bad = check(mega_p, 100 * PG + 8, SEED_PARENT);
-    if (bad < 0) bad = check(mega_p + 100 * PG + 16, MEGA - 100 * PG - 16, SEED_PARENT + 100 * PG / 8 + 2);
+    if (bad < 0)
+        bad = check(mega_p + 100 * PG + 16, MEGA - 100 * PG - 16, SEED_PARENT + 100 * PG / 8 + 2);
     unsigned long mine = *(volatile unsigned long *)(mega_p + 100 * PG + 8);
     set_brk(b);
     printf("  # megapage_cow_split: %d pages free, the write took %d pages\n", k, cost);
-    if (k >= 512) return cfail(3, "could not use up memory (%d pages free)", k);
-    if (cost < 1 || cost > 3) return cfail(4, "the write took %d pages, want 1 (+2 tables)", cost);
-    if (bad >= 0) return cfail(5, "data wrong at offset %ld", bad);
-    if (mine != 0x77) return cfail(6, "own write lost");
+    if (k >= 512) return test_child_fail(3, "could not use up memory (%d pages free)", k);
+    if (cost < 1 || cost > 3)
+        return test_child_fail(4, "the write took %d pages, want 1 (+2 tables)", cost);
+    if (bad >= 0) return test_child_fail(5, "data wrong at offset %ld", bad);
+    if (mine != 0x77) return test_child_fail(6, "own write lost");
     return 0;
 }
 
@@ -889,8 +858,7 @@ static void t_megapage_cow_split(void)
     EXPECT(freepages() == f0, "after the child: %d pages lost", f0 - freepages());
     /* No one shares it now: a write takes the megapage over, no copy. */
     m[5] = 1;
-    EXPECT(freepages() == f0, "writing our unshared COW megapage took %d pages",
-           f0 - freepages());
+    EXPECT(freepages() == f0, "writing our unshared COW megapage took %d pages", f0 - freepages());
     EXPECT(set_brk(b) == 0, "sbrk back failed");
 }
 
@@ -921,11 +889,11 @@ static int child_exec(long arg)
     (void)arg;
     mega_p[7] = 1; /* the child's own copy of the shared megapage */
     char *q = sbrk(8 * PG);
-    if (q == (char *)-1) return cfail(1, "sbrk failed");
+    if (q == (char *)-1) return test_child_fail(1, "sbrk failed");
     memset(q, 1, 8 * PG);
     char *argv[] = {"pgtbltest", "--exit", "42", 0};
     exec("pgtbltest", argv);
-    return cfail(2, "exec failed, errno %d", errno);
+    return test_child_fail(2, "exec failed, errno %d", errno);
 }
 
 static void t_exec_frees(void)
@@ -999,8 +967,8 @@ static int oom_fork_main(void)
     printf("  # fork_oom: %d forks with %d down to %d pages free\n", tries, highest, lowest);
     if (problem >= 0) {
         const char *what[] = {"", "succeeded", "failed with an odd errno", "leaked pages"};
-        printf("  child: fork with %d pages free %s (errno %d, now %d free)\n", problem,
-               what[why], errno, k);
+        printf("  child: fork with %d pages free %s (errno %d, now %d free)\n", problem, what[why],
+               errno, k);
         return 1000 + problem;
     }
     if (lowest != 0) printf("  child: got down to %d free pages only\n", lowest);
@@ -1012,7 +980,7 @@ static int child_exec_oom_fork(long arg)
     (void)arg;
     char *argv[] = {"pgtbltest", "--oom-fork", 0};
     exec("pgtbltest", argv);
-    return cfail(2, "exec failed, errno %d", errno);
+    return test_child_fail(2, "exec failed, errno %d", errno);
 }
 
 static void t_fork_oom(void)
@@ -1066,16 +1034,17 @@ static int run_cases(int argc, char **argv)
 {
     for (int i = 0; i < NCASES; i++) {
         if (!selected(argc, argv, cases[i].name)) continue;
-        cur = cases[i].name;
-        cur_failed = 0;
+        test_case = cases[i].name;
+        test_case_failed = 0;
         char *brk0 = sbrk(0);
         cases[i].fn();
-        if (!cur_failed && sbrk(0) != brk0) failmsg("break left at %p, was %p", sbrk(0), brk0);
-        if (cur_failed) {
+        if (!test_case_failed && sbrk(0) != brk0)
+            test_fail("break left at %p, was %p", sbrk(0), brk0);
+        if (test_case_failed) {
             failed++;
             set_brk(brk0);
         } else {
-            printf("ok %s\n", cur);
+            printf("ok %s\n", test_case);
             passed++;
         }
         printf_flush();
@@ -1102,25 +1071,25 @@ int main(int argc, char **argv)
     int f0 = freepages();
     int pid = fork();
     if (pid == 0) exit(run_cases(argc, argv));
-    cur = "runner";
+    test_case = "runner";
     if (pid < 0) {
-        failmsg("fork failed, errno %d", errno);
+        test_fail("fork failed, errno %d", errno);
         failed++;
     } else {
         int st = 12345;
         if (wait(&st) != pid || st < 0) {
-            failmsg("runner died (status %d)", st);
+            test_fail("runner died (status %d)", st);
             failed++;
         } else {
             passed += st / 1000;
             failed += st % 1000;
         }
     }
-    cur = "no_leak";
-    cur_failed = 0;
+    test_case = "no_leak";
+    test_case_failed = 0;
     int f1 = freepages();
-    if (f1 != f0) failmsg("%d free pages at the start, %d at the end", f0, f1);
-    if (cur_failed) {
+    if (f1 != f0) test_fail("%d free pages at the start, %d at the end", f0, f1);
+    if (test_case_failed) {
         failed++;
     } else {
         printf("ok no_leak\n");

@@ -1,27 +1,7 @@
 /* IPC stubs. The message words travel in registers a1..a4 both ways, so
- * these use their own ecall with every register the kernel may set. */
+ * these use ecall6 (syscall.h), which returns every register the kernel sets. */
 #include "ipc.h"
 #include "syscall.h"
-
-struct regs {
-    long a0, a1, a2, a3, a4, a5;
-};
-
-static inline struct regs ecall6(long n, long i0, long i1, long i2, long i3, long i4, long i5)
-{
-    register long a0 __asm__("a0") = i0;
-    register long a1 __asm__("a1") = i1;
-    register long a2 __asm__("a2") = i2;
-    register long a3 __asm__("a3") = i3;
-    register long a4 __asm__("a4") = i4;
-    register long a5 __asm__("a5") = i5;
-    register long a7 __asm__("a7") = n;
-    __asm__ volatile("ecall"
-                     : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5)
-                     : "r"(a7)
-                     : "memory");
-    return (struct regs){a0, a1, a2, a3, a4, a5};
-}
 
 static long to_msg(struct regs r, struct ipc_msg *m)
 {

@@ -1,22 +1,9 @@
-/* The only place user code traps into the kernel. */
+/* Typed wrappers for the system calls; the trap itself is ecall6 (syscall.h). */
 #include "syscall.h"
 
 long sys_call6(long n, long a0, long a1, long a2, long a3, long a4, long a5)
 {
-    /* Pin each value to the register the ABI names (trap/abi.h). */
-    register long r_a0 __asm__("a0") = a0;
-    register long r_a1 __asm__("a1") = a1;
-    register long r_a2 __asm__("a2") = a2;
-    register long r_a3 __asm__("a3") = a3;
-    register long r_a4 __asm__("a4") = a4;
-    register long r_a5 __asm__("a5") = a5;
-    register long r_a7 __asm__("a7") = n;
-    /* "memory": the kernel may read or write any buffer we passed. */
-    __asm__ volatile("ecall"
-                     : "+r"(r_a0)
-                     : "r"(r_a1), "r"(r_a2), "r"(r_a3), "r"(r_a4), "r"(r_a5), "r"(r_a7)
-                     : "memory");
-    return r_a0;
+    return ecall6(n, a0, a1, a2, a3, a4, a5).a0;
 }
 
 #define CALL0(n)          sys_call6((n), 0, 0, 0, 0, 0, 0)

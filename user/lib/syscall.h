@@ -6,6 +6,28 @@
 
 #include "trap/abi.h"
 
+/* The one ecall: number n, six arguments, and all six argument registers as
+ * they come back (IPC returns words in a1..a5; other calls only a0). */
+struct regs {
+    long a0, a1, a2, a3, a4, a5;
+};
+
+static inline struct regs ecall6(long n, long i0, long i1, long i2, long i3, long i4, long i5)
+{
+    register long a0 __asm__("a0") = i0;
+    register long a1 __asm__("a1") = i1;
+    register long a2 __asm__("a2") = i2;
+    register long a3 __asm__("a3") = i3;
+    register long a4 __asm__("a4") = i4;
+    register long a5 __asm__("a5") = i5;
+    register long a7 __asm__("a7") = n;
+    __asm__ volatile("ecall"
+                     : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5)
+                     : "r"(a7)
+                     : "memory");
+    return (struct regs){a0, a1, a2, a3, a4, a5};
+}
+
 /* ecall with number n and up to six arguments; unused ones may be 0. */
 long sys_call6(long n, long a0, long a1, long a2, long a3, long a4, long a5);
 

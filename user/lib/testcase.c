@@ -1,0 +1,44 @@
+/* Reporting for the test programs (testcase.h). */
+#include <stdarg.h>
+#include "user.h"
+#include "testcase.h"
+
+const char *test_case;
+int test_case_failed;
+
+void test_fail(const char *fmt, ...)
+{
+    char msg[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (test_case_failed)
+        printf("  also %s: %s\n", test_case, msg);
+    else
+        printf("FAIL %s: %s\n", test_case, msg);
+    printf_flush();
+    test_case_failed = 1;
+}
+
+void test_info(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    printf("  # %s: ", test_case);
+    vprintf(fmt, ap);
+    printf("\n");
+    va_end(ap);
+}
+
+int test_child_fail(int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    printf("  child %d (%s): ", getpid(), test_case);
+    vprintf(fmt, ap);
+    printf("\n");
+    va_end(ap);
+    printf_flush();
+    return code;
+}
