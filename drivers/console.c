@@ -5,7 +5,7 @@
 #include "proc/proc.h"
 
 #define INPUT_SIZE 256
-#define CTRL(c) ((c) - '@')
+#define CTRL(c)    ((c) - '@')
 
 static struct spinlock cons_lock = {0, "console", NULL};
 static struct waitq readers;

@@ -6,8 +6,8 @@
 #include "arch/riscv/cpu.h"
 
 void uart_init(uint64 base_pa);
-void uart_putc(int c);   /* waits for room; safe with interrupts off */
-int uart_getc(void);     /* -1 when nothing is waiting */
+void uart_putc(int c); /* waits for room; safe with interrupts off */
+int uart_getc(void);   /* -1 when nothing is waiting */
 uint64 uart_base(void);
 
 void console_init(void);

@@ -6,11 +6,11 @@
 
 static volatile uint8 *plic = (volatile uint8 *)(VIRT_PLIC + KERNBASE);
 
-#define PLIC_PRIORITY(irq)    (plic + 4 * (irq))
-#define PLIC_ENABLE(ctx)      (plic + 0x2000 + 0x80 * (ctx))
-#define PLIC_THRESHOLD(ctx)   (plic + 0x200000 + 0x1000 * (ctx))
-#define PLIC_CLAIM(ctx)       (plic + 0x200004 + 0x1000 * (ctx))
-#define S_CONTEXT(hartid)     (2 * (hartid) + 1)
+#define PLIC_PRIORITY(irq)  (plic + 4 * (irq))
+#define PLIC_ENABLE(ctx)    (plic + 0x2000 + 0x80 * (ctx))
+#define PLIC_THRESHOLD(ctx) (plic + 0x200000 + 0x1000 * (ctx))
+#define PLIC_CLAIM(ctx)     (plic + 0x200004 + 0x1000 * (ctx))
+#define S_CONTEXT(hartid)   (2 * (hartid) + 1)
 
 static uint32 enabled[4]; /* sources 0..127 enabled on every hart */
 static struct spinlock plic_lock = {0, "plic", NULL};
@@ -22,7 +22,8 @@ void plic_init(uint64 base_pa)
 
 static void plic_write_enables(uint32 hartid)
 {
-    for (int w = 0; w < 4; w++) *(volatile uint32 *)(PLIC_ENABLE(S_CONTEXT(hartid)) + 4 * w) = enabled[w];
+    for (int w = 0; w < 4; w++)
+        *(volatile uint32 *)(PLIC_ENABLE(S_CONTEXT(hartid)) + 4 * w) = enabled[w];
 }
 
 void plic_init_hart(uint32 hartid)

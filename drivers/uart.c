@@ -2,12 +2,12 @@
 #include "drivers/console.h"
 #include "mm/memlayout.h"
 
-#define RBR 0 /* receive buffer (read) */
-#define THR 0 /* transmit holding (write) */
-#define IER 1 /* interrupt enable */
-#define FCR 2 /* FIFO control */
-#define LCR 3 /* line control */
-#define LSR 5 /* line status */
+#define RBR          0 /* receive buffer (read) */
+#define THR          0 /* transmit holding (write) */
+#define IER          1 /* interrupt enable */
+#define FCR          2 /* FIFO control */
+#define LCR          3 /* line control */
+#define LSR          5 /* line status */
 #define LSR_RX_READY (1 << 0)
 #define LSR_TX_EMPTY (1 << 5)
 
@@ -22,9 +22,9 @@ void uart_init(uint64 base_pa)
 {
     uart = P2V(base_pa);
     uart[IER] = 0;
-    uart[LCR] = 0x03;    /* 8 data bits, no parity, one stop bit */
-    uart[FCR] = 0x07;    /* enable and clear the FIFOs */
-    uart[IER] = 0x01;    /* interrupt when a byte arrives */
+    uart[LCR] = 0x03; /* 8 data bits, no parity, one stop bit */
+    uart[FCR] = 0x07; /* enable and clear the FIFOs */
+    uart[IER] = 0x01; /* interrupt when a byte arrives */
 }
 
 void uart_putc(int c)

@@ -10,30 +10,30 @@
 
 #include <stdint.h>
 
-#define VIRTIO_MMIO_MAGIC_VALUE      0x000 /* reads 0x74726976, "virt" */
-#define VIRTIO_MMIO_VERSION          0x004 /* 2 = modern; 1 = legacy (not supported) */
-#define VIRTIO_MMIO_DEVICE_ID        0x008 /* 0 = empty slot, 2 = block device */
-#define VIRTIO_MMIO_VENDOR_ID        0x00c
-#define VIRTIO_MMIO_DEVICE_FEATURES  0x010 /* 32 feature bits, chosen by ..._SEL */
+#define VIRTIO_MMIO_MAGIC_VALUE         0x000 /* reads 0x74726976, "virt" */
+#define VIRTIO_MMIO_VERSION             0x004 /* 2 = modern; 1 = legacy (not supported) */
+#define VIRTIO_MMIO_DEVICE_ID           0x008 /* 0 = empty slot, 2 = block device */
+#define VIRTIO_MMIO_VENDOR_ID           0x00c
+#define VIRTIO_MMIO_DEVICE_FEATURES     0x010 /* 32 feature bits, chosen by ..._SEL */
 #define VIRTIO_MMIO_DEVICE_FEATURES_SEL 0x014 /* 0: bits 0..31, 1: bits 32..63 */
-#define VIRTIO_MMIO_DRIVER_FEATURES  0x020 /* the bits we accept, same selection */
+#define VIRTIO_MMIO_DRIVER_FEATURES     0x020 /* the bits we accept, same selection */
 #define VIRTIO_MMIO_DRIVER_FEATURES_SEL 0x024
-#define VIRTIO_MMIO_QUEUE_SEL        0x030 /* which queue the QUEUE_* registers mean */
-#define VIRTIO_MMIO_QUEUE_NUM_MAX    0x034 /* largest size the device supports; 0 = none */
-#define VIRTIO_MMIO_QUEUE_NUM        0x038 /* the size we chose */
-#define VIRTIO_MMIO_QUEUE_READY      0x044 /* write 1 once the queue is set up */
-#define VIRTIO_MMIO_QUEUE_NOTIFY     0x050 /* write a queue number: "look at its avail ring" */
-#define VIRTIO_MMIO_INTERRUPT_STATUS 0x060 /* why the interrupt line is up (bits below) */
-#define VIRTIO_MMIO_INTERRUPT_ACK    0x064 /* write those bits back to lower it */
-#define VIRTIO_MMIO_STATUS           0x070 /* device status (bits below); write 0 to reset */
-#define VIRTIO_MMIO_QUEUE_DESC_LOW   0x080 /* physical address of the descriptor table */
-#define VIRTIO_MMIO_QUEUE_DESC_HIGH  0x084
-#define VIRTIO_MMIO_QUEUE_DRIVER_LOW 0x090 /* ... of the driver ("available") ring */
-#define VIRTIO_MMIO_QUEUE_DRIVER_HIGH 0x094
-#define VIRTIO_MMIO_QUEUE_DEVICE_LOW 0x0a0 /* ... of the device ("used") ring */
-#define VIRTIO_MMIO_QUEUE_DEVICE_HIGH 0x0a4
-#define VIRTIO_MMIO_CONFIG_GENERATION 0x0fc /* changes when the config space changes */
-#define VIRTIO_MMIO_CONFIG           0x100 /* device-specific configuration starts here */
+#define VIRTIO_MMIO_QUEUE_SEL           0x030 /* which queue the QUEUE_* registers mean */
+#define VIRTIO_MMIO_QUEUE_NUM_MAX       0x034 /* largest size the device supports; 0 = none */
+#define VIRTIO_MMIO_QUEUE_NUM           0x038 /* the size we chose */
+#define VIRTIO_MMIO_QUEUE_READY         0x044 /* write 1 once the queue is set up */
+#define VIRTIO_MMIO_QUEUE_NOTIFY        0x050 /* write a queue number: "look at its avail ring" */
+#define VIRTIO_MMIO_INTERRUPT_STATUS    0x060 /* why the interrupt line is up (bits below) */
+#define VIRTIO_MMIO_INTERRUPT_ACK       0x064 /* write those bits back to lower it */
+#define VIRTIO_MMIO_STATUS              0x070 /* device status (bits below); write 0 to reset */
+#define VIRTIO_MMIO_QUEUE_DESC_LOW      0x080 /* physical address of the descriptor table */
+#define VIRTIO_MMIO_QUEUE_DESC_HIGH     0x084
+#define VIRTIO_MMIO_QUEUE_DRIVER_LOW    0x090 /* ... of the driver ("available") ring */
+#define VIRTIO_MMIO_QUEUE_DRIVER_HIGH   0x094
+#define VIRTIO_MMIO_QUEUE_DEVICE_LOW    0x0a0 /* ... of the device ("used") ring */
+#define VIRTIO_MMIO_QUEUE_DEVICE_HIGH   0x0a4
+#define VIRTIO_MMIO_CONFIG_GENERATION   0x0fc /* changes when the config space changes */
+#define VIRTIO_MMIO_CONFIG              0x100 /* device-specific configuration starts here */
 
 #define VIRTIO_MMIO_MAGIC 0x74726976u
 #define VIRTIO_ID_BLOCK   2
@@ -81,8 +81,8 @@ struct virtq_used_elem {
 
 /* Device ("used") ring: written by the device, read by us. */
 struct virtq_used {
-    uint16_t flags; /* 1 = the device needs no notifications (advisory) */
-    uint16_t idx;   /* where the device will put its next entry; only grows */
+    uint16_t flags;                /* 1 = the device needs no notifications (advisory) */
+    uint16_t idx;                  /* where the device will put its next entry; only grows */
     struct virtq_used_elem ring[]; /* followed by avail_event (unused here) */
 };
 

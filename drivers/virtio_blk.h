@@ -51,12 +51,12 @@ struct vblk_done {
 };
 
 struct vblk {
-    volatile uint8_t *regs;  /* the device's registers (mapped with dev_map) */
-    uint64_t capacity;       /* in 512-byte sectors */
-    uint64_t blocks;         /* whole 4 KiB blocks: capacity / 8 */
-    int readonly;            /* VIRTIO_BLK_F_RO was offered */
-    int has_flush;           /* VIRTIO_BLK_F_FLUSH negotiated */
-    uint16_t qsize;          /* descriptors in the queue */
+    volatile uint8_t *regs; /* the device's registers (mapped with dev_map) */
+    uint64_t capacity;      /* in 512-byte sectors */
+    uint64_t blocks;        /* whole 4 KiB blocks: capacity / 8 */
+    int readonly;           /* VIRTIO_BLK_F_RO was offered */
+    int has_flush;          /* VIRTIO_BLK_F_FLUSH negotiated */
+    uint16_t qsize;         /* descriptors in the queue */
     /* The three virtqueue areas, each within one DMA page of its own. */
     struct virtq_desc *desc;
     struct virtq_avail *avail;

@@ -81,8 +81,10 @@ void *kalloc(void)
 {
     spin_lock(&kalloc_lock);
     struct free_page *p = free_list.next;
-    if (p == &free_list) p = NULL;
-    else take(p);
+    if (p == &free_list)
+        p = NULL;
+    else
+        take(p);
     spin_unlock(&kalloc_lock);
     if (p) memset(p, 0, PGSIZE);
     return p;

@@ -18,8 +18,8 @@ pagetable_t kpt_create(const uint64 kstack_pa[KSTACK_PAGES])
     if (!kpt) return NULL;
     for (int i = PT_ENTRIES / 2; i < PT_ENTRIES - 1; i++) kpt[i] = kernel_pagetable[i];
     for (int i = 0; i < KSTACK_PAGES; i++)
-        if (pt_map(kpt, KSTACK_BASE + i * PGSIZE, kstack_pa[i], 0,
-                   PTE_R | PTE_W | PTE_A | PTE_D) < 0)
+        if (pt_map(kpt, KSTACK_BASE + i * PGSIZE, kstack_pa[i], 0, PTE_R | PTE_W | PTE_A | PTE_D) <
+            0)
             goto fail;
     /* The trap path switches satp while running here, so it needs the same VA. */
     if (pt_map(kpt, TRAMPOLINE, V2P(trampoline), 0, PTE_R | PTE_X | PTE_A) < 0) goto fail;

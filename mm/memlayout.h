@@ -17,9 +17,9 @@
 #ifndef PAGODA_MEMLAYOUT_H
 #define PAGODA_MEMLAYOUT_H
 
-#define PGSIZE  4096UL
-#define PGSHIFT 12
-#define MEGAPAGE (512UL * PGSIZE) /* 2 MiB leaf at level 1 */
+#define PGSIZE         4096UL
+#define PGSHIFT        12
+#define MEGAPAGE       (512UL * PGSIZE) /* 2 MiB leaf at level 1 */
 #define PGROUNDUP(a)   (((a) + PGSIZE - 1) & ~(PGSIZE - 1))
 #define PGROUNDDOWN(a) ((a) & ~(PGSIZE - 1))
 
@@ -37,7 +37,7 @@
 
 #define KERNBASE 0xFFFFFFC000000000UL /* VA = PA + KERNBASE for all of RAM and devices */
 #define P2V(pa)  ((void *)((uint64)(pa) + KERNBASE))
-#define V2P(va)  ((uint64)(va) - KERNBASE)
+#define V2P(va)  ((uint64)(va)-KERNBASE)
 
 /* Top-level entry 511 belongs to each process's own kernel table. */
 #define KPROC_REGION 0xFFFFFFFFC0000000UL
@@ -46,9 +46,9 @@
 #define KSTACK_TOP   (KSTACK_BASE + KSTACK_PAGES * PGSIZE)
 
 /* QEMU virt fallbacks when the device tree says nothing */
-#define VIRT_UART  0x10000000UL
-#define VIRT_PLIC  0x0c000000UL
-#define VIRT_RAM   0x80000000UL
-#define KERNEL_PA  0x80200000UL
+#define VIRT_UART 0x10000000UL
+#define VIRT_PLIC 0x0c000000UL
+#define VIRT_RAM  0x80000000UL
+#define KERNEL_PA 0x80200000UL
 
 #endif

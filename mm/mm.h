@@ -11,9 +11,9 @@
 
 /* Physical pages (kalloc.c). Pages are handed out by kernel VA (direct map). */
 void kalloc_init(uint64 start_pa, uint64 end_pa);
-void *kalloc(void);      /* one zeroed 4 KiB page (reference count 1), or NULL */
-void *kalloc_mega(void); /* 512 zeroed contiguous pages, 2 MiB-aligned, or NULL */
-void kfree(void *page);  /* drop a reference; the frame is free at zero */
+void *kalloc(void);                       /* one zeroed 4 KiB page (reference count 1), or NULL */
+void *kalloc_mega(void);                  /* 512 zeroed contiguous pages, 2 MiB-aligned, or NULL */
+void kfree(void *page);                   /* drop a reference; the frame is free at zero */
 void kref_get(uint64 pa, uint64 nframes); /* one more reference on each frame */
 int kref_count(uint64 pa);
 uint64 kalloc_free_pages(void);
@@ -26,12 +26,12 @@ extern uint64 kernel_satp;
 
 /* An address space: the user table and the kernel table that goes with it. */
 struct vm {
-    pagetable_t upt;   /* user table: what the process sees in U-mode */
-    pagetable_t kpt;   /* this process's kernel table (kpt.c) */
-    uint64 heap_base;  /* end of the loaded program: where sbrk starts */
-    uint64 brk;        /* current end of the heap */
-    uint64 bytes;      /* user memory mapped, for ps */
-    uint64 shm_next;   /* next free address in [SHM_BASE, SHM_TOP) */
+    pagetable_t upt;  /* user table: what the process sees in U-mode */
+    pagetable_t kpt;  /* this process's kernel table (kpt.c) */
+    uint64 heap_base; /* end of the loaded program: where sbrk starts */
+    uint64 brk;       /* current end of the heap */
+    uint64 bytes;     /* user memory mapped, for ps */
+    uint64 shm_next;  /* next free address in [SHM_BASE, SHM_TOP) */
 };
 
 /* Per-process kernel tables (kpt.c): the design behind copyin/copyout. */

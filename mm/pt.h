@@ -5,23 +5,23 @@
 
 #include "arch/riscv/types.h"
 
-#define PTE_V    (1UL << 0)
-#define PTE_R    (1UL << 1)
-#define PTE_W    (1UL << 2)
-#define PTE_X    (1UL << 3)
-#define PTE_U    (1UL << 4)
-#define PTE_G    (1UL << 5)
-#define PTE_A    (1UL << 6)
-#define PTE_D    (1UL << 7)
-#define PTE_COW  (1UL << 8) /* software bit: shared copy-on-write page */
-#define PTE_DEV  (1UL << 9) /* software bit: device registers, not a RAM frame */
-#define PTE_LEAF (PTE_R | PTE_W | PTE_X)
-#define PTE_FLAGS(pte) ((pte)&0x3FFUL)
-#define PTE2PA(pte)    (((pte) >> 10) << 12)
-#define PA2PTE(pa)     ((((uint64)(pa)) >> 12) << 10)
-#define PT_INDEX(level, va) ((((uint64)(va)) >> (12 + 9 * (level))) & 0x1FF)
+#define PTE_V                (1UL << 0)
+#define PTE_R                (1UL << 1)
+#define PTE_W                (1UL << 2)
+#define PTE_X                (1UL << 3)
+#define PTE_U                (1UL << 4)
+#define PTE_G                (1UL << 5)
+#define PTE_A                (1UL << 6)
+#define PTE_D                (1UL << 7)
+#define PTE_COW              (1UL << 8) /* software bit: shared copy-on-write page */
+#define PTE_DEV              (1UL << 9) /* software bit: device registers, not a RAM frame */
+#define PTE_LEAF             (PTE_R | PTE_W | PTE_X)
+#define PTE_FLAGS(pte)       ((pte)&0x3FFUL)
+#define PTE2PA(pte)          (((pte) >> 10) << 12)
+#define PA2PTE(pa)           ((((uint64)(pa)) >> 12) << 10)
+#define PT_INDEX(level, va)  ((((uint64)(va)) >> (12 + 9 * (level))) & 0x1FF)
 #define PT_LEVEL_SIZE(level) (1UL << (12 + 9 * (level)))
-#define PT_ENTRIES 512
+#define PT_ENTRIES           512
 
 /* Provided by the environment: the kernel's page allocator, or the test's. */
 void *pt_alloc_page(void); /* a zeroed page (its kernel VA), or NULL */

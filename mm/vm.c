@@ -199,8 +199,8 @@ static int cow_fault(struct vm *vm, uint64 va, pte_t *pte, int level)
     }
     if (!copy) return -ENOMEM;
     memcpy(copy, P2V(pa), PT_LEVEL_SIZE(level));
-    vm_update(vm, va & ~(PT_LEVEL_SIZE(level) - 1), pte,
-              PA2PTE(V2P(copy)) | PTE_FLAGS(writable), level);
+    vm_update(vm, va & ~(PT_LEVEL_SIZE(level) - 1), pte, PA2PTE(V2P(copy)) | PTE_FLAGS(writable),
+              level);
     drop_frames(pa, level);
     return 0;
 }
@@ -212,8 +212,7 @@ static int lazy_fault(struct vm *vm, uint64 va)
     uint64 perm = PTE_R | PTE_W | PTE_U;
     uint64 mva = va & ~(MEGAPAGE - 1);
     pte_t *l1 = pt_walk(vm->upt, mva, 1, 0);
-    int empty = !l1 || !(*l1 & PTE_V) ||
-                (!(*l1 & PTE_LEAF) && pt_table_empty(P2V(PTE2PA(*l1))));
+    int empty = !l1 || !(*l1 & PTE_V) || (!(*l1 & PTE_LEAF) && pt_table_empty(P2V(PTE2PA(*l1))));
     if (mva >= vm->heap_base && mva + MEGAPAGE <= vm->brk && empty) {
         void *mega = kalloc_mega();
         if (mega && vm_map(vm, mva, V2P(mega), 1, perm) == 0) {

@@ -23,14 +23,14 @@ struct elf_phdr {
     uint64 offset, vaddr, paddr, filesz, memsz, align;
 };
 
-#define ELF_MAGIC   0x464C457FU /* "\x7FELF" */
-#define ELFCLASS64  2
-#define ET_EXEC     2
-#define EM_RISCV    243
-#define PT_LOAD     1
-#define PF_X        1
-#define PF_W        2
-#define PF_R        4
+#define ELF_MAGIC  0x464C457FU /* "\x7FELF" */
+#define ELFCLASS64 2
+#define ET_EXEC    2
+#define EM_RISCV   243
+#define PT_LOAD    1
+#define PF_X       1
+#define PF_W       2
+#define PF_R       4
 
 /* Where the image bytes are: user memory of the caller, or kernel memory. */
 struct image {
@@ -47,8 +47,8 @@ static int image_read(const struct image *img, uint64 off, void *dst, uint64 n)
 }
 
 /* Copy into an address space that is not the running one, page by page. */
-static int vm_write(struct vm *vm, uint64 va, const struct image *img, uint64 off,
-                    const void *ksrc, uint64 n)
+static int vm_write(struct vm *vm, uint64 va, const struct image *img, uint64 off, const void *ksrc,
+                    uint64 n)
 {
     while (n > 0) {
         pte_t *pte = pt_lookup(vm->upt, va, NULL);
@@ -83,8 +83,8 @@ static int load_segments(struct vm *vm, const struct image *img, uint64 *entry)
         if (r < 0) return r;
         if (ph.type != PT_LOAD || ph.memsz == 0) continue;
         /* Page-aligned, inside the program area, below the heap limit. */
-        if (ph.filesz > ph.memsz || ph.vaddr % PGSIZE || ph.vaddr < UTEXT_BASE || ph.memsz > HEAP_LIMIT ||
-            ph.vaddr > HEAP_LIMIT - ph.memsz)
+        if (ph.filesz > ph.memsz || ph.vaddr % PGSIZE || ph.vaddr < UTEXT_BASE ||
+            ph.memsz > HEAP_LIMIT || ph.vaddr > HEAP_LIMIT - ph.memsz)
             return -ENOEXEC;
         /* W without R is a reserved PTE encoding, so writable implies readable */
         uint64 perm = (ph.flags & (PF_R | PF_W) ? PTE_R : 0) | (ph.flags & PF_W ? PTE_W : 0) |

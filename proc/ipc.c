@@ -173,9 +173,12 @@ long ipc_ep_register(int h, uint64 uname)
     struct proc *p = myproc();
     spin_lock(&sched_lock);
     struct endpoint *ep = ipc_handle(p, h);
-    if (!ep) r = -EBADF;
-    else if (ep->owner != p) r = -EPERM;
-    else if (find_name(name)) r = -EEXIST;
+    if (!ep)
+        r = -EBADF;
+    else if (ep->owner != p)
+        r = -EPERM;
+    else if (find_name(name))
+        r = -EEXIST;
     else {
         strlcpy(ep->name, name, sizeof(ep->name));
         r = 0;
@@ -238,10 +241,14 @@ long ipc_call(int h, int share)
     spin_lock(&sched_lock);
     struct endpoint *ep = ipc_handle(p, h);
     long r = 0;
-    if (!ep) r = -EBADF;
-    else if (!ep->owner) r = -EPIPE;
-    else if (ep->owner == p) r = -EINVAL; /* would wait for itself forever */
-    else if (share && A(p->tf, 2) == 0) r = -EINVAL; /* a share of nothing */
+    if (!ep)
+        r = -EBADF;
+    else if (!ep->owner)
+        r = -EPIPE;
+    else if (ep->owner == p)
+        r = -EINVAL; /* would wait for itself forever */
+    else if (share && A(p->tf, 2) == 0)
+        r = -EINVAL; /* a share of nothing */
     if (r < 0) {
         spin_unlock(&sched_lock);
         return r;

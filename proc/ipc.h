@@ -16,18 +16,18 @@ enum ipc_wait { IPC_IDLE, IPC_SENDING, IPC_AWAITING_REPLY, IPC_RECEIVING };
 
 struct ipc_state {
     struct endpoint *handles[NHANDLE];
-    enum ipc_wait wait;          /* what a sleeping process waits for */
-    struct endpoint *ep;         /* the endpoint of a call in progress */
-    long result;                 /* what the blocked call or recv returns */
+    enum ipc_wait wait;            /* what a sleeping process waits for */
+    struct endpoint *ep;           /* the endpoint of a call in progress */
+    long result;                   /* what the blocked call or recv returns */
     uint64 share_va, share_npages; /* the pages an ipc_share carries */
-    int privileged;              /* started from the boot image: devices, DMA */
-    uint64 events_reserved;      /* room for this process's exit event is held
-                                    (the subscription generation, or 0) */
+    int privileged;                /* started from the boot image: devices, DMA */
+    uint64 events_reserved;        /* room for this process's exit event is held
+                                      (the subscription generation, or 0) */
 };
 
 void ipc_fork(struct proc *child, struct proc *parent); /* copies handles */
 int ipc_fork_event(struct proc *child);                 /* -EAGAIN if no room */
-void ipc_exit(struct proc *p); /* caller holds sched_lock */
+void ipc_exit(struct proc *p);                          /* caller holds sched_lock */
 
 long ipc_ep_create(void);
 long ipc_ep_register(int h, uint64 uname);

@@ -94,16 +94,17 @@ struct proc *proc_find(int pid)
 
 int proc_info(int index, struct procinfo *out)
 {
-    static const int ps_state[] = {[RUNNABLE] = PS_RUNNABLE, [RUNNING] = PS_RUNNING,
-                                   [SLEEPING] = PS_SLEEPING, [ZOMBIE] = PS_ZOMBIE};
+    static const int ps_state[] = {[RUNNABLE] = PS_RUNNABLE,
+                                   [RUNNING] = PS_RUNNING,
+                                   [SLEEPING] = PS_SLEEPING,
+                                   [ZOMBIE] = PS_ZOMBIE};
     for (int i = 0; i < NPROC; i++) {
         struct proc *p = &procs[i];
         spin_lock(&sched_lock);
         int live = p->state != UNUSED && p->state != EMBRYO;
         if (live && index-- == 0) {
-            *out = (struct procinfo){.pid = p->pid,
-                                     .ppid = p->parent ? p->parent->pid : 0,
-                                     .state = ps_state[p->state]};
+            *out = (struct procinfo){
+                .pid = p->pid, .ppid = p->parent ? p->parent->pid : 0, .state = ps_state[p->state]};
             out->size = p->vm.bytes;
             strlcpy(out->name, p->name, sizeof(out->name));
             spin_unlock(&sched_lock);

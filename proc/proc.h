@@ -21,24 +21,24 @@ struct waitq {
 struct proc {
     /* protected by sched_lock */
     enum procstate state;
-    struct list qlink;       /* on the run queue or on one wait queue */
+    struct list qlink; /* on the run queue or on one wait queue */
     int killed;
     int xstatus;
     struct proc *parent;
-    struct list children;    /* my children, through their sibling links */
+    struct list children; /* my children, through their sibling links */
     struct list sibling;
     struct waitq child_exit; /* wait() sleeps here */
     uint64 wake_tick;        /* for sleep() */
 
     /* private to the process (or its creator, before it runs) */
     int pid;
-    int last_pid;            /* the slot's previous pid: the next is NPROC higher */
+    int last_pid; /* the slot's previous pid: the next is NPROC higher */
     struct context ctx;
-    struct trapframe *tf;    /* kernel VA of the page mapped at TRAPFRAME */
-    struct kframes frames;   /* kernel stack, trapframe, USYSCALL page */
-    struct usyscall *usys;   /* kernel VA of the USYSCALL page */
+    struct trapframe *tf;  /* kernel VA of the page mapped at TRAPFRAME */
+    struct kframes frames; /* kernel stack, trapframe, USYSCALL page */
+    struct usyscall *usys; /* kernel VA of the USYSCALL page */
     struct vm vm;
-    uint64 kernel_satp;      /* cached vm_kernel_satp(&vm) */
+    uint64 kernel_satp; /* cached vm_kernel_satp(&vm) */
     char name[PROC_NAME_LEN];
     struct ipc_state ipc;
 };
@@ -63,14 +63,14 @@ int proc_info(int index, struct procinfo *out);
 
 /* sched.c */
 void sched_init(void);
-_Noreturn void scheduler(void); /* each hart's idle loop */
-void sched(void);               /* give up the hart; caller holds sched_lock */
-void sched_to(struct proc *next); /* same, but run next (not queued) now, or idle if NULL */
+_Noreturn void scheduler(void);     /* each hart's idle loop */
+void sched(void);                   /* give up the hart; caller holds sched_lock */
+void sched_to(struct proc *next);   /* same, but run next (not queued) now, or idle if NULL */
 void make_runnable(struct proc *p); /* caller holds sched_lock */
 void yield(void);
 void waitq_init(struct waitq *wq);
-void waitq_sleep(struct waitq *wq);    /* caller holds sched_lock */
-void waitq_wake_all(struct waitq *wq); /* caller holds sched_lock */
+void waitq_sleep(struct waitq *wq);                   /* caller holds sched_lock */
+void waitq_wake_all(struct waitq *wq);                /* caller holds sched_lock */
 void sleep_on(struct waitq *wq, struct spinlock *lk); /* release lk while asleep */
 void wake_all(struct waitq *wq);
 int sleep_ticks(uint64 n); /* -EINTR if killed */

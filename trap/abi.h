@@ -4,48 +4,50 @@
 #define PAGODA_ABI_H
 
 /* ecall: number in a7, arguments in a0..a5, result in a0 (negative = -error). */
-#define SYS_fork       1
-#define SYS_exit       2
-#define SYS_wait       3  /* wait(int *status) -> pid */
-#define SYS_kill       4  /* kill(pid) */
-#define SYS_getpid     5
-#define SYS_sbrk       6  /* sbrk(long delta) -> old break */
-#define SYS_exec       7  /* exec(const void *elf, u64 len, char **argv) */
-#define SYS_sleep      8  /* sleep(ticks) */
-#define SYS_uptime     9  /* -> ticks since boot */
-#define SYS_yield      10
-#define SYS_cons_write 11 /* cons_write(buf, n) -> n */
-#define SYS_cons_read  12 /* cons_read(buf, n) -> bytes of one line, 0 at end of input */
-#define SYS_bootmod    13 /* bootmod(name, buf, len) -> module size; copies min(len,size) */
+#define SYS_fork         1
+#define SYS_exit         2
+#define SYS_wait         3 /* wait(int *status) -> pid */
+#define SYS_kill         4 /* kill(pid) */
+#define SYS_getpid       5
+#define SYS_sbrk         6 /* sbrk(long delta) -> old break */
+#define SYS_exec         7 /* exec(const void *elf, u64 len, char **argv) */
+#define SYS_sleep        8 /* sleep(ticks) */
+#define SYS_uptime       9 /* -> ticks since boot */
+#define SYS_yield        10
+#define SYS_cons_write   11 /* cons_write(buf, n) -> n */
+#define SYS_cons_read    12 /* cons_read(buf, n) -> bytes of one line, 0 at end of input */
+#define SYS_bootmod      13 /* bootmod(name, buf, len) -> module size; copies min(len,size) */
 #define SYS_bootmod_name 14 /* bootmod_name(index, buf, len) -> 0, or -ENOENT past the end */
-#define SYS_halt       15 /* halt(status): power off */
-#define SYS_freepages  16 /* -> free physical pages */
-#define SYS_procinfo   17 /* procinfo(index, struct procinfo *) -> 0, -ENOENT past the end */
-#define SYS_pgaccess   18
-#define SYS_vmprint    19
+#define SYS_halt         15 /* halt(status): power off */
+#define SYS_freepages    16 /* -> free physical pages */
+#define SYS_procinfo     17 /* procinfo(index, struct procinfo *) -> 0, -ENOENT past the end */
+#define SYS_pgaccess     18
+#define SYS_vmprint      19
 /* IPC (docs/ipc.md). Handles are small per-process numbers for endpoints. */
-#define SYS_ep_create    20 /* -> handle of a new endpoint owned by the caller */
-#define SYS_ep_register  21 /* (h, name): publish an endpoint the caller owns */
-#define SYS_ep_lookup    22 /* (name) -> handle */
-#define SYS_ep_close     23 /* (h) */
-#define SYS_ipc_call     24 /* (h, w1..w4) -> a0 status, a1..a4 reply words */
-#define SYS_ipc_share    25 /* (h, va, npages, w1, w2): a call that also maps the
-                               caller's shared pages [va, va+npages*4096) into the server */
-#define SYS_ipc_recv     26 /* (h) -> message (below) */
-#define SYS_ipc_reply    27 /* (pid, w1..w4) */
+#define SYS_ep_create   20 /* -> handle of a new endpoint owned by the caller */
+#define SYS_ep_register 21 /* (h, name): publish an endpoint the caller owns */
+#define SYS_ep_lookup   22 /* (name) -> handle */
+#define SYS_ep_close    23 /* (h) */
+#define SYS_ipc_call    24 /* (h, w1..w4) -> a0 status, a1..a4 reply words */
+#define SYS_ipc_share                                                                              \
+    25                        /* (h, va, npages, w1, w2): a call that also maps the                \
+                                 caller's shared pages [va, va+npages*4096) into the server */
+#define SYS_ipc_recv       26 /* (h) -> message (below) */
+#define SYS_ipc_reply      27 /* (pid, w1..w4) */
 #define SYS_ipc_reply_recv 28 /* (h, pid, w1..w4): reply, then wait for the next message */
-#define SYS_ipc_notify   29 /* (h, bits): OR bits into the endpoint, never blocks */
-#define SYS_ev_subscribe 30 /* (h): receive fork/exit events on h (privileged) */
-#define SYS_shm_alloc    31 /* (npages) -> va of zeroed pages that can be shared */
-#define SYS_shm_free     32 /* (va, npages) */
-#define SYS_spawn        33 /* (name, argv) -> pid: start a boot-image program with
-                               device rights (privileged) */
-#define SYS_dev_map      34 /* (pa, bytes) -> va of a device's registers (privileged) */
-#define SYS_dma_alloc    35 /* (npages) -> va of zeroed shareable pages (privileged) */
-#define SYS_va2pa        36 /* (va) -> physical address, for DMA (privileged) */
-#define SYS_irq_bind     37 /* (irq, h): the interrupt becomes a notify on h (privileged) */
-#define SYS_irq_ack      38 /* (irq): unmask it again (privileged) */
-#define NSYSCALL         40
+#define SYS_ipc_notify     29 /* (h, bits): OR bits into the endpoint, never blocks */
+#define SYS_ev_subscribe   30 /* (h): receive fork/exit events on h (privileged) */
+#define SYS_shm_alloc      31 /* (npages) -> va of zeroed pages that can be shared */
+#define SYS_shm_free       32 /* (va, npages) */
+#define SYS_spawn                                                                                  \
+    33                   /* (name, argv) -> pid: start a boot-image program with                   \
+                            device rights (privileged) */
+#define SYS_dev_map   34 /* (pa, bytes) -> va of a device's registers (privileged) */
+#define SYS_dma_alloc 35 /* (npages) -> va of zeroed shareable pages (privileged) */
+#define SYS_va2pa     36 /* (va) -> physical address, for DMA (privileged) */
+#define SYS_irq_bind  37 /* (irq, h): the interrupt becomes a notify on h (privileged) */
+#define SYS_irq_ack   38 /* (irq): unmask it again (privileged) */
+#define NSYSCALL      40
 
 /* What ipc_recv returns: a0 = the caller's pid, a1..a4 = its words, a5 = where
  * the pages of an ipc_share landed in the receiver (0 if none; a3 = npages).
@@ -54,8 +56,8 @@
 #define IPC_KERNEL_FORK   2 /* a2 = new pid, a3 = its parent */
 #define IPC_KERNEL_EXIT   3 /* a2 = pid that exited */
 #define IPC_NAME_LEN      16
-#define SHM_BASE 0x3000000000UL /* shared pages and device registers live here */
-#define SHM_TOP  0x3F00000000UL
+#define SHM_BASE          0x3000000000UL /* shared pages and device registers live here */
+#define SHM_TOP           0x3F00000000UL
 
 #define TICK_HZ 100 /* sleep/uptime unit: 10 ms */
 

@@ -20,8 +20,11 @@ long sys_pgaccess(const uint64 *a)
 long sys_vmprint(const uint64 *a)
 {
     struct proc *p = myproc();
-    if (a[0] == VMPRINT_USER) vmprint(p->vm.upt);
-    else if (a[0] == VMPRINT_KERNEL) vmprint(p->vm.kpt);
-    else return -EINVAL;
+    if (a[0] == VMPRINT_USER)
+        vmprint(p->vm.upt);
+    else if (a[0] == VMPRINT_KERNEL)
+        vmprint(p->vm.kpt);
+    else
+        return -EINVAL;
     return 0;
 }

@@ -23,8 +23,10 @@ static int handle_interrupt(uint64 scause)
         return 1;
     case IRQ_S_EXT: {
         uint32 irq = plic_claim();
-        if (irq == uart_irq) console_intr();
-        else if (irq) irq_dispatch(irq);
+        if (irq == uart_irq)
+            console_intr();
+        else if (irq)
+            irq_dispatch(irq);
         if (irq) plic_complete(irq);
         return 0;
     }
@@ -39,12 +41,17 @@ static int handle_interrupt(uint64 scause)
 static const char *cause_name(uint64 scause)
 {
     static const char *names[] = {
-        [EXC_INST_MISALIGNED] = "misaligned jump",   [EXC_INST_ACCESS] = "instruction access fault",
-        [EXC_ILLEGAL_INST] = "illegal instruction",  [EXC_BREAKPOINT] = "breakpoint",
-        [EXC_LOAD_MISALIGNED] = "misaligned load",   [EXC_LOAD_ACCESS] = "load access fault",
-        [EXC_STORE_MISALIGNED] = "misaligned store", [EXC_STORE_ACCESS] = "store access fault",
+        [EXC_INST_MISALIGNED] = "misaligned jump",
+        [EXC_INST_ACCESS] = "instruction access fault",
+        [EXC_ILLEGAL_INST] = "illegal instruction",
+        [EXC_BREAKPOINT] = "breakpoint",
+        [EXC_LOAD_MISALIGNED] = "misaligned load",
+        [EXC_LOAD_ACCESS] = "load access fault",
+        [EXC_STORE_MISALIGNED] = "misaligned store",
+        [EXC_STORE_ACCESS] = "store access fault",
         [EXC_INST_PAGE_FAULT] = "instruction page fault",
-        [EXC_LOAD_PAGE_FAULT] = "load page fault",   [EXC_STORE_PAGE_FAULT] = "store page fault",
+        [EXC_LOAD_PAGE_FAULT] = "load page fault",
+        [EXC_STORE_PAGE_FAULT] = "store page fault",
     };
     if (scause < ARRAY_SIZE(names) && names[scause]) return names[scause];
     return "unknown exception";

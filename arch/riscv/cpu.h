@@ -15,10 +15,10 @@ struct context {
 
 struct proc;
 struct cpu {
-    struct proc *proc;      /* running process, or NULL in the idle loop */
-    struct context idle;    /* the idle loop, suspended while a process runs */
-    int noff;               /* depth of intr_push */
-    int intena;             /* were interrupts on before the first intr_push? */
+    struct proc *proc;   /* running process, or NULL in the idle loop */
+    struct context idle; /* the idle loop, suspended while a process runs */
+    int noff;            /* depth of intr_push */
+    int intena;          /* were interrupts on before the first intr_push? */
     uint32 hartid;
     int started;
 };

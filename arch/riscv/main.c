@@ -13,9 +13,13 @@ static char bootargs[128];
 static void read_device_tree(uint64 dtb_pa, struct fdt_info *info)
 {
     /* QEMU virt defaults, used when the tree is missing or says nothing */
-    *info = (struct fdt_info){.mem_base = VIRT_RAM, .mem_size = 128UL << 20, .nharts = 1,
-                              .timebase_hz = 10000000, .uart_base = VIRT_UART,
-                              .plic_base = VIRT_PLIC, .uart_irq = 10};
+    *info = (struct fdt_info){.mem_base = VIRT_RAM,
+                              .mem_size = 128UL << 20,
+                              .nharts = 1,
+                              .timebase_hz = 10000000,
+                              .uart_base = VIRT_UART,
+                              .plic_base = VIRT_PLIC,
+                              .uart_irq = 10};
     struct fdt_info dt;
     if (!dtb_pa || fdt_parse(P2V(dtb_pa), &dt) < 0) {
         kprintf("pagoda: no usable device tree, assuming QEMU virt defaults\n");

@@ -44,8 +44,8 @@
 #define EXC_STORE_PAGE_FAULT 15
 
 /* satp: Sv39 mode with the root table's physical page number */
-#define SATP_SV39       (8UL << 60)
-#define MAKE_SATP(pa)   (SATP_SV39 | ((uint64)(pa) >> 12))
+#define SATP_SV39     (8UL << 60)
+#define MAKE_SATP(pa) (SATP_SV39 | ((uint64)(pa) >> 12))
 
 static inline void intr_on(void)
 {

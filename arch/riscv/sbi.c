@@ -13,10 +13,7 @@ static struct sbiret sbi_call(uint64 ext, uint64 fid, uint64 a0, uint64 a1, uint
     register uint64 r_a2 asm("a2") = a2;
     register uint64 r_a6 asm("a6") = fid;
     register uint64 r_a7 asm("a7") = ext;
-    asm volatile("ecall"
-                 : "+r"(r_a0), "+r"(r_a1)
-                 : "r"(r_a2), "r"(r_a6), "r"(r_a7)
-                 : "memory");
+    asm volatile("ecall" : "+r"(r_a0), "+r"(r_a1) : "r"(r_a2), "r"(r_a6), "r"(r_a7) : "memory");
     return (struct sbiret){(long)r_a0, (long)r_a1};
 }
 

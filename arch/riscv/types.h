@@ -10,7 +10,7 @@ typedef long int64;
 typedef uint64 pte_t;
 typedef pte_t *pagetable_t; /* kernel virtual address of a 512-entry table */
 
-#define NULL ((void *)0)
+#define NULL          ((void *)0)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

@@ -19,21 +19,21 @@
 
 #define VIRTIO_MMIO_BASE  0x10001000UL /* QEMU virt: slot i at base + i * 0x1000 */
 #define VIRTIO_MMIO_SLOTS 8
-#define VIRTIO_IRQ_BASE   1            /* slot i interrupts on PLIC source 1 + i */
+#define VIRTIO_IRQ_BASE   1 /* slot i interrupts on PLIC source 1 + i */
 
 struct client {
-    int pid;     /* 0: a free entry */
+    int pid;      /* 0: a free entry */
     char *region; /* its shared pages, as mapped here */
     long npages;
     /* The call being served; a client has at most one, as it waits for the reply. */
     int busy;
-    int op;      /* DISK_READ, DISK_WRITE, DISK_FLUSH */
-    long block;  /* first block */
-    long page;   /* first page of the region */
-    int n;       /* blocks in the call (1 for a flush) */
-    int next;    /* blocks submitted so far */
-    int done;    /* blocks finished so far */
-    long err;    /* first error, or 0 */
+    int op;     /* DISK_READ, DISK_WRITE, DISK_FLUSH */
+    long block; /* first block */
+    long page;  /* first page of the region */
+    int n;      /* blocks in the call (1 for a flush) */
+    int next;   /* blocks submitted so far */
+    int done;   /* blocks finished so far */
+    long err;   /* first error, or 0 */
 };
 
 static struct client clients[DISK_MAX_CLIENTS];
@@ -118,11 +118,14 @@ static void start_io(struct client *c, int op, long block, long page, long n)
 {
     if (n == 0) n = 1;
     long err = 0;
-    if (n < 0 || n > DISK_MAX_NBLOCKS) err = -EINVAL;
+    if (n < 0 || n > DISK_MAX_NBLOCKS)
+        err = -EINVAL;
     else if (block < 0 || (unsigned long)block >= dev.blocks || n > (long)dev.blocks - block)
         err = -EINVAL;
-    else if (page < 0 || page >= c->npages || n > c->npages - page) err = -EINVAL;
-    else if (op == DISK_WRITE && dev.readonly) err = -EPERM;
+    else if (page < 0 || page >= c->npages || n > c->npages - page)
+        err = -EINVAL;
+    else if (op == DISK_WRITE && dev.readonly)
+        err = -EPERM;
     if (err) {
         reply(c->pid, err, 0, 0, 0);
         return;
@@ -136,7 +139,8 @@ static void handle_call(struct ipc_msg *m)
     int pid = (int)m->pid;
     long op = m->w[0];
     if (m->shared) { /* pages came with the call: only DISK_CONNECT takes them */
-        if (op == DISK_CONNECT) connect(m);
+        if (op == DISK_CONNECT)
+            connect(m);
         else {
             shm_free(m->shared, m->w[2]);
             reply(pid, -EINVAL, 0, 0, 0);
@@ -145,7 +149,8 @@ static void handle_call(struct ipc_msg *m)
     }
     struct client *c = find_client(pid);
     if (op == DISK_INFO) {
-        long flags = (dev.readonly ? DISK_INFO_READONLY : 0) | (dev.has_flush ? DISK_INFO_CACHE : 0);
+        long flags =
+            (dev.readonly ? DISK_INFO_READONLY : 0) | (dev.has_flush ? DISK_INFO_CACHE : 0);
         reply(pid, 0, (long)dev.blocks, flags, DISK_MAX_NBLOCKS);
         return;
     }
@@ -301,12 +306,14 @@ static int probe(void)
             printf("disk: virtio-blk in slot %d: initialisation failed (%d)\n", i, r);
         } else if (kind < 0) {
             printf("disk: virtio-blk in slot %d is legacy (version 1); run QEMU with "
-                   "-global virtio-mmio.force-legacy=false\n", i);
+                   "-global virtio-mmio.force-legacy=false\n",
+                   i);
         }
         shm_free((void *)regs, 1);
     }
     if (!mapped) {
-        printf("disk: cannot map the virtio-mmio registers (only init may start the disk server)\n");
+        printf(
+            "disk: cannot map the virtio-mmio registers (only init may start the disk server)\n");
         return -2;
     }
     return found;

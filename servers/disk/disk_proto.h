@@ -52,8 +52,8 @@
 #define DISK_WRITE      5
 #define DISK_FLUSH      6
 
-#define DISK_MAX_CLIENTS 16  /* connected processes at once */
-#define DISK_MAX_NBLOCKS 64  /* blocks per read/write call */
+#define DISK_MAX_CLIENTS 16 /* connected processes at once */
+#define DISK_MAX_NBLOCKS 64 /* blocks per read/write call */
 
 /* DISK_INFO flags (reply w[2]) */
 #define DISK_INFO_READONLY 1 /* writes fail with -EPERM */

@@ -18,18 +18,18 @@
 #undef NULL
 #include "mm/pt.h"
 
-#define PG 4096UL
-#define MEGA (2UL * 1024 * 1024)
-#define GIGA (1024UL * 1024 * 1024)
+#define PG        4096UL
+#define MEGA      (2UL * 1024 * 1024)
+#define GIGA      (1024UL * 1024 * 1024)
 #define MAX_PAGES 4096
 
 /* ---------------------------------------------------------------- fake memory */
 
 static void *live_pages[MAX_PAGES];
-static int nlive;        /* pages currently allocated */
-static long nallocs;     /* total successful allocations */
-static long nfrees;      /* total frees */
-static long bad_frees;   /* frees of pages not handed out (frames, double frees) */
+static int nlive;            /* pages currently allocated */
+static long nallocs;         /* total successful allocations */
+static long nfrees;          /* total frees */
+static long bad_frees;       /* frees of pages not handed out (frames, double frees) */
 static long fail_after = -1; /* >= 0: allocations left before pt_alloc_page fails */
 
 void *pt_alloc_page(void)
@@ -195,8 +195,8 @@ static void test_index(void)
         int i2 = (int)PT_INDEX(2, t[k].va), i1 = (int)PT_INDEX(1, t[k].va),
             i0 = (int)PT_INDEX(0, t[k].va);
         if (!expect(i2 == t[k].i2 && i1 == t[k].i1 && i0 == t[k].i0,
-                    "va %#lx -> %d/%d/%d, expected %d/%d/%d", t[k].va, i2, i1, i0, t[k].i2,
-                    t[k].i1, t[k].i0))
+                    "va %#lx -> %d/%d/%d, expected %d/%d/%d", t[k].va, i2, i1, i0, t[k].i2, t[k].i1,
+                    t[k].i0))
             break;
     }
     expect(PT_LEVEL_SIZE(0) == PG && PT_LEVEL_SIZE(1) == MEGA && PT_LEVEL_SIZE(2) == GIGA,
@@ -342,8 +342,7 @@ static void test_4k_in_megapage(void)
     expect(pte && *pte == before && level == 1, "megapage changed");
     expect(pt_map_range(root, va - 2 * PG, 0x90000000UL, 4 * PG, PTE_R) == -1,
            "map_range into a megapage succeeded");
-    expect(pt_lookup(root, va - 2 * PG, NULL) == NULL &&
-               pt_lookup(root, va - PG, NULL) == NULL,
+    expect(pt_lookup(root, va - 2 * PG, NULL) == NULL && pt_lookup(root, va - PG, NULL) == NULL,
            "map_range left pages before the megapage");
     destroy_root(root);
     end();
@@ -463,10 +462,10 @@ static void test_free_tables(void)
     pagetable_t root = new_root();
     int live0 = nlive;
     long f0 = nfrees;
-    pt_map(root, 0x1000UL, 0x80001000UL, 0, PTE_R);            /* +2: L1, L0 in entry 0 */
-    pt_map(root, 0x400000UL, 0x80400000UL, 0, PTE_R);          /* +1: L0 */
-    pt_map(root, 0x600000UL, 0x80600000UL, 1, PTE_R);          /* megapage, no table */
-    pt_map(root, 0x40000000UL, 0x90000000UL, 0, PTE_R);        /* +2 in entry 1 */
+    pt_map(root, 0x1000UL, 0x80001000UL, 0, PTE_R);             /* +2: L1, L0 in entry 0 */
+    pt_map(root, 0x400000UL, 0x80400000UL, 0, PTE_R);           /* +1: L0 */
+    pt_map(root, 0x600000UL, 0x80600000UL, 1, PTE_R);           /* megapage, no table */
+    pt_map(root, 0x40000000UL, 0x90000000UL, 0, PTE_R);         /* +2 in entry 1 */
     pt_map(root, 0xFFFFFFC080200000UL, 0x80200000UL, 0, PTE_R); /* +2 in entry 258 */
     pt_map(root, 0xFFFFFFFFC0001000UL, 0x80300000UL, 0, PTE_R); /* +2 in entry 511 */
     root[3] = PA2PTE(0xC0000000UL) | PTE_R | PTE_V;             /* a 1 GiB leaf: no table */
@@ -526,8 +525,7 @@ static void test_oom_map_range(void)
     fail_after = -1;
     expect(r == -1, "pt_map_range returned %d", r);
     for (uint64 i = 0; i < n; i++)
-        if (!expect(pt_lookup(root, va + i * PG, NULL) == NULL, "page %lu still mapped", i))
-            break;
+        if (!expect(pt_lookup(root, va + i * PG, NULL) == NULL, "page %lu still mapped", i)) break;
     struct visits vs = walk_leaves(root, 0, ~0UL);
     expect(vs.n == 0, "%d leaves remain", vs.n);
     /* the tables built on the way stay in the tree and are reclaimed */

@@ -21,15 +21,15 @@
 #include "trap/abi.h" /* error codes */
 #include "ipc.h"
 
-#define PAGE 4096
+#define PAGE      4096
 #define FILE_NAME "benchfile"
 
 enum outcome { DONE, SKIPPED, FAILED };
 
-static uint64 t_start;   /* instret at start() */
-static uint64 t_total;   /* instructions between start() and stop() */
-static char why[96];     /* reason for SKIPPED or FAILED */
-static char buf[PAGE];   /* data for pipe and file transfers */
+static uint64 t_start; /* instret at start() */
+static uint64 t_total; /* instructions between start() and stop() */
+static char why[96];   /* reason for SKIPPED or FAILED */
+static char buf[PAGE]; /* data for pipe and file transfers */
 
 static inline uint64 rdinstret(void)
 {
@@ -55,15 +55,24 @@ static void stop(void)
 static const char *errname(int e)
 {
     switch (e) {
-    case ENOSYS: return "ENOSYS";
-    case ENOENT: return "ENOENT";
-    case ENOMEM: return "ENOMEM";
-    case EINVAL: return "EINVAL";
-    case ECHILD: return "ECHILD";
-    case EAGAIN: return "EAGAIN";
-    case EFAULT: return "EFAULT";
-    case ENOEXEC: return "ENOEXEC";
-    default: return "?";
+    case ENOSYS:
+        return "ENOSYS";
+    case ENOENT:
+        return "ENOENT";
+    case ENOMEM:
+        return "ENOMEM";
+    case EINVAL:
+        return "EINVAL";
+    case ECHILD:
+        return "ECHILD";
+    case EAGAIN:
+        return "EAGAIN";
+    case EFAULT:
+        return "EFAULT";
+    case ENOEXEC:
+        return "ENOEXEC";
+    default:
+        return "?";
     }
 }
 
@@ -212,8 +221,7 @@ static enum outcome bench_pipe_rtt(int n)
     char c = 'x';
     int ok = 1;
     start();
-    for (int i = 0; i < n && ok; i++)
-        ok = write(a[1], &c, 1) == 1 && read(b[0], &c, 1) == 1;
+    for (int i = 0; i < n && ok; i++) ok = write(a[1], &c, 1) == 1 && read(b[0], &c, 1) == 1;
     stop();
     close(a[1]); /* a child still waiting to read sees EOF and exits */
     close(b[0]);
@@ -381,17 +389,17 @@ struct bench {
 
 /* In BENCH.md's order. One op is: */
 static const struct bench benches[] = {
-    {"getpid", 20000, bench_getpid},                 /* a getpid() trap */
-    {"ugetpid", 20000, bench_ugetpid},               /* a ugetpid(), no trap */
-    {"ipc_rtt", 20000, bench_ipc_rtt},               /* an IPC call + reply */
-    {"pipe_rtt", 2000, bench_pipe_rtt},              /* a 1-byte ping-pong */
-    {"pipe_1MB", 256, bench_pipe_1MB},               /* 4 KiB through a pipe */
-    {"fork_exit_wait", 200, bench_fork_exit_wait},   /* fork, exit, wait */
-    {"fork_exec_wait", 50, bench_fork_exec_wait},    /* fork, exec, wait */
-    {"fwrite_1MB", 256, bench_fwrite_1MB},           /* a 4 KiB file write */
-    {"fread_1MB", 256, bench_fread_1MB},             /* a 4 KiB file read */
-    {"open_close", 500, bench_open_close},           /* open + close */
-    {"sbrk_touch_4MB", 1024, bench_sbrk_touch_4MB},  /* a 4 KiB page grown */
+    {"getpid", 20000, bench_getpid},                /* a getpid() trap */
+    {"ugetpid", 20000, bench_ugetpid},              /* a ugetpid(), no trap */
+    {"ipc_rtt", 20000, bench_ipc_rtt},              /* an IPC call + reply */
+    {"pipe_rtt", 2000, bench_pipe_rtt},             /* a 1-byte ping-pong */
+    {"pipe_1MB", 256, bench_pipe_1MB},              /* 4 KiB through a pipe */
+    {"fork_exit_wait", 200, bench_fork_exit_wait},  /* fork, exit, wait */
+    {"fork_exec_wait", 50, bench_fork_exec_wait},   /* fork, exec, wait */
+    {"fwrite_1MB", 256, bench_fwrite_1MB},          /* a 4 KiB file write */
+    {"fread_1MB", 256, bench_fread_1MB},            /* a 4 KiB file read */
+    {"open_close", 500, bench_open_close},          /* open + close */
+    {"sbrk_touch_4MB", 1024, bench_sbrk_touch_4MB}, /* a 4 KiB page grown */
 };
 #define NBENCH ((int)(sizeof benches / sizeof benches[0]))
 

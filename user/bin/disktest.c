@@ -20,7 +20,7 @@
 #include "ipc.h"
 #include "disk.h"
 
-#define PAGE DISK_BLOCK_SIZE
+#define PAGE  DISK_BLOCK_SIZE
 #define WORDS (PAGE / 8)
 
 static int passed, failed;
@@ -148,8 +148,8 @@ static void test_unconnected(int h)
     if (r1 == -ENOENT && r2 == -ENOENT && r3 == -ENOENT && r4 == -ENOENT)
         ok("calls without connecting fail with ENOENT");
     else
-        fail("calls without connecting fail with ENOENT", "read %ld write %ld flush %ld disconnect %ld",
-             r1, r2, r3, r4);
+        fail("calls without connecting fail with ENOENT",
+             "read %ld write %ld flush %ld disconnect %ld", r1, r2, r3, r4);
 }
 
 static void test_bad_messages(int h)
@@ -164,31 +164,37 @@ static void test_bad_messages(int h)
     if (r1 == -EINVAL && r2 == -EINVAL && r3 == -EINVAL)
         ok("malformed messages get EINVAL");
     else
-        fail("malformed messages get EINVAL", "connect without pages %ld, op 99 %ld, pages with read %ld",
-             r1, r2, r3);
+        fail("malformed messages get EINVAL",
+             "connect without pages %ld, op 99 %ld, pages with read %ld", r1, r2, r3);
 }
 
 static void test_ranges(long blocks)
 {
     long np = disk_npages();
     long r[6] = {
-        disk_read(blocks, 0), disk_read(-1, 0), disk_write(blocks, 0),
+        disk_read(blocks, 0),         disk_read(-1, 0),       disk_write(blocks, 0),
         disk_readn(blocks - 1, 0, 2), disk_read(1L << 40, 0), disk_writen(blocks - 2, 0, 3),
     };
     int good = 1;
     for (int i = 0; i < 6; i++) good &= r[i] == -EINVAL;
-    if (good) ok("block numbers past the end get EINVAL");
+    if (good)
+        ok("block numbers past the end get EINVAL");
     else
         fail("block numbers past the end get EINVAL", "%ld %ld %ld %ld %ld %ld", r[0], r[1], r[2],
              r[3], r[4], r[5]);
 
     long p[6] = {
-        disk_read(0, np), disk_read(0, -1), disk_write(0, np + 1000),
-        disk_readn(0, np - 2, 3), disk_readn(0, 0, DISK_MAX_NBLOCKS + 1), disk_readn(0, 0, -1),
+        disk_read(0, np),
+        disk_read(0, -1),
+        disk_write(0, np + 1000),
+        disk_readn(0, np - 2, 3),
+        disk_readn(0, 0, DISK_MAX_NBLOCKS + 1),
+        disk_readn(0, 0, -1),
     };
     good = 1;
     for (int i = 0; i < 6; i++) good &= p[i] == -EINVAL;
-    if (good) ok("bad page indexes and counts get EINVAL");
+    if (good)
+        ok("bad page indexes and counts get EINVAL");
     else
         fail("bad page indexes and counts get EINVAL", "%ld %ld %ld %ld %ld %ld", p[0], p[1], p[2],
              p[3], p[4], p[5]);
@@ -211,17 +217,23 @@ static void test_random(int h, long blocks)
             uint64 r = x >> 20;
             /* mostly near the limits, sometimes anything */
             long lim = k == 0 ? blocks : k == 1 ? np : DISK_MAX_NBLOCKS;
-            v[k] = r % 4 == 0 ? (long)(r >> 2) : r % 4 == 1 ? -(long)(r % 3) : (long)((r >> 2) % (lim + 3));
+            v[k] = r % 4 == 0   ? (long)(r >> 2)
+                   : r % 4 == 1 ? -(long)(r % 3)
+                                : (long)((r >> 2) % (lim + 3));
         }
         long n = v[2] == 0 ? 1 : v[2];
         long want;
-        if (op == DISK_INFO) want = 0;
-        else if (op == DISK_FLUSH) want = 0;
-        else if (op != DISK_READ) want = -EINVAL;
+        if (op == DISK_INFO)
+            want = 0;
+        else if (op == DISK_FLUSH)
+            want = 0;
+        else if (op != DISK_READ)
+            want = -EINVAL;
         else if (n < 0 || n > DISK_MAX_NBLOCKS || v[0] < 0 || v[0] >= blocks || n > blocks - v[0] ||
                  v[1] < 0 || v[1] >= np || n > np - v[1])
             want = -EINVAL;
-        else want = 0;
+        else
+            want = 0;
         long got = raw_call(h, op, v[0], v[1], v[2]);
         if (got != want) {
             fail(name, "op %ld (%ld, %ld, %ld) -> %ld, want %ld", op, v[0], v[1], v[2], got, want);
@@ -256,8 +268,10 @@ static void test_edges(long blocks)
 static void test_flush(void)
 {
     int r = disk_flush();
-    if (r == 0) ok("flush");
-    else fail("flush", "-> %d", r);
+    if (r == 0)
+        ok("flush");
+    else
+        fail("flush", "-> %d", r);
 }
 
 /* Several processes, each with its own connection and block range, all
@@ -333,9 +347,12 @@ static void test_client_limit(void)
         struct ipc_msg m;
         if (ipc_recv(ep, &m) < 0) break;
         pids[i] = (int)m.pid;
-        if (m.w[0] == 0) okc++;
-        else if (m.w[0] == -EBUSY) busy++;
-        else other++;
+        if (m.w[0] == 0)
+            okc++;
+        else if (m.w[0] == -EBUSY)
+            busy++;
+        else
+            other++;
     }
     for (int i = 0; i < okc + busy + other; i++) {
         long w[4] = {0};
@@ -353,8 +370,10 @@ static void test_client_limit(void)
     if (pid == 0) exit(disk_open(1) == 0 ? 0 : 1);
     int st = -1;
     wait(&st);
-    if (st != 0) fail(name, "a new client cannot connect after the others exited");
-    else ok(name);
+    if (st != 0)
+        fail(name, "a new client cannot connect after the others exited");
+    else
+        ok(name);
 }
 
 /* A client that frees its copy of the region, and one killed while its
@@ -403,15 +422,19 @@ static int suite(int force)
     int h = find_server();
     if (h < 0) {
         int r = disk_open(1);
-        if (r == -ENOENT) ok("no disk server: disk_open fails with ENOENT");
-        else fail("no disk server: disk_open fails with ENOENT", "-> %d", r);
+        if (r == -ENOENT)
+            ok("no disk server: disk_open fails with ENOENT");
+        else
+            fail("no disk server: disk_open fails with ENOENT", "-> %d", r);
         printf("skip: no disk server (boot with a drive)\n");
         return summary();
     }
     ok("disk server registered");
     long blocks = disk_blocks();
-    if (blocks > 0) ok("info: capacity");
-    else fail("info: capacity", "disk_blocks -> %ld", blocks);
+    if (blocks > 0)
+        ok("info: capacity");
+    else
+        fail("info: capacity", "disk_blocks -> %ld", blocks);
     int writes = 1;
     if (!force && ep_lookup("fs") >= 0) {
         printf("skip: the fs server runs on this disk; cases that write are skipped "
@@ -431,8 +454,10 @@ static int suite(int force)
     }
     ok("connect");
     r = disk_open(64);
-    if (r == -EBUSY) ok("second disk_open in one process -> EBUSY");
-    else fail("second disk_open in one process -> EBUSY", "-> %d", r);
+    if (r == -EBUSY)
+        ok("second disk_open in one process -> EBUSY");
+    else
+        fail("second disk_open in one process -> EBUSY", "-> %d", r);
     test_ranges(blocks);
     test_random(h, blocks);
     if (writes) {
@@ -440,8 +465,10 @@ static int suite(int force)
         test_edges(blocks);
     } else {
         r = disk_readn(0, 0, 32);
-        if (r == 0) ok("read 32 blocks");
-        else fail("read 32 blocks", "-> %d", r);
+        if (r == 0)
+            ok("read 32 blocks");
+        else
+            fail("read 32 blocks", "-> %d", r);
     }
     test_flush();
     test_client_limit();
@@ -473,14 +500,16 @@ static int seed_mode(int write, uint64 seed)
     }
     int r = 0;
     if (write) {
-        r = write_range(name, seed, SEED_FIRST, SEED_N, 8) | write_range(name, seed, blocks - 1, 1, 1);
+        r = write_range(name, seed, SEED_FIRST, SEED_N, 8) |
+            write_range(name, seed, blocks - 1, 1, 1);
         int f = disk_flush();
         if (f < 0) {
             fail(name, "flush -> %d", f);
             r = -1;
         }
     } else {
-        r = read_range(name, seed, SEED_FIRST, SEED_N, 16) | read_range(name, seed, blocks - 1, 1, 1);
+        r = read_range(name, seed, SEED_FIRST, SEED_N, 16) |
+            read_range(name, seed, blocks - 1, 1, 1);
     }
     if (r == 0) ok(name);
     disk_close();
@@ -542,13 +571,35 @@ static int measure(const char *name, int (*op)(long), long n, long blocks)
 }
 
 #define BATCH 32
-static int op_read(long i) { return disk_read(i, i); }
-static int op_write(long i) { return disk_write(i, i); } /* puts back what was read */
+static int op_read(long i)
+{
+    return disk_read(i, i);
+}
+static int op_write(long i)
+{
+    return disk_write(i, i);
+} /* puts back what was read */
 static long nbatches; /* the region holds this many batches; calls cycle through them */
-static int op_readn(long i) { i %= nbatches; return disk_readn(i * BATCH, i * BATCH, BATCH); }
-static int op_writen(long i) { i %= nbatches; return disk_writen(i * BATCH, i * BATCH, BATCH); }
-static int op_flush(long i) { (void)i; return disk_flush(); }
-static int op_info(long i) { (void)i; return disk_blocks() > 0 ? 0 : -1; }
+static int op_readn(long i)
+{
+    i %= nbatches;
+    return disk_readn(i * BATCH, i * BATCH, BATCH);
+}
+static int op_writen(long i)
+{
+    i %= nbatches;
+    return disk_writen(i * BATCH, i * BATCH, BATCH);
+}
+static int op_flush(long i)
+{
+    (void)i;
+    return disk_flush();
+}
+static int op_info(long i)
+{
+    (void)i;
+    return disk_blocks() > 0 ? 0 : -1;
+}
 
 static int bench(long n)
 {
@@ -562,7 +613,7 @@ static int bench(long n)
         printf("BENCH disk_read_4k failed (disk too small)\nBENCH done\n");
         return 1;
     }
-    int bad = op_read(0) | op_write(0); /* warm up */
+    int bad = op_read(0) | op_write(0);         /* warm up */
     bad |= measure("disk_info", op_info, n, 0); /* a round trip without the device */
     bad |= measure("disk_read_4k", op_read, n, 1);
     bad |= measure("disk_write_4k", op_write, n, 1);

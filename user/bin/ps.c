@@ -4,11 +4,16 @@
 static const char *state_name(int s)
 {
     switch (s) {
-    case PS_RUNNABLE: return "runnable";
-    case PS_RUNNING: return "running";
-    case PS_SLEEPING: return "sleeping";
-    case PS_ZOMBIE: return "zombie";
-    default: return "?";
+    case PS_RUNNABLE:
+        return "runnable";
+    case PS_RUNNING:
+        return "running";
+    case PS_SLEEPING:
+        return "sleeping";
+    case PS_ZOMBIE:
+        return "zombie";
+    default:
+        return "?";
     }
 }
 

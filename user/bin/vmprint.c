@@ -23,8 +23,10 @@ int main(int argc, char **argv)
 {
     int which = VMPRINT_USER;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-k") == 0) which = VMPRINT_KERNEL;
-        else if (strcmp(argv[i], "-m") == 0) touch_megapage();
+        if (strcmp(argv[i], "-k") == 0)
+            which = VMPRINT_KERNEL;
+        else if (strcmp(argv[i], "-m") == 0)
+            touch_megapage();
         else {
             fprintf(2, "usage: vmprint [-k] [-m]\n");
             exit(2);

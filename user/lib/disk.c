@@ -6,7 +6,7 @@
 static int handle = -1; /* endpoint of the disk server */
 static char *region;    /* our shared pages */
 static long npages;
-static int owner_pid;   /* the process that connected: a forked child is not */
+static int owner_pid; /* the process that connected: a forked child is not */
 
 /* Forget a connection inherited through fork: it belongs to the parent. */
 static int connected(void)

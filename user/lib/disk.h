@@ -15,17 +15,17 @@
 
 #include "servers/disk/disk_proto.h"
 
-int disk_open(long npages);              /* look up "disk", allocate the region, connect */
-int disk_close(void);                    /* disconnect and free the region */
-long disk_blocks(void);                  /* capacity in 4 KiB blocks */
-int disk_read(long block, long page);    /* one block into page `page` of the region */
-int disk_write(long block, long page);   /* page `page` to one block */
+int disk_open(long npages);            /* look up "disk", allocate the region, connect */
+int disk_close(void);                  /* disconnect and free the region */
+long disk_blocks(void);                /* capacity in 4 KiB blocks */
+int disk_read(long block, long page);  /* one block into page `page` of the region */
+int disk_write(long block, long page); /* page `page` to one block */
 /* n consecutive blocks to/from n consecutive pages, all in flight at once;
  * 1 <= n <= DISK_MAX_NBLOCKS. */
 int disk_readn(long block, long page, long n);
 int disk_writen(long block, long page, long n);
-int disk_flush(void);                    /* make completed writes durable */
-void *disk_buffer(long page);            /* page `page` of the region */
-long disk_npages(void);                  /* pages in the region, 0 when not open */
+int disk_flush(void);         /* make completed writes durable */
+void *disk_buffer(long page); /* page `page` of the region */
+long disk_npages(void);       /* pages in the region, 0 when not open */
 
 #endif

@@ -16,9 +16,9 @@ struct ipc_msg {
     void *shared;
 };
 
-int ep_create(void);                        /* -> handle */
-int ep_register(int h, const char *name);   /* publish it under name */
-int ep_lookup(const char *name);            /* -> handle */
+int ep_create(void);                      /* -> handle */
+int ep_register(int h, const char *name); /* publish it under name */
+int ep_lookup(const char *name);          /* -> handle */
 int ep_close(int h);
 
 /* Send w[0..3], wait for the reply, which replaces w[0..3]. */
