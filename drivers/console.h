@@ -8,7 +8,6 @@
 void uart_init(uint64 base_pa);
 void uart_putc(int c); /* waits for room; safe with interrupts off */
 int uart_getc(void);   /* -1 when nothing is waiting */
-uint64 uart_base(void);
 
 void console_init(void);
 void console_intr(void); /* UART receive interrupt */
@@ -16,7 +15,6 @@ long console_write_user(uint64 uva, long n);
 long console_read_user(uint64 uva, long n);
 
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void kputs_unlocked(const char *s);
 void console_puts(const char *s, uint64 n); /* whole, not interleaved with other harts */
 extern volatile int panicked;
 

@@ -8,7 +8,7 @@
 volatile int panicked;
 static struct spinlock print_lock = {0, "print", NULL};
 
-void kputs_unlocked(const char *s)
+static void kputs_unlocked(const char *s)
 {
     while (*s) {
         if (*s == '\n') uart_putc('\r');

@@ -13,11 +13,6 @@
 
 static volatile uint8 *uart = (volatile uint8 *)(VIRT_UART + KERNBASE);
 
-uint64 uart_base(void)
-{
-    return V2P(uart);
-}
-
 void uart_init(uint64 base_pa)
 {
     uart = P2V(base_pa);

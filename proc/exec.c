@@ -199,7 +199,7 @@ int exec_spawn(uint64 uname, uint64 uargv)
 {
     struct proc *p = myproc();
     if (!p->ipc.privileged) return -EPERM;
-    char name[PROC_NAME_LEN * 2];
+    char name[BOOTMOD_NAME_MAX];
     long n = copyinstr(name, uname, sizeof(name));
     if (n < 0) return n == -E2BIG ? -ENOENT : n;
     char *argbuf = kalloc();

@@ -96,6 +96,7 @@ struct bootmod {
     const uint8 *data;
     uint64 size;
 };
+#define BOOTMOD_NAME_MAX 32
 const struct bootmod *bootmod_find(const char *name);
 const struct bootmod *bootmod_at(int index);
 

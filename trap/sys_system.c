@@ -17,7 +17,7 @@ long sys_cons_read(const uint64 *a)
 /* bootmod(name, buf, len): copies min(len, size) bytes, returns the size. */
 long sys_bootmod(const uint64 *a)
 {
-    char name[PROC_NAME_LEN * 2];
+    char name[BOOTMOD_NAME_MAX];
     long r = copyinstr(name, a[0], sizeof(name));
     if (r < 0) return r == -E2BIG ? -ENOENT : r;
     const struct bootmod *m = bootmod_find(name);
