@@ -11,7 +11,7 @@ _entry:
     la t0, boot_claimed     # only one hart may ever boot the kernel: a second
     li t1, 1                # one here would clear .bss under the first
     amoswap.w t1, t1, (t0)
-    bnez t1, 6f
+    bnez t1, 7f
     mv s0, a0               # hartid
     mv s1, a1               # device tree
     li s2, 0                # the boot hart is cpus[0]
@@ -52,12 +52,25 @@ _secondary_entry:
     call kmain
 5:  wfi
     j 5b
-6:  wfi                     # parked: see boot_claimed
+    # A second hart at _entry: OpenSBI 1.1 can let a hart being started with
+    # HSM leave its wait before it has stored our start address and argument,
+    # so it arrives here with the firmware's. Send it to _secondary_entry
+    # with the index the boot hart chose for it (hart_index), or park it.
+7:  li t1, 8
+    bgeu a0, t1, 6f
+    la t0, hart_index
+    add t0, t0, a0
+    lbu a1, 0(t0)
+    bnez a1, _secondary_entry
+6:  wfi
     j 6b
 
     .section .data
 boot_claimed:
     .word 0
+    .globl hart_index
+hart_index:                 # hartid -> cpus[] index, for harts 0..7
+    .zero 8
     .balign 4096
 boot_pagetable:
     .quad 0

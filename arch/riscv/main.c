@@ -7,6 +7,7 @@
 #include "proc/proc.h"
 
 extern char _end[], _secondary_entry[];
+extern volatile uint8 hart_index[8];
 uint32 uart_irq = 10;
 static char bootargs[128];
 
@@ -80,6 +81,8 @@ static void start_other_harts(struct fdt_info *info, uint32 boot_hartid)
         if (info->hartids[i] == boot_hartid) continue;
         int idx = ncpu++;
         cpus[idx].hartid = info->hartids[i];
+        if (info->hartids[i] < 8) hart_index[info->hartids[i]] = idx; /* see entry.S */
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
         if (sbi_hart_start(info->hartids[i], V2P(_secondary_entry), idx) != 0) {
             kprintf("pagoda: hart %u did not start\n", info->hartids[i]);
             ncpu--;
