@@ -52,9 +52,9 @@ _secondary_entry:
     call kmain
 5:  wfi
     j 5b
-    # A second hart at _entry: OpenSBI 1.1 can let a hart being started with
-    # HSM leave its wait before it has stored our start address and argument,
-    # so it arrives here with the firmware's. Send it to _secondary_entry
+    # A second hart at _entry. Seen rarely with OpenSBI 1.1 on 4 harts: a hart
+    # being started with HSM arrived at the firmware's first entry point (here,
+    # with the firmware's argument) instead of at _secondary_entry. Send it on
     # with the index the boot hart chose for it (hart_index), or park it.
 7:  li t1, 8
     bgeu a0, t1, 6f
