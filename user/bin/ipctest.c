@@ -1520,20 +1520,12 @@ static const struct {
 };
 #define NCASES ((int)(sizeof cases / sizeof cases[0]))
 
-static int selected(int argc, char **argv, const char *name)
-{
-    if (argc < 2) return 1;
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], name) == 0) return 1;
-    return 0;
-}
-
 enum { MSG_RESULT = 1, MSG_DONE };
 
 static int run_cases(int argc, char **argv)
 {
     for (int i = 0; i < NCASES; i++) {
-        if (!selected(argc, argv, cases[i].name)) continue;
+        if (!test_selected(argc, argv, cases[i].name)) continue;
         test_case = cases[i].name;
         test_case_failed = 0;
         nkids = nearly = 0;
@@ -1611,7 +1603,7 @@ int main(int argc, char **argv)
     if (timed_out) {
         const char *next = "?";
         for (int i = last + 1; i < NCASES; i++) {
-            if (selected(argc, argv, cases[i].name)) {
+            if (test_selected(argc, argv, cases[i].name)) {
                 next = cases[i].name;
                 break;
             }

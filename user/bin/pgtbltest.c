@@ -1021,19 +1021,11 @@ static const struct {
 };
 #define NCASES ((int)(sizeof cases / sizeof cases[0]))
 
-static int selected(int argc, char **argv, const char *name)
-{
-    if (argc < 2) return 1;
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], name) == 0) return 1;
-    return 0;
-}
-
 /* The runner: every case; exit status = passed * 1000 + failed. */
 static int run_cases(int argc, char **argv)
 {
     for (int i = 0; i < NCASES; i++) {
-        if (!selected(argc, argv, cases[i].name)) continue;
+        if (!test_selected(argc, argv, cases[i].name)) continue;
         test_case = cases[i].name;
         test_case_failed = 0;
         char *brk0 = sbrk(0);

@@ -42,3 +42,11 @@ int test_child_fail(int code, const char *fmt, ...)
     printf_flush();
     return code;
 }
+
+int test_selected(int argc, char **argv, const char *name)
+{
+    if (argc < 2) return 1;
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], name) == 0) return 1;
+    return 0;
+}

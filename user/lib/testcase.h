@@ -7,9 +7,10 @@
 extern const char *test_case; /* the case now running */
 extern int test_case_failed;  /* has it failed yet? */
 
-void test_fail(const char *fmt, ...);                /* FAIL line (later ones: "also") */
-void test_info(const char *fmt, ...);                /* "  # case: ..." */
-int test_child_fail(int code, const char *fmt, ...); /* explain, return code */
+void test_fail(const char *fmt, ...);                       /* FAIL line (later ones: "also") */
+void test_info(const char *fmt, ...);                       /* "  # case: ..." */
+int test_child_fail(int code, const char *fmt, ...);        /* explain, return code */
+int test_selected(int argc, char **argv, const char *name); /* no names: all */
 
 /* In a case function: on failure print the FAIL line and leave the case. */
 #define EXPECT(cond, ...)                                                                          \
