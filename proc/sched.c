@@ -82,7 +82,11 @@ _Noreturn void scheduler(void)
             continue;
         }
         spin_unlock(&sched_lock);
-        asm volatile("wfi");
+        /* Sleep with interrupts off: an IPI that arrives after the check stays
+         * pending and ends the wfi at once, instead of being taken just before
+         * it and leaving this hart asleep until the next tick. */
+        intr_off();
+        if (__atomic_load_n(&runq.next, __ATOMIC_RELAXED) == &runq) asm volatile("wfi");
     }
 }
 
