@@ -249,6 +249,8 @@ long ipc_call(int h, int share)
         r = -EINVAL; /* would wait for itself forever */
     else if (share && A(p->tf, 2) == 0)
         r = -EINVAL; /* a share of nothing */
+    else if (p->killed)
+        r = -EINTR; /* a kill before we sleep would not wake us */
     if (r < 0) {
         spin_unlock(&sched_lock);
         return r;
