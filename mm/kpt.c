@@ -1,4 +1,4 @@
-/* Per-process kernel page tables.
+/* Kernel page-table design "perproc": a kernel table per process.
  *
  * Each process gets its own kernel table:
  *   - root entries 256..510 point at the global kernel table's own level-1
@@ -6,36 +6,45 @@
  *   - root entry 511 holds this process's kernel stack, guard page below;
  *   - the user half mirrors the user table's leaves without PTE_U, so the
  *     kernel reads and writes user memory by plain loads and stores.
- * The leaves' frames belong to the kernel or to the user table; destroying a
- * kernel table frees only its own table pages. */
+ * The leaves' frames belong to the kernel or to the user table; detaching
+ * frees only this table's own pages. */
 #include "mm/mm.h"
 
 extern char trampoline[];
 
-pagetable_t kpt_create(const uint64 kstack_pa[KSTACK_PAGES])
+const char kpt_design[] = "perproc";
+
+int kpt_attach(struct vm *vm, const struct kframes *f)
 {
     pagetable_t kpt = kalloc();
-    if (!kpt) return NULL;
+    if (!kpt) return -1;
+    vm->kpt = kpt;
     for (int i = PT_ENTRIES / 2; i < PT_ENTRIES - 1; i++) kpt[i] = kernel_pagetable[i];
     for (int i = 0; i < KSTACK_PAGES; i++)
-        if (pt_map(kpt, KSTACK_BASE + i * PGSIZE, kstack_pa[i], 0, PTE_R | PTE_W | PTE_A | PTE_D) <
+        if (pt_map(kpt, KSTACK_BASE + i * PGSIZE, f->kstack[i], 0, PTE_R | PTE_W | PTE_A | PTE_D) <
             0)
-            goto fail;
+            return -1;
     /* The trap path switches satp while running here, so it needs the same VA. */
-    if (pt_map(kpt, TRAMPOLINE, V2P(trampoline), 0, PTE_R | PTE_X | PTE_A) < 0) goto fail;
-    return kpt;
-fail:
-    kpt_destroy(kpt);
-    return NULL;
+    return pt_map(kpt, TRAMPOLINE, V2P(trampoline), 0, PTE_R | PTE_X | PTE_A);
 }
 
-int kpt_mirror(pagetable_t kpt, uint64 va, pte_t upte, int level)
+void kpt_detach(struct vm *vm)
 {
+    if (!vm->kpt) return;
+    pt_free_tables(vm->kpt, 0, PT_ENTRIES / 2);
+    pt_free_tables(vm->kpt, PT_ENTRIES - 1, PT_ENTRIES);
+    kfree(vm->kpt);
+    vm->kpt = NULL;
+}
+
+int kpt_mirror(struct vm *vm, uint64 va, pte_t upte, int level)
+{
+    if (!vm->kpt) return 0;
     if (!(upte & PTE_V)) {
-        pt_unmap(kpt, va);
+        pt_unmap(vm->kpt, va);
         return 0;
     }
-    pte_t *pte = pt_walk(kpt, va, level, 1);
+    pte_t *pte = pt_walk(vm->kpt, va, level, 1);
     if (!pte) return -1;
     if (level == 1 && (*pte & PTE_V) && !(*pte & PTE_LEAF))
         kfree(P2V(PTE2PA(*pte))); /* an emptied table gives way to a megapage */
@@ -43,9 +52,7 @@ int kpt_mirror(pagetable_t kpt, uint64 va, pte_t upte, int level)
     return 0;
 }
 
-void kpt_destroy(pagetable_t kpt)
+int kpt_split(struct vm *vm, uint64 va, pagetable_t table)
 {
-    pt_free_tables(kpt, 0, PT_ENTRIES / 2);
-    pt_free_tables(kpt, PT_ENTRIES - 1, PT_ENTRIES);
-    kfree(kpt);
+    return pt_split(vm->kpt, va, table);
 }

@@ -27,19 +27,12 @@ extern uint64 kernel_satp;
 /* An address space: the user table and the kernel table that goes with it. */
 struct vm {
     pagetable_t upt;  /* user table: what the process sees in U-mode */
-    pagetable_t kpt;  /* this process's kernel table (kpt.c) */
+    pagetable_t kpt;  /* the table the kernel runs on for it (kpt.c) */
     uint64 heap_base; /* end of the loaded program: where sbrk starts */
     uint64 brk;       /* current end of the heap */
     uint64 bytes;     /* user memory mapped, for ps */
     uint64 shm_next;  /* next free address in [SHM_BASE, SHM_TOP) */
 };
-
-/* Per-process kernel tables (kpt.c): the design behind copyin/copyout. */
-pagetable_t kpt_create(const uint64 kstack_pa[KSTACK_PAGES]);
-/* Copy the user leaf PTE for va (at `level`, 0 for none) into the kernel
- * table's view of user memory, without PTE_U or PTE_X. -1 if out of memory. */
-int kpt_mirror(pagetable_t kpt, uint64 va, pte_t upte, int level);
-void kpt_destroy(pagetable_t kpt);
 
 /* Address spaces (vm.c). All user mappings go through these so that the
  * process's kernel table keeps its view of user memory in step. */
@@ -50,6 +43,18 @@ struct kframes {
     uint64 usyscall;
 };
 int vm_create(struct vm *vm, const struct kframes *f);
+
+/* The kernel page-table design (mm/kpt.c: "perproc", a kernel table per
+ * process). It decides which table the kernel runs on for an address space
+ * (vm->kpt) and keeps that table's view of user memory in step. The CMake
+ * switch PAGODA_KPT names it; the "global" and "shared" designs of the design
+ * brief are to come behind this same interface. */
+extern const char kpt_design[];
+int kpt_attach(struct vm *vm, const struct kframes *f); /* sets vm->kpt */
+void kpt_detach(struct vm *vm);
+/* A user PTE changed (0: unmapped); keep the kernel's view of it in step. */
+int kpt_mirror(struct vm *vm, uint64 va, pte_t upte, int level);
+int kpt_split(struct vm *vm, uint64 va, pagetable_t table);         /* -1: table unused */
 int vm_alloc(struct vm *vm, uint64 start, uint64 end, uint64 perm); /* zeroed pages, now */
 int vm_dealloc(struct vm *vm, uint64 start, uint64 end);
 int vm_copy(struct vm *dst, struct vm *src); /* for fork */

@@ -1,5 +1,5 @@
 /* User address spaces. Every change to a user mapping goes through here so
- * the process's kernel table (kpt.c) keeps an exact view of user memory.
+ * that the kernel's view of user memory (kpt_mirror, mm/kpt_*.c) stays exact.
  *
  * The heap is lazy: sbrk only moves the break, and the first touch of a page
  * faults it in (vm_fault), as a 2 MiB megapage when a whole aligned 2 MiB of
@@ -25,8 +25,7 @@ int vm_create(struct vm *vm, const struct kframes *f)
         pt_map(vm->upt, TRAPFRAME, f->trapframe, 0, PTE_R | PTE_W | PTE_A | PTE_D) < 0 ||
         pt_map(vm->upt, USYSCALL, f->usyscall, 0, PTE_R | PTE_U | PTE_A) < 0)
         goto fail;
-    vm->kpt = kpt_create(f->kstack);
-    if (!vm->kpt) goto fail;
+    if (kpt_attach(vm, f) < 0) goto fail;
     return 0;
 fail:
     vm_destroy(vm);
@@ -37,7 +36,7 @@ fail:
 int vm_map(struct vm *vm, uint64 va, uint64 pa, int level, uint64 perm)
 {
     if (pt_map(vm->upt, va, pa, level, perm) < 0) return -1;
-    if (kpt_mirror(vm->kpt, va, PA2PTE(pa) | perm | PTE_V, level) < 0) {
+    if (kpt_mirror(vm, va, PA2PTE(pa) | perm | PTE_V, level) < 0) {
         pt_unmap(vm->upt, va);
         return -1;
     }
@@ -49,7 +48,7 @@ int vm_map(struct vm *vm, uint64 va, uint64 pa, int level, uint64 perm)
 static void vm_update(struct vm *vm, uint64 va, pte_t *pte, pte_t val, int level)
 {
     *pte = val;
-    kpt_mirror(vm->kpt, va, val, level); /* the mirror's tables exist: cannot fail */
+    kpt_mirror(vm, va, val, level); /* the mirror's tables exist: cannot fail */
     sfence_vma();
 }
 
@@ -67,7 +66,7 @@ static int vm_split(struct vm *vm, uint64 va)
         return -ENOMEM;
     }
     pt_split(vm->upt, va, ut);
-    if (pt_split(vm->kpt, va, kt) < 0) kfree(kt); /* no megapage in the mirror */
+    if (kpt_split(vm, va, kt) < 0) kfree(kt); /* no megapage in the kernel's view */
     sfence_vma();
     return 0;
 }
@@ -97,7 +96,7 @@ static void unmap_leaf(void *arg, uint64 va, pte_t *pte, int level)
     uint64 pa = PTE2PA(old);
     *pte = 0;
     vm->bytes -= PT_LEVEL_SIZE(level);
-    if (vm->kpt) kpt_mirror(vm->kpt, va, 0, level);
+    kpt_mirror(vm, va, 0, level);
     if (!(old & PTE_DEV)) drop_frames(pa, level);
 }
 
@@ -127,7 +126,7 @@ static void share_leaf(void *arg, uint64 va, pte_t *pte, int level)
     uint64 pa = PTE2PA(*pte);
     if (*pte & PTE_W) {
         *pte = (*pte & ~PTE_W) | PTE_COW;
-        kpt_mirror(ctx->src->kpt, va, *pte, level);
+        kpt_mirror(ctx->src, va, *pte, level);
     }
     kref_get(pa, FRAMES(level));
     if (vm_map(ctx->dst, va, pa, level, PTE_FLAGS(*pte) & ~PTE_V) < 0) {
@@ -164,21 +163,22 @@ long vm_sbrk(struct vm *vm, long delta)
 void vm_free_user(struct vm *vm)
 {
     if (!vm->upt) return;
-    /* The kernel table's view is left alone: the caller may be running on it. */
+    /* The kernel's view is left alone (and the root table kept): the caller
+     * may be running on them. vm_destroy frees the rest. */
     pagetable_t kpt = vm->kpt;
     vm->kpt = NULL;
     pt_for_each_leaf(vm->upt, 0, USER_TOP, unmap_leaf, vm);
     vm->kpt = kpt;
     pt_free_tables(vm->upt, 0, PT_ENTRIES / 2);
-    kfree(vm->upt);
-    vm->upt = NULL;
+    vm->bytes = 0;
 }
 
 void vm_destroy(struct vm *vm)
 {
     vm_free_user(vm);
-    if (vm->kpt) kpt_destroy(vm->kpt);
-    vm->kpt = NULL;
+    kpt_detach(vm);
+    if (vm->upt) kfree(vm->upt);
+    vm->upt = NULL;
 }
 
 /* A write to a copy-on-write page: take the frame over or copy it. */

@@ -113,8 +113,8 @@ _Noreturn void kmain(uint64 hartid, uint64 dtb_pa, uint64 index)
     uart_irq = info.uart_irq;
     timebase_hz = info.timebase_hz;
     uint64 ram_end = info.mem_base + info.mem_size;
-    kprintf("\nPagoda: %d hart(s), %lu MiB RAM, booted on hart %lu\n", info.nharts,
-            info.mem_size >> 20, hartid);
+    kprintf("\nPagoda: %d hart(s), %lu MiB RAM, booted on hart %lu, kernel page tables: %s\n",
+            info.nharts, info.mem_size >> 20, hartid, kpt_design);
     if (bootargs[0]) kprintf("pagoda: boot arguments: %s\n", bootargs);
 
     /* The device tree lies in RAM that kalloc hands out: read it first (above). */

@@ -914,12 +914,13 @@ static void t_exec_frees(void)
 }
 
 /* pgtbltest --oom-fork (exec'd, so no page is shared with anyone): use up
- * memory, then fork with k, k-1, ... 0 pages free, for a k at which a fork
- * cannot succeed, so that fork runs out of memory at each of its allocations
- * in turn (process frames, both tables' roots, and the copies of the
- * tables: every 2 MiB range with a 4 KiB page mapped needs a level-0 table
- * in the child's user table and in its kernel table). Every fork must fail
- * cleanly: -1 with ENOMEM or EAGAIN and not a page lost. Exit status 0, or
+ * memory, then fork with k, k-1, ... 0 pages free, so that fork runs out of
+ * memory at each of its allocations in turn (process frames, table roots,
+ * and the copies of the tables: every 2 MiB range with a 4 KiB page mapped
+ * needs a level-0 table in the child's user table, and in the perproc design
+ * in its kernel table too). A fork may succeed while memory lasts (how long
+ * depends on the kernel page-table design); one that fails must fail cleanly:
+ * -1 with ENOMEM or EAGAIN, and no fork may lose a page. Exit status 0, or
  * the free-page count at the first problem + 1000. */
 static int oom_fork_main(void)
 {
@@ -935,7 +936,7 @@ static int oom_fork_main(void)
     /* The last range has its level-0 tables: a touch there takes one page. */
     char *last = r + (long)(used - 1) * MEGA;
     long o = PG;
-    int from = 2 * used + 10; /* a fork needs more than this */
+    int from = 2 * used + 10; /* start here: a perproc fork needs more */
     while (freepages() > from && o < MEGA) last[(o += PG) - PG] = 1;
     int problem = -1, why = 0, tries = 0, highest = freepages(), lowest = -1;
     for (;;) {
@@ -947,10 +948,7 @@ static int oom_fork_main(void)
         lowest = k;
         if (pid > 0) {
             wait(0);
-            problem = k, why = 1;
-            break;
-        }
-        if (errno != ENOMEM && errno != EAGAIN) {
+        } else if (errno != ENOMEM && errno != EAGAIN) {
             problem = k, why = 2;
             break;
         }
@@ -966,7 +964,7 @@ static int oom_fork_main(void)
     set_brk(b);
     printf("  # fork_oom: %d forks with %d down to %d pages free\n", tries, highest, lowest);
     if (problem >= 0) {
-        const char *what[] = {"", "succeeded", "failed with an odd errno", "leaked pages"};
+        const char *what[] = {"", "", "failed with an odd errno", "leaked pages"};
         printf("  child: fork with %d pages free %s (errno %d, now %d free)\n", problem, what[why],
                errno, k);
         return 1000 + problem;
