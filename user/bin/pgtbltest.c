@@ -1075,16 +1075,5 @@ int main(int argc, char **argv)
             failed += st % 1000;
         }
     }
-    test_case = "no_leak";
-    test_case_failed = 0;
-    int f1 = freepages();
-    if (f1 != f0) test_fail("%d free pages at the start, %d at the end", f0, f1);
-    if (test_case_failed) {
-        failed++;
-    } else {
-        printf("ok no_leak\n");
-        passed++;
-    }
-    printf("%d passed, %d failed\n", passed, failed);
-    exit(failed ? 1 : 0);
+    test_end(passed, failed, f0, freepages());
 }

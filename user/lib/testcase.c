@@ -50,3 +50,19 @@ int test_selected(int argc, char **argv, const char *name)
         if (strcmp(argv[i], name) == 0) return 1;
     return 0;
 }
+
+_Noreturn void test_end(int passed, int failed, int pages_before, int pages_after)
+{
+    test_case = "no_leak";
+    test_case_failed = 0;
+    if (pages_after != pages_before)
+        test_fail("%d free pages at the start, %d at the end", pages_before, pages_after);
+    if (test_case_failed) {
+        failed++;
+    } else {
+        printf("ok no_leak\n");
+        passed++;
+    }
+    printf("%d passed, %d failed\n", passed, failed);
+    exit(failed ? 1 : 0);
+}
