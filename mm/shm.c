@@ -4,7 +4,7 @@
  * when the last mapping goes, whoever unmaps last. fork does not copy this
  * region: a child builds its own connections. */
 #include "mm/mm.h"
-#include "trap/abi.h"
+#include "pagoda/abi.h"
 #include "drivers/console.h"
 
 static int in_shm(uint64 va, uint64 npages)

@@ -6,7 +6,7 @@
  * copy-on-write pages) and otherwise resumes the copy at its fixup, which
  * returns -EFAULT. No software page-table walk on the way. */
 #include "mm/mm.h"
-#include "trap/abi.h"
+#include "pagoda/abi.h"
 
 int user_range_ok(uint64 uva, uint64 n)
 {

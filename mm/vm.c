@@ -7,12 +7,10 @@
  * become read-only with PTE_COW in both processes, and the first write copies
  * the frame, or takes it over when no one else holds it any more. */
 #include "mm/mm.h"
-#include "trap/abi.h"
+#include "pagoda/abi.h"
 #include "arch/riscv/riscv.h"
 
 extern char trampoline[];
-
-_Static_assert(USYSCALL == USYSCALL_VA, "abi.h and memlayout.h disagree");
 
 #define FRAMES(level) (PT_LEVEL_SIZE(level) / PGSIZE)
 

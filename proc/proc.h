@@ -6,7 +6,7 @@
 #include "mm/mm.h"
 #include "proc/list.h"
 #include "proc/ipc.h"
-#include "trap/abi.h"
+#include "pagoda/abi.h"
 #include "trap/trap.h"
 
 #define NPROC 64

@@ -3,7 +3,7 @@
 #define PAGODA_SYSCALL_H
 
 #include "trap/trap.h"
-#include "trap/abi.h"
+#include "pagoda/abi.h"
 
 /* sys_proc.c */
 long sys_fork(const uint64 *a);

@@ -15,7 +15,7 @@
 #include "user.h"
 #include "ipc.h"
 #include "drivers/virtio_blk.h"
-#include "servers/disk/disk_proto.h"
+#include "pagoda/disk_proto.h"
 
 #define VIRTIO_MMIO_BASE  0x10001000UL /* QEMU virt: slot i at base + i * 0x1000 */
 #define VIRTIO_MMIO_SLOTS 8

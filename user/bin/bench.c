@@ -18,7 +18,7 @@
 #include "user.h"
 #include "fcntl.h"
 #include "stat.h"
-#include "trap/abi.h" /* error codes */
+#include "pagoda/abi.h" /* error codes */
 #include "ipc.h"
 
 #define PAGE      4096

@@ -23,7 +23,7 @@
 #include "testcase.h"
 #include "ipc.h"
 #include "syscall.h"
-#include "mm/memlayout.h"
+#include "pagoda/memlayout.h"
 
 #define PG           4096L
 #define SLACK        6               /* page-table pages a mapping may add (user + kernel tables) */

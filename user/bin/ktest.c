@@ -14,7 +14,7 @@
  * Kernel messages such as "pid 12 (ktest): killed: load page fault at ..."
  * are expected in the output: the fault tests provoke them. */
 #include "user.h"
-#include "syscall.h" /* raw sys_* calls, trap/abi.h: error codes, struct procinfo */
+#include "syscall.h" /* raw sys_* calls, include/pagoda/abi.h: error codes, struct procinfo */
 
 #define PAGE       4096UL
 #define PAGE_UP(a) (((unsigned long)(a) + PAGE - 1) & ~(PAGE - 1))

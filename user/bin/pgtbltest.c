@@ -28,8 +28,8 @@
 #include "user.h"
 #include "testcase.h"
 #include "syscall.h"
-#include "trap/abi.h"
-#include "mm/memlayout.h" /* the user layout: USTACK_TOP, KERNBASE, HEAP_LIMIT ... */
+#include "pagoda/abi.h"
+#include "pagoda/memlayout.h" /* the user layout: USTACK_TOP, KERNBASE, HEAP_LIMIT ... */
 
 #define PG   4096L
 #define MEGA (2L * 1024 * 1024)
@@ -137,7 +137,7 @@ static int read_at(long va)
 
 static int child_ugetpid(long parent)
 {
-    const volatile struct usyscall *u = (const volatile struct usyscall *)USYSCALL_VA;
+    const volatile struct usyscall *u = (const volatile struct usyscall *)USYSCALL;
     if (ugetpid() != getpid())
         return test_child_fail(1, "ugetpid %d != getpid %d", ugetpid(), getpid());
     if (getpid() == parent) return test_child_fail(2, "child has the parent's pid %d", getpid());
@@ -157,16 +157,16 @@ static void t_ugetpid(void)
 
 static void t_usyscall_ro(void)
 {
-    const volatile struct usyscall *u = (const volatile struct usyscall *)USYSCALL_VA;
+    const volatile struct usyscall *u = (const volatile struct usyscall *)USYSCALL;
     EXPECT(u->pid == getpid(), "read pid %d, getpid %d", u->pid, getpid());
     EXPECT(u->ppid == top_pid, "read ppid %d, parent is %d", u->ppid, top_pid);
-    int st = in_child(write_at, (long)USYSCALL_VA);
+    int st = in_child(write_at, (long)USYSCALL);
     EXPECT(st == -1, "a child writing the USYSCALL page: status %d, want -1 (killed)", st);
-    st = in_child(read_at, (long)USYSCALL_VA);
+    st = in_child(read_at, (long)USYSCALL);
     EXPECT(st == 0, "a child reading the USYSCALL page: status %d, want 0", st);
     /* The kernel must not write it for us either. */
     errno = 0;
-    int r = procinfo(0, (struct procinfo *)USYSCALL_VA);
+    int r = procinfo(0, (struct procinfo *)USYSCALL);
     EXPECT(r == -1 && errno == EFAULT, "procinfo into USYSCALL: %d errno %d, want EFAULT", r,
            errno);
     EXPECT(u->pid == getpid() && ugetpid() == getpid(), "pid changed to %d", u->pid);
@@ -235,7 +235,7 @@ static void t_pgaccess_errors(void)
     r = pgaccess((void *)KERNBASE, 1, &mask);
     EXPECT(r == -1 && errno == EFAULT, "va in the kernel half: %d errno %d, want EFAULT", r, errno);
     errno = 0;
-    r = pgaccess((void *)(USYSCALL_VA - 2 * PG), 4, &mask);
+    r = pgaccess((void *)(USYSCALL - 2 * PG), 4, &mask);
     EXPECT(r == -1 && errno == EFAULT, "range past the user half: %d errno %d, want EFAULT", r,
            errno);
     struct {
@@ -243,7 +243,7 @@ static void t_pgaccess_errors(void)
         void *ptr;
     } bad[] = {
         {"kernel-half", (void *)KERNBASE}, {"null", 0},
-        {"USYSCALL", (void *)USYSCALL_VA}, {"text (read-only)", (void *)t_pgaccess_errors},
+        {"USYSCALL", (void *)USYSCALL},    {"text (read-only)", (void *)t_pgaccess_errors},
         {"beyond the break", p + 64 * PG},
     };
     for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -652,8 +652,8 @@ static void t_beyond_break(void)
         {"read of page 0", read_at, 0},
         {"read of the stack guard page", read_at, (long)(USTACK_TOP - USTACK_SIZE - 1)},
         {"write to program text", write_at, (long)text_addr()},
-        {"read of the trapframe (no PTE_U)", read_at, (long)(USYSCALL_VA + PG)},
-        {"read of the trampoline (no PTE_U)", read_at, (long)(USYSCALL_VA + 2 * PG)},
+        {"read of the trapframe (no PTE_U)", read_at, (long)(USYSCALL + PG)},
+        {"read of the trampoline (no PTE_U)", read_at, (long)(USYSCALL + 2 * PG)},
         {"read of the kernel half", read_at, (long)KERNBASE},
     };
     for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {

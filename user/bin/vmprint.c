@@ -3,7 +3,7 @@
  * first grows the heap across a 2 MiB-aligned range and touches it, so the
  * table shows a megapage. */
 #include "user.h"
-#include "trap/abi.h"
+#include "pagoda/abi.h"
 
 #define MEGA (2L * 1024 * 1024)
 

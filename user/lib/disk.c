@@ -1,4 +1,4 @@
-/* Client side of the disk server protocol (disk.h, servers/disk/disk_proto.h). */
+/* Client side of the disk server protocol (disk.h, include/pagoda/disk_proto.h). */
 #include "user.h"
 #include "ipc.h"
 #include "disk.h"

@@ -1,4 +1,4 @@
-/* A small client library for the disk server (protocol: servers/disk/disk_proto.h).
+/* A small client library for the disk server (protocol: include/pagoda/disk_proto.h).
  *
  *     if (disk_open(16) < 0) ...          connect with a 16-page buffer region
  *     char *p = disk_buffer(3);           page 3 of it
@@ -6,14 +6,14 @@
  *     disk_write(101, 3);                 page 3 -> block 101
  *
  * Every call returns 0 (disk_blocks: the capacity) or a negative error code
- * (trap/abi.h), like the IPC calls in ipc.h; disk_buffer returns NULL when
+ * (include/pagoda/abi.h), like the IPC calls in ipc.h; disk_buffer returns NULL when
  * not open or the index is out of range. One connection per process: after
  * fork the child is not connected (the buffer region is not copied) and
  * must call disk_open itself. */
 #ifndef PAGODA_USER_DISK_H
 #define PAGODA_USER_DISK_H
 
-#include "servers/disk/disk_proto.h"
+#include "pagoda/disk_proto.h"
 
 int disk_open(long npages);            /* look up "disk", allocate the region, connect */
 int disk_close(void);                  /* disconnect and free the region */

@@ -1,2 +1,2 @@
-/* The last error code from a failed call (positive, see trap/abi.h). */
+/* The last error code from a failed call (positive, see include/pagoda/abi.h). */
 int errno;

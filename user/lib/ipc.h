@@ -1,10 +1,10 @@
 /* The IPC interface for servers and their clients (docs/ipc.md).
  * Unlike the xv6 calls in user.h, these return the kernel's result as is:
- * >= 0 on success, a negative error code (trap/abi.h) on failure. */
+ * >= 0 on success, a negative error code (include/pagoda/abi.h) on failure. */
 #ifndef PAGODA_USER_IPC_H
 #define PAGODA_USER_IPC_H
 
-#include "trap/abi.h"
+#include "pagoda/abi.h"
 
 /* A received message. pid > 0: a call from that process, to be answered with
  * ipc_reply(pid, ...), now or later. pid == 0: from the kernel, w[0] is the

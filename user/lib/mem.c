@@ -2,7 +2,7 @@
 #include "user.h"
 #include "syscall.h"
 #include "sysret.h"
-#include "trap/abi.h"
+#include "pagoda/abi.h"
 
 char *sbrk(int delta)
 {

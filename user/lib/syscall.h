@@ -1,10 +1,10 @@
-/* Raw system calls: one typed wrapper per call in trap/abi.h.
+/* Raw system calls: one typed wrapper per call in include/pagoda/abi.h.
  * Each returns the kernel's result unchanged (negative = -errno); the xv6-style
  * API in user.h turns that into -1 plus errno. */
 #ifndef PAGODA_USER_SYSCALL_H
 #define PAGODA_USER_SYSCALL_H
 
-#include "trap/abi.h"
+#include "pagoda/abi.h"
 
 /* The one ecall: number n, six arguments, and all six argument registers as
  * they come back (IPC returns words in a1..a5; other calls only a0). */

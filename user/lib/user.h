@@ -1,12 +1,13 @@
 /* The user API: xv6's user.h (same names, signatures and semantics) plus a few
  * Pagoda extras. Calls return -1 on error (sbrk: (char *)-1) and leave the
- * kernel's error code, positive, in errno (codes in trap/abi.h). */
+ * kernel's error code, positive, in errno (codes in include/pagoda/abi.h). */
 #ifndef PAGODA_USER_USER_H
 #define PAGODA_USER_USER_H
 
 #include <stdarg.h>
 #include "types.h"
-#include "trap/abi.h" /* USYSCALL_VA, struct usyscall */
+#include "pagoda/abi.h"
+#include "pagoda/memlayout.h" /* USYSCALL, struct usyscall */
 
 struct stat;
 struct procinfo;
@@ -48,7 +49,7 @@ int uptime(void);
 /* The pid from the read-only USYSCALL page: a load, no trap. */
 static inline int ugetpid(void)
 {
-    return ((const volatile struct usyscall *)USYSCALL_VA)->pid;
+    return ((const volatile struct usyscall *)USYSCALL)->pid;
 }
 int yield(void);
 int halt(int status);                       /* flush output, power off; returns only on error */

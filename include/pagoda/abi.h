@@ -56,8 +56,6 @@
 #define IPC_KERNEL_FORK   2 /* a2 = new pid, a3 = its parent */
 #define IPC_KERNEL_EXIT   3 /* a2 = pid that exited */
 #define IPC_NAME_LEN      16
-#define SHM_BASE          0x3000000000UL /* shared pages and device registers live here */
-#define SHM_TOP           0x3F00000000UL
 
 #define TICK_HZ 100 /* sleep/uptime unit: 10 ms */
 
@@ -79,14 +77,6 @@
 #define EPIPE   32 /* the server is gone */
 #define EBADF   9  /* not a handle */
 #define ENOSYS  38
-
-/* The USYSCALL page: read-only in user mode at this address in every
- * process, so ugetpid() needs no trap. */
-#define USYSCALL_VA 0x3FFFFFD000UL
-struct usyscall {
-    int pid;
-    int ppid; /* changes when the parent exits and init adopts the process */
-};
 
 /* pgaccess(va, npages, mask): bit i of mask = page va + i*4096 was accessed
  * since the last call; at most PGACCESS_MAX pages; mask gets ceil(npages/8)
