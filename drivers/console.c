@@ -2,6 +2,8 @@
  * Ctrl-U erases the line, Ctrl-D ends input) and handed to readers a line at
  * a time; output goes to the UART. */
 #include "drivers/console.h"
+#include "drivers/kprintf.h"
+#include "drivers/uart.h"
 #include "proc/proc.h"
 
 #define INPUT_SIZE 256

@@ -1,5 +1,5 @@
 /* NS16550A UART, polled for output and interrupt-driven for input. */
-#include "drivers/console.h"
+#include "drivers/uart.h"
 #include "mm/memlayout.h"
 
 #define RBR          0 /* receive buffer (read) */
@@ -12,6 +12,7 @@
 #define LSR_TX_EMPTY (1 << 5)
 
 static volatile uint8 *uart = (volatile uint8 *)(VIRT_UART + KERNBASE);
+uint32 uart_irq = VIRT_UART_IRQ; /* kmain sets it from the device tree */
 
 void uart_init(uint64 base_pa)
 {

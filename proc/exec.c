@@ -5,7 +5,6 @@
  * only when everything has succeeded, so a failed exec returns an error to
  * a caller that is still intact. */
 #include "proc/proc.h"
-#include "drivers/console.h"
 
 #define MAXARG 32
 

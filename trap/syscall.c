@@ -40,6 +40,8 @@ static long (*const syscalls[NSYSCALL])(const uint64 *args) = {
     [SYS_va2pa] = sys_va2pa,
     [SYS_irq_bind] = sys_irq_bind,
     [SYS_irq_ack] = sys_irq_ack,
+    [SYS_dev_list] = sys_dev_list,
+    [SYS_procinfo_pid] = sys_procinfo_pid,
 };
 
 long syscall_dispatch(struct trapframe *tf)
