@@ -17,7 +17,7 @@ pagoda_deps() {
     local pair cmd
     # command:debian-package
     for pair in clang:clang ld.lld:lld cmake:cmake ninja:ninja-build \
-        qemu-system-riscv64:qemu-system-misc python3:python3; do
+        qemu-system-riscv64:qemu-system-misc python3:python3 gdb-multiarch:gdb-multiarch; do
         cmd=${pair%%:*}
         command -v "$cmd" >/dev/null 2>&1 || missing+=("${pair#*:}")
     done
