@@ -4,7 +4,7 @@
 #include "drivers/console.h"
 #include "drivers/kprintf.h"
 #include "drivers/uart.h"
-#include "proc/proc.h"
+#include "proc/proc.h" /* readers sleep until a line arrives (waitq, sleep/wakeup) */
 
 #define INPUT_SIZE 256
 #define CTRL(c)    ((c) - '@')

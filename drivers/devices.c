@@ -8,7 +8,7 @@
  * stops its DMA (virtio: writing 0 to Status). */
 #include "drivers/devices.h"
 #include "arch/riscv/fdt.h"
-#include "mm/mm.h"
+#include "arch/riscv/memlayout.h"
 #include "pagoda/abi.h"
 #include "pagoda/virtio.h"
 

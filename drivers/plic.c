@@ -2,7 +2,7 @@
  * (number 2*hartid+1 on QEMU virt); we enable device sources there. */
 #include "drivers/plic.h"
 #include "arch/riscv/cpu.h"
-#include "mm/memlayout.h"
+#include "arch/riscv/memlayout.h"
 
 static volatile uint8 *plic = (volatile uint8 *)(VIRT_PLIC + KERNBASE);
 

@@ -1,6 +1,6 @@
 /* NS16550A UART, polled for output and interrupt-driven for input. */
 #include "drivers/uart.h"
-#include "mm/memlayout.h"
+#include "arch/riscv/memlayout.h"
 
 #define RBR          0 /* receive buffer (read) */
 #define THR          0 /* transmit holding (write) */
