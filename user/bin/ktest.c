@@ -26,10 +26,10 @@
 #define KERNEL_VA     0xFFFFFFC080200000UL /* the kernel image in the kernel half */
 #define UNMAPPED_VA   0x1000000000UL       /* 64 GiB: user range, nothing there */
 #define BEYOND_VA     0x10000000000UL      /* 1 TiB: above the Sv39 user half */
-#define NONCANON_VA   0x4000000000UL       /* 2^38: first address past the user half */
-#define TRAPFRAME_VA  0x3FFFFFE000UL       /* mapped, but not for user mode */
-#define TRAMPOLINE_VA 0x3FFFFFF000UL       /* mapped, but not for user mode */
-#define USYSCALL_PAGE 0x3FFFFFD000UL       /* read-only for user mode */
+#define NONCANON_VA   MAXVA                /* 2^38: first address past the user half */
+#define TRAPFRAME_VA  TRAPFRAME            /* mapped, but not for user mode */
+#define TRAMPOLINE_VA TRAMPOLINE           /* mapped, but not for user mode */
+#define USYSCALL_PAGE USYSCALL             /* read-only for user mode */
 
 #define SURVIVED    77 /* a child that should have been killed returns this */
 #define EXEC_WORKED 99 /* `ktest --exec-must-fail` exits with this */
