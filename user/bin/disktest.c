@@ -16,6 +16,8 @@
  *                          writes of blocks 0..N-1, one and 32 per call, and
  *                          for flushes (run QEMU with --icount); the writes
  *                          put back what was read, so the disk is unchanged
+ *
+ * ctest-drive: 32 MiB (ctest gives the suite a scratch disk of its own)
  */
 #include "user.h"
 #include "ipc.h"
