@@ -2,7 +2,9 @@
  * Ctrl-U erases the line, Ctrl-D ends input) and handed to readers a line at
  * a time; output goes to the UART. */
 #include "drivers/console.h"
-#include "proc/proc.h"
+#include "drivers/kprintf.h"
+#include "drivers/uart.h"
+#include "proc/proc.h" /* readers sleep until a line arrives (waitq, sleep/wakeup) */
 
 #define INPUT_SIZE 256
 #define CTRL(c)    ((c) - '@')

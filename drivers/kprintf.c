@@ -1,7 +1,8 @@
 /* kprintf and panic. Output goes straight to the UART under a lock, so lines
  * from different harts do not interleave. */
 #include <stdarg.h>
-#include "drivers/console.h"
+#include "drivers/kprintf.h"
+#include "drivers/uart.h"
 #include "arch/riscv/cpu.h"
 #include "arch/riscv/sbi.h"
 

@@ -1,8 +1,8 @@
 /* The platform-level interrupt controller. Each hart has an S-mode context
  * (number 2*hartid+1 on QEMU virt); we enable device sources there. */
-#include "drivers/console.h"
+#include "drivers/plic.h"
 #include "arch/riscv/cpu.h"
-#include "mm/memlayout.h"
+#include "arch/riscv/memlayout.h"
 
 static volatile uint8 *plic = (volatile uint8 *)(VIRT_PLIC + KERNBASE);
 

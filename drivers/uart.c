@@ -1,6 +1,6 @@
 /* NS16550A UART, polled for output and interrupt-driven for input. */
-#include "drivers/console.h"
-#include "mm/memlayout.h"
+#include "drivers/uart.h"
+#include "arch/riscv/memlayout.h"
 
 #define RBR          0 /* receive buffer (read) */
 #define THR          0 /* transmit holding (write) */
@@ -12,6 +12,7 @@
 #define LSR_TX_EMPTY (1 << 5)
 
 static volatile uint8 *uart = (volatile uint8 *)(VIRT_UART + KERNBASE);
+uint32 uart_irq = VIRT_UART_IRQ; /* kmain sets it from the device tree */
 
 void uart_init(uint64 base_pa)
 {

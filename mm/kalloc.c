@@ -7,7 +7,6 @@
  * without searching. The counts also let tests check that nothing leaks. */
 #include "mm/mm.h"
 #include "arch/riscv/cpu.h"
-#include "drivers/console.h"
 
 struct free_page {
     struct free_page *next, *prev;

@@ -2,8 +2,7 @@
  * once at boot and then shared by reference by every per-process kernel
  * table, so no kernel mapping may be added after boot. */
 #include "mm/mm.h"
-#include "arch/riscv/riscv.h"
-#include "drivers/console.h"
+#include "arch/riscv/cpu.h" /* panic */
 
 pagetable_t kernel_pagetable;
 uint64 kernel_satp;

@@ -5,7 +5,7 @@
 #define PAGODA_MM_H
 
 #include "arch/riscv/types.h"
-#include "mm/memlayout.h"
+#include "arch/riscv/memlayout.h"
 #include "mm/pt.h"
 #include "arch/riscv/riscv.h"
 
@@ -89,6 +89,12 @@ void vmprint(pagetable_t pt);
 int copyin(void *dst, uint64 usrc, uint64 n);
 int copyout(uint64 udst, const void *src, uint64 n);
 long copyinstr(char *dst, uint64 usrc, uint64 max); /* length, -EFAULT, -E2BIG */
+/* Fill n bytes at va of vm, an address space that is not the running one
+ * (exec builds the new one this way): fill(dst, len, arg) is called for each
+ * piece within one page, with dst its kernel address. 0, -EFAULT if a page
+ * is not mapped, or what fill returned when it failed (< 0). */
+int vm_fill(struct vm *vm, uint64 va, uint64 n, int (*fill)(void *dst, uint64 len, void *arg),
+            void *arg);
 int user_range_ok(uint64 uva, uint64 n);
 /* Check now that [uva, uva+n) can be written, before blocking for data. */
 int user_writable(uint64 uva, uint64 n);

@@ -5,7 +5,7 @@
  * region: a child builds its own connections. */
 #include "mm/mm.h"
 #include "pagoda/abi.h"
-#include "drivers/console.h"
+#include "drivers/devices.h"
 
 static int in_shm(uint64 va, uint64 npages)
 {

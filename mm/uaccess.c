@@ -4,7 +4,10 @@
  * after a bounds check the kernel copies with plain loads and stores. A page
  * that is not mapped traps; the trap handler first tries vm_fault (lazy and
  * copy-on-write pages) and otherwise resumes the copy at its fixup, which
- * returns -EFAULT. No software page-table walk on the way. */
+ * returns -EFAULT. No software page-table walk on the way.
+ *
+ * vm_fill writes into an address space that is not the running one (exec's
+ * new one), so it does walk that table. */
 #include "mm/mm.h"
 #include "pagoda/abi.h"
 
@@ -56,4 +59,19 @@ int uaccess_fault(struct vm *vm, uint64 *sepc, uint64 va, int write)
     if (*sepc < (uint64)uaccess_begin || *sepc >= (uint64)uaccess_end || va >= MAXVA) return 0;
     if (vm_fault(vm, va, write ? FAULT_WRITE : FAULT_READ) < 0) *sepc = (uint64)uaccess_efault;
     return 1;
+}
+
+int vm_fill(struct vm *vm, uint64 va, uint64 n, int (*fill)(void *dst, uint64 len, void *arg),
+            void *arg)
+{
+    while (n > 0) {
+        pte_t *pte = pt_lookup(vm->upt, va, NULL);
+        if (!pte) return -EFAULT;
+        uint64 chunk = PGSIZE - va % PGSIZE;
+        if (chunk > n) chunk = n;
+        int r = fill((char *)P2V(PTE2PA(*pte)) + va % PGSIZE, chunk, arg);
+        if (r < 0) return r;
+        va += chunk, n -= chunk;
+    }
+    return 0;
 }

@@ -1,5 +1,5 @@
 /* User address spaces. Every change to a user mapping goes through here so
- * that the kernel's view of user memory (kpt_mirror, mm/kpt_*.c) stays exact.
+ * that the kernel's view of user memory (kpt_mirror, mm/kpt.c) stays exact.
  *
  * The heap is lazy: sbrk only moves the break, and the first touch of a page
  * faults it in (vm_fault), as a 2 MiB megapage when a whole aligned 2 MiB of

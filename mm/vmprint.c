@@ -6,7 +6,7 @@
  *    .. ..0: pte 0x0000000021fd9801 pa 0x0000000087f66000
  */
 #include "mm/mm.h"
-#include "drivers/console.h"
+#include "drivers/kprintf.h"
 
 static void print_level(pagetable_t pt, int depth)
 {

@@ -5,7 +5,6 @@
  * only when everything has succeeded, so a failed exec returns an error to
  * a caller that is still intact. */
 #include "proc/proc.h"
-#include "drivers/console.h"
 
 #define MAXARG 32
 
@@ -46,27 +45,31 @@ static int image_read(const struct image *img, uint64 off, void *dst, uint64 n)
     return 0;
 }
 
-/* Copy into an address space that is not the running one, page by page. */
-static int vm_write(struct vm *vm, uint64 va, const struct image *img, uint64 off, const void *ksrc,
-                    uint64 n)
+/* vm_fill sources: the image from an offset on, or kernel memory. */
+struct from_image {
+    const struct image *img;
+    uint64 off;
+};
+
+static int fill_from_image(void *dst, uint64 n, void *arg)
 {
-    while (n > 0) {
-        pte_t *pte = pt_lookup(vm->upt, va, NULL);
-        if (!pte) return -EFAULT;
-        uint64 chunk = PGSIZE - va % PGSIZE;
-        if (chunk > n) chunk = n;
-        char *dst = (char *)P2V(PTE2PA(*pte)) + va % PGSIZE;
-        if (ksrc) {
-            memcpy(dst, ksrc, chunk);
-            ksrc = (const char *)ksrc + chunk;
-        } else {
-            int r = image_read(img, off, dst, chunk);
-            if (r < 0) return r;
-            off += chunk;
-        }
-        va += chunk, n -= chunk;
-    }
+    struct from_image *f = arg;
+    int r = image_read(f->img, f->off, dst, n);
+    f->off += n;
+    return r;
+}
+
+static int fill_from_kernel(void *dst, uint64 n, void *arg)
+{
+    const char **src = arg;
+    memcpy(dst, *src, n);
+    *src += n;
     return 0;
+}
+
+static int vm_write(struct vm *vm, uint64 va, const void *ksrc, uint64 n)
+{
+    return vm_fill(vm, va, n, fill_from_kernel, &ksrc);
 }
 
 static int load_segments(struct vm *vm, const struct image *img, uint64 *entry)
@@ -90,7 +93,8 @@ static int load_segments(struct vm *vm, const struct image *img, uint64 *entry)
         uint64 perm = (ph.flags & (PF_R | PF_W) ? PTE_R : 0) | (ph.flags & PF_W ? PTE_W : 0) |
                       (ph.flags & PF_X ? PTE_X : 0);
         if (vm_alloc(vm, ph.vaddr, ph.vaddr + ph.memsz, perm) < 0) return -ENOMEM;
-        r = vm_write(vm, ph.vaddr, img, ph.offset, NULL, ph.filesz);
+        struct from_image from = {img, ph.offset};
+        r = vm_fill(vm, ph.vaddr, ph.filesz, fill_from_image, &from);
         if (r < 0) return r;
         if (ph.vaddr + ph.memsz > end) end = ph.vaddr + ph.memsz;
     }
@@ -108,12 +112,12 @@ static int push_args(struct vm *vm, char *args[], int argc, uint64 *sp_out, uint
     for (int i = 0; i < argc; i++) {
         uint64 len = strlen(args[i]) + 1;
         sp -= len;
-        if (vm_write(vm, sp, NULL, 0, args[i], len) < 0) return -ENOMEM;
+        if (vm_write(vm, sp, args[i], len) < 0) return -ENOMEM;
         uargv[i] = sp;
     }
     uargv[argc] = 0;
     sp = (sp - (argc + 1) * sizeof(uint64)) & ~15UL;
-    if (vm_write(vm, sp, NULL, 0, uargv, (argc + 1) * sizeof(uint64)) < 0) return -ENOMEM;
+    if (vm_write(vm, sp, uargv, (argc + 1) * sizeof(uint64)) < 0) return -ENOMEM;
     *sp_out = sp;
     *argv_out = sp;
     return 0;

@@ -10,7 +10,6 @@
  *
  * All IPC state is protected by sched_lock, like process states. */
 #include "proc/proc.h"
-#include "drivers/console.h"
 
 struct endpoint {
     int refs;                /* handles to it, plus one while its owner lives */

@@ -3,7 +3,8 @@
  * the PLIC and notifies the endpoint (bit irq % 64); the server handles the
  * device and acks, which unmasks it. */
 #include "proc/proc.h"
-#include "drivers/console.h"
+#include "drivers/plic.h"
+#include "drivers/uart.h"
 
 #define NIRQ 128
 
@@ -11,8 +12,6 @@ static struct {
     struct endpoint *ep;
     struct proc *owner;
 } irqs[NIRQ];
-
-extern uint32 uart_irq;
 
 int irq_dispatch(uint32 irq)
 {

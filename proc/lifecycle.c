@@ -1,7 +1,7 @@
 /* fork, exit, wait and kill. The parent/child links and process states are
  * protected by sched_lock. */
 #include "proc/proc.h"
-#include "drivers/console.h"
+#include "trap/trap.h" /* usertrapret: a new process starts by returning from a trap */
 
 /* Every new process starts here, holding sched_lock (see sched()). */
 void fork_return(void)

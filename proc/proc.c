@@ -3,7 +3,6 @@
  * not search the table. Slot i hands out pids i+1, i+1+NPROC, i+1+2*NPROC...
  * so a pid leads straight to its slot (proc_find), with no search either. */
 #include "proc/proc.h"
-#include "drivers/console.h"
 
 static struct proc procs[NPROC];
 static struct list free_procs = LIST_INIT(free_procs);
@@ -92,25 +91,40 @@ struct proc *proc_find(int pid)
     return p;
 }
 
-int proc_info(int index, struct procinfo *out)
+/* Fill *out from p; sched_lock held. */
+static void fill_info(struct proc *p, struct procinfo *out)
 {
     static const int ps_state[] = {[RUNNABLE] = PS_RUNNABLE,
                                    [RUNNING] = PS_RUNNING,
                                    [SLEEPING] = PS_SLEEPING,
                                    [ZOMBIE] = PS_ZOMBIE};
+    *out = (struct procinfo){
+        .pid = p->pid, .ppid = p->parent ? p->parent->pid : 0, .state = ps_state[p->state]};
+    out->size = p->vm.bytes;
+    strlcpy(out->name, p->name, sizeof(out->name));
+}
+
+int proc_info(int index, struct procinfo *out)
+{
     for (int i = 0; i < NPROC; i++) {
         struct proc *p = &procs[i];
         spin_lock(&sched_lock);
         int live = p->state != UNUSED && p->state != EMBRYO;
         if (live && index-- == 0) {
-            *out = (struct procinfo){
-                .pid = p->pid, .ppid = p->parent ? p->parent->pid : 0, .state = ps_state[p->state]};
-            out->size = p->vm.bytes;
-            strlcpy(out->name, p->name, sizeof(out->name));
+            fill_info(p, out);
             spin_unlock(&sched_lock);
             return 0;
         }
         spin_unlock(&sched_lock);
     }
     return -ENOENT;
+}
+
+int proc_info_pid(int pid, struct procinfo *out)
+{
+    spin_lock(&sched_lock);
+    struct proc *p = proc_find(pid); /* the pid names its slot: no scan */
+    if (p) fill_info(p, out);
+    spin_unlock(&sched_lock);
+    return p ? 0 : -ESRCH;
 }

@@ -3,11 +3,11 @@
 #define PAGODA_PROC_H
 
 #include "arch/riscv/cpu.h"
+#include "arch/riscv/trapframe.h"
 #include "mm/mm.h"
 #include "proc/list.h"
 #include "proc/ipc.h"
 #include "pagoda/abi.h"
-#include "trap/trap.h"
 
 #define NPROC 64
 
@@ -60,6 +60,7 @@ void proc_free(struct proc *p);
 struct proc *proc_find(int pid); /* caller holds sched_lock */
 void proc_set_name(struct proc *p, const char *name);
 int proc_info(int index, struct procinfo *out);
+int proc_info_pid(int pid, struct procinfo *out); /* -ESRCH: none (or an embryo) */
 
 /* sched.c */
 void sched_init(void);

@@ -6,7 +6,6 @@
  * idle loop when there is none. The lock is released by whoever runs next. */
 #include "proc/proc.h"
 #include "arch/riscv/sbi.h"
-#include "drivers/console.h"
 
 struct spinlock sched_lock = {0, "sched", NULL};
 static struct list runq = LIST_INIT(runq);

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Host-side test of vmprint's output format (DESIGN.md section 3).
+"""Host-side test of vmprint's output format (docs/pagetables.md, "vmprint").
 
     python3 tests/vmprint_format.py [KERNEL] [--smp N] [--timeout SEC] [-v]
 

@@ -323,8 +323,8 @@ def parse_args(argv):
     ap.add_argument("--gdb", action="store_true",
                     help="stop at the first instruction and wait for a debugger on :1234")
     ap.add_argument("--timeout", type=float, metavar="SEC",
-                    help="kill QEMU after SEC s (default 60 with -c, none "
-                         "interactively; 0 = none)")
+                    help="kill QEMU after SEC s (default 300 with -c, none "
+                         "interactively or with --gdb; 0 = none)")
     ap.add_argument("--drive", metavar="IMG",
                     help="disk image for virtio-blk (default build/fs.img if it "
                          "exists; '' = none)")
@@ -347,7 +347,7 @@ def parse_args(argv):
     if args.commands is None and (args.summary or args.log):
         ap.error("--summary and --log need -c")
     if args.timeout is None:
-        args.timeout = 0 if args.commands is None else 60
+        args.timeout = 0 if args.commands is None or args.gdb else 300
     if args.drive is None and DEFAULT_DRIVE.is_file():
         args.drive = str(DEFAULT_DRIVE)
     return args
@@ -458,9 +458,9 @@ def main(argv=None):
         say(f"no kernel at {args.kernel} (build first: cmake --build build)")
         return 1
     if args.gdb:
-        say("QEMU waits for a debugger on localhost:1234, e.g.\n"
-            f"  gdb-multiarch {args.kernel} -ex 'target remote :1234'\n"
-            f"  lldb {args.kernel} -o 'gdb-remote 1234'")
+        say("QEMU waits for a debugger on localhost:1234. In another terminal, type:\n"
+            "  tools/gdb\n"
+            "(gdb-multiarch with the kernel's symbols, connected; docs/debugging.md)")
     if args.commands is None:
         return interactive(qemu, args)
     # Turn termination into an exception so QEMU is killed on the way out.

@@ -22,6 +22,18 @@ pagoda_deps() {
         command -v "$cmd" >/dev/null 2>&1 || missing+=("${pair#*:}")
     done
     [[ -f $PAGODA_FW ]] || missing+=(opensbi)
+    # Wanted, not needed: the debugger (tools/gdb). Installed along with the
+    # rest as root; otherwise only named, as building and testing work without.
+    local gdb_pkg=
+    if ! command -v gdb-multiarch >/dev/null 2>&1; then
+        if ((EUID == 0)); then
+            missing+=(gdb-multiarch)
+        else
+            gdb_pkg=" gdb-multiarch"
+            ((${#missing[@]})) ||
+                echo "pagoda: for tools/gdb: sudo apt-get install -y gdb-multiarch" >&2
+        fi
+    fi
     if ((${#missing[@]} == 0)); then
         return 0
     fi
@@ -29,7 +41,7 @@ pagoda_deps() {
     if ((EUID != 0)); then
         echo "pagoda: missing packages: ${missing[*]}" >&2
         echo "pagoda: install them with:" >&2
-        echo "  sudo apt-get install -y ${missing[*]}" >&2
+        echo "  sudo apt-get install -y ${missing[*]}$gdb_pkg" >&2
         exit 1
     fi
     command -v apt-get >/dev/null 2>&1 ||

@@ -60,3 +60,11 @@ long sys_procinfo(const uint64 *a)
     if (r < 0) return r;
     return copyout(a[1], &info, sizeof(info));
 }
+
+long sys_procinfo_pid(const uint64 *a)
+{
+    struct procinfo info;
+    int r = proc_info_pid((int)a[0], &info);
+    if (r < 0) return r;
+    return copyout(a[1], &info, sizeof(info));
+}

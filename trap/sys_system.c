@@ -2,6 +2,7 @@
 #include "trap/syscall.h"
 #include "proc/proc.h"
 #include "drivers/console.h"
+#include "drivers/kprintf.h"
 #include "arch/riscv/sbi.h"
 
 long sys_cons_write(const uint64 *a)

@@ -1,7 +1,6 @@
 /* Memory system calls: sbrk, pgaccess, vmprint. */
 #include "trap/syscall.h"
 #include "proc/proc.h"
-#include "drivers/console.h"
 
 long sys_sbrk(const uint64 *a)
 {

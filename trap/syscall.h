@@ -16,6 +16,7 @@ long sys_sleep(const uint64 *a);
 long sys_uptime(const uint64 *a);
 long sys_yield(const uint64 *a);
 long sys_procinfo(const uint64 *a);
+long sys_procinfo_pid(const uint64 *a);
 
 /* sys_vm.c */
 long sys_sbrk(const uint64 *a);
@@ -50,5 +51,8 @@ long sys_dma_alloc(const uint64 *a);
 long sys_va2pa(const uint64 *a);
 long sys_irq_bind(const uint64 *a);
 long sys_irq_ack(const uint64 *a);
+
+/* sys_dev.c */
+long sys_dev_list(const uint64 *a);
 
 #endif

@@ -3,9 +3,11 @@
 #include "trap/trap.h"
 #include "proc/proc.h"
 #include "drivers/console.h"
+#include "drivers/kprintf.h"
+#include "drivers/plic.h"
+#include "drivers/uart.h"
 
 extern char trampoline[], uservec[], userret[], kernelvec[];
-extern uint32 uart_irq;
 
 void trap_init_hart(void)
 {

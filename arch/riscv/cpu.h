@@ -24,6 +24,7 @@ struct cpu {
 };
 extern struct cpu cpus[NCPU];
 extern int ncpu;
+extern volatile uint8 hart_index[NCPU]; /* entry.S: hartid -> cpus[] index, hartids < NCPU */
 
 static inline struct cpu *mycpu(void)
 {

@@ -56,7 +56,7 @@ _secondary_entry:
     # being started with HSM arrived at the firmware's first entry point (here,
     # with the firmware's argument) instead of at _secondary_entry. Send it on
     # with the index the boot hart chose for it (hart_index), or park it.
-7:  li t1, 8
+7:  li t1, 8                    # NCPU (cpu.h): the size of hart_index
     bgeu a0, t1, 6f
     la t0, hart_index
     add t0, t0, a0
@@ -70,7 +70,7 @@ boot_claimed:
     .word 0
     .globl hart_index
 hart_index:                 # hartid -> cpus[] index, for harts 0..7
-    .zero 8
+    .zero 8                 # NCPU (cpu.h)
     .balign 4096
 boot_pagetable:
     .quad 0

@@ -47,7 +47,10 @@
 #define SYS_va2pa     36 /* (va) -> physical address, for DMA (privileged) */
 #define SYS_irq_bind  37 /* (irq, h): the interrupt becomes a notify on h (privileged) */
 #define SYS_irq_ack   38 /* (irq): unmask it again (privileged) */
-#define NSYSCALL      40
+/* 40-47: reserved for the isolation work */
+#define SYS_dev_list     48 /* (struct devinfo *out, max) -> devices there are; fills min(max, n) */
+#define SYS_procinfo_pid 49 /* (pid, struct procinfo *) -> 0, or -ESRCH: no such process */
+#define NSYSCALL         50 /* one more than the highest number */
 
 /* What ipc_recv returns: a0 = the caller's pid, a1..a4 = its words, a5 = where
  * the pages of an ipc_share landed in the receiver (0 if none; a3 = npages).
@@ -67,6 +70,7 @@
 #define EIO     5
 #define E2BIG   7
 #define ENOEXEC 8
+#define EBADF   9 /* not a handle */
 #define ECHILD  10
 #define EAGAIN  11
 #define ENOMEM  12
@@ -75,7 +79,6 @@
 #define EEXIST  17
 #define EINVAL  22
 #define EPIPE   32 /* the server is gone */
-#define EBADF   9  /* not a handle */
 #define ENOSYS  38
 
 /* pgaccess(va, npages, mask): bit i of mask = page va + i*4096 was accessed
@@ -98,5 +101,16 @@ struct procinfo {
 #define PS_RUNNING  2
 #define PS_SLEEPING 3
 #define PS_ZOMBIE   4
+
+/* dev_list: the devices a user-space driver may map (dev_map) and take
+ * interrupts from (irq_bind), as the kernel found them in the device tree. */
+#define DEV_VIRTIO_MMIO 1 /* registers as in pagoda/virtio.h */
+#define DEV_MAX         8 /* dev_list never reports more */
+struct devinfo {
+    unsigned long base; /* physical address of the registers */
+    unsigned long size; /* bytes of registers */
+    unsigned int irq;   /* its PLIC interrupt source */
+    unsigned int kind;  /* DEV_* */
+};
 
 #endif

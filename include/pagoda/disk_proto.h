@@ -11,7 +11,7 @@
  *     region: from shm_alloc() or dma_alloc(), npages >= 1
  *     reply w[0] = 0 and w[1] = capacity in blocks,
  *           or -EBUSY (DISK_MAX_CLIENTS connected), -EINVAL, -ENOMEM
- * Requests (ipc_call, w = {op, block, page, nblocks}):
+ * Requests (ipc_call, w = {op, block, page, nblocks}: disk_req_pack):
  *     DISK_READ   read blocks [block, block+n) into pages [page, page+n)
  *     DISK_WRITE  write pages [page, page+n) to blocks [block, block+n)
  *                 n = nblocks, 0 meaning 1, at most DISK_MAX_NBLOCKS; the
@@ -58,5 +58,48 @@
 /* DISK_INFO flags (reply w[2]) */
 #define DISK_INFO_READONLY 1 /* writes fail with -EPERM */
 #define DISK_INFO_CACHE    2 /* the device caches writes: DISK_FLUSH matters */
+
+/* The message words, by name. Clients pack requests and unpack replies; the
+ * server does the opposite; nobody else needs to know which word is which. */
+struct disk_req {
+    long op;      /* DISK_* */
+    long block;   /* first block (READ, WRITE) */
+    long page;    /* first page of the client's region (READ, WRITE) */
+    long nblocks; /* 0 or 1: one block (READ, WRITE) */
+};
+
+struct disk_reply {
+    long status;      /* 0 or -error */
+    long blocks;      /* capacity (CONNECT, INFO) */
+    long flags;       /* DISK_INFO_* (INFO) */
+    long max_nblocks; /* DISK_MAX_NBLOCKS (INFO) */
+};
+
+static inline void disk_req_pack(long w[4], struct disk_req r)
+{
+    w[0] = r.op, w[1] = r.block, w[2] = r.page, w[3] = r.nblocks;
+}
+
+static inline struct disk_req disk_req_unpack(const long w[4])
+{
+    return (struct disk_req){.op = w[0], .block = w[1], .page = w[2], .nblocks = w[3]};
+}
+
+static inline void disk_reply_pack(long w[4], struct disk_reply r)
+{
+    w[0] = r.status, w[1] = r.blocks, w[2] = r.flags, w[3] = r.max_nblocks;
+}
+
+static inline struct disk_reply disk_reply_unpack(const long w[4])
+{
+    return (struct disk_reply){.status = w[0], .blocks = w[1], .flags = w[2], .max_nblocks = w[3]};
+}
+
+/* DISK_CONNECT arrives through ipc_share(h, region, npages, DISK_CONNECT, 0):
+ * the receiver finds the op in w[0] and the page count in w[2]. */
+static inline long disk_connect_npages(const long w[4])
+{
+    return w[2];
+}
 
 #endif

@@ -1,6 +1,6 @@
 /* The user-visible Sv39 memory map: what the kernel and every user program
  * agree on (pictures in docs/memory.md). The kernel's private part of the
- * map (direct map, kernel stacks) is in mm/memlayout.h.
+ * map (direct map, kernel stacks) is in arch/riscv/memlayout.h.
  *
  * User half (VA < 2^38):
  *   0x0000000000            page 0, never mapped (catches null pointers)

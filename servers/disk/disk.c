@@ -1,7 +1,8 @@
 /* disk: the virtio-blk server (protocol in disk_proto.h).
  *
- * Started by init with device rights. It probes the eight virtio-mmio slots
- * of QEMU virt for a block device; without one it says so and exits 0.
+ * Started by init with device rights. It asks the kernel for the virtio-mmio
+ * devices the device tree lists (dev_list) and takes the first block device;
+ * without one it says so and exits 0.
  * Otherwise it registers the endpoint "disk", has the device's interrupt
  * delivered to that endpoint as a notify, and serves requests forever.
  *
@@ -11,20 +12,20 @@
  * takes calls from other clients, so requests of several clients are in
  * flight at once; a multi-block call has all its blocks in flight together.
  * Calls that need more descriptors than are free wait in the server (their
- * client is blocked anyway) and go out as earlier requests complete. */
+ * client is blocked anyway) and go out as earlier requests complete.
+ *
+ * The device needs physical addresses. They are looked up once, when a
+ * client connects (a va2pa per page of its region), not per request. */
 #include "user.h"
 #include "ipc.h"
-#include "drivers/virtio_blk.h"
+#include "virtio_blk.h"
 #include "pagoda/disk_proto.h"
-
-#define VIRTIO_MMIO_BASE  0x10001000UL /* QEMU virt: slot i at base + i * 0x1000 */
-#define VIRTIO_MMIO_SLOTS 8
-#define VIRTIO_IRQ_BASE   1 /* slot i interrupts on PLIC source 1 + i */
 
 struct client {
     int pid;      /* 0: a free entry */
     char *region; /* its shared pages, as mapped here */
     long npages;
+    long *pa; /* physical address of each page of the region */
     /* The call being served; a client has at most one, as it waits for the reply. */
     int busy;
     int op;     /* DISK_READ, DISK_WRITE, DISK_FLUSH */
@@ -50,13 +51,17 @@ static struct {
 } replies[DISK_MAX_CLIENTS + 2];
 static int nreplies;
 
-static void reply(int pid, long w0, long w1, long w2, long w3)
+static void reply(int pid, struct disk_reply r)
 {
     if (nreplies == (int)(sizeof replies / sizeof replies[0])) return; /* cannot happen */
     replies[nreplies].pid = pid;
-    replies[nreplies].w[0] = w0, replies[nreplies].w[1] = w1;
-    replies[nreplies].w[2] = w2, replies[nreplies].w[3] = w3;
+    disk_reply_pack(replies[nreplies].w, r);
     nreplies++;
+}
+
+static void reply_status(int pid, long status)
+{
+    reply(pid, (struct disk_reply){.status = status});
 }
 
 static struct client *find_client(long pid)
@@ -69,6 +74,7 @@ static struct client *find_client(long pid)
 static void drop_client(struct client *c)
 {
     shm_free(c->region, c->npages);
+    free(c->pa);
     *c = (struct client){0};
 }
 
@@ -77,26 +83,44 @@ static void drop_client(struct client *c)
  * may still be writing into its pages. */
 static void collect_dead_clients(void)
 {
-    static int live[64];
-    int nlive = 0;
     struct procinfo info;
-    for (int i = 0; nlive < 64 && procinfo(i, &info) == 0; i++)
-        if (info.state != PS_ZOMBIE) live[nlive++] = info.pid;
     for (int i = 0; i < DISK_MAX_CLIENTS; i++) {
         struct client *c = &clients[i];
         if (!c->pid || c->busy) continue;
-        int alive = 0;
-        for (int k = 0; k < nlive && !alive; k++) alive = live[k] == c->pid;
-        if (!alive) drop_client(c);
+        if (procinfo_pid(c->pid, &info) < 0 || info.state == PS_ZOMBIE) drop_client(c);
     }
+}
+
+/* The physical address of every page of a region: 0, or -ENOMEM/-EFAULT. */
+static long translate(char *region, long npages, long **out)
+{
+    long *pa = malloc((unsigned long)npages * sizeof(long));
+    if (!pa) return -ENOMEM;
+    for (long i = 0; i < npages; i++) {
+        pa[i] = va2pa(region + i * DISK_BLOCK_SIZE);
+        if (pa[i] < 0) { /* cannot happen: the pages are mapped here */
+            free(pa);
+            return -EFAULT;
+        }
+    }
+    *out = pa;
+    return 0;
 }
 
 static void connect(struct ipc_msg *m)
 {
-    long npages = m->w[2];
+    long npages = disk_connect_npages(m->w);
+    long *pa = 0;
+    long err = translate(m->shared, npages, &pa);
+    if (err) {
+        shm_free(m->shared, npages);
+        reply_status((int)m->pid, err);
+        return;
+    }
     struct client *c = find_client(m->pid);
     if (c) { /* connecting again: the new region replaces the old one */
         shm_free(c->region, c->npages);
+        free(c->pa);
     } else {
         c = find_client(0);
         if (!c) {
@@ -105,12 +129,13 @@ static void connect(struct ipc_msg *m)
         }
         if (!c) {
             shm_free(m->shared, npages);
-            reply((int)m->pid, -EBUSY, 0, 0, 0);
+            free(pa);
+            reply_status((int)m->pid, -EBUSY);
             return;
         }
     }
-    *c = (struct client){.pid = (int)m->pid, .region = m->shared, .npages = npages};
-    reply(c->pid, 0, (long)dev.blocks, 0, 0);
+    *c = (struct client){.pid = (int)m->pid, .region = m->shared, .npages = npages, .pa = pa};
+    reply(c->pid, (struct disk_reply){.status = 0, .blocks = (long)dev.blocks});
 }
 
 /* Check a read or write and start serving it. */
@@ -127,7 +152,7 @@ static void start_io(struct client *c, int op, long block, long page, long n)
     else if (op == DISK_WRITE && dev.readonly)
         err = -EPERM;
     if (err) {
-        reply(c->pid, err, 0, 0, 0);
+        reply_status(c->pid, err);
         return;
     }
     c->busy = 1, c->op = op, c->block = block, c->page = page;
@@ -137,13 +162,14 @@ static void start_io(struct client *c, int op, long block, long page, long n)
 static void handle_call(struct ipc_msg *m)
 {
     int pid = (int)m->pid;
-    long op = m->w[0];
+    struct disk_req req = disk_req_unpack(m->w);
+    long op = req.op;
     if (m->shared) { /* pages came with the call: only DISK_CONNECT takes them */
         if (op == DISK_CONNECT)
             connect(m);
         else {
-            shm_free(m->shared, m->w[2]);
-            reply(pid, -EINVAL, 0, 0, 0);
+            shm_free(m->shared, disk_connect_npages(m->w));
+            reply_status(pid, -EINVAL);
         }
         return;
     }
@@ -151,39 +177,42 @@ static void handle_call(struct ipc_msg *m)
     if (op == DISK_INFO) {
         long flags =
             (dev.readonly ? DISK_INFO_READONLY : 0) | (dev.has_flush ? DISK_INFO_CACHE : 0);
-        reply(pid, 0, (long)dev.blocks, flags, DISK_MAX_NBLOCKS);
+        reply(pid, (struct disk_reply){.status = 0,
+                                       .blocks = (long)dev.blocks,
+                                       .flags = flags,
+                                       .max_nblocks = DISK_MAX_NBLOCKS});
         return;
     }
     if (op == DISK_CONNECT) { /* without pages */
-        reply(pid, -EINVAL, 0, 0, 0);
+        reply_status(pid, -EINVAL);
         return;
     }
     if (op != DISK_READ && op != DISK_WRITE && op != DISK_FLUSH && op != DISK_DISCONNECT) {
-        reply(pid, -EINVAL, 0, 0, 0);
+        reply_status(pid, -EINVAL);
         return;
     }
     if (!c) {
-        reply(pid, -ENOENT, 0, 0, 0);
+        reply_status(pid, -ENOENT);
         return;
     }
     if (c->busy) { /* cannot happen: the client waits for its previous reply */
-        reply(pid, -EBUSY, 0, 0, 0);
+        reply_status(pid, -EBUSY);
         return;
     }
     switch (op) {
     case DISK_DISCONNECT:
         drop_client(c);
-        reply(pid, 0, 0, 0, 0);
+        reply_status(pid, 0);
         break;
     case DISK_FLUSH:
         if (!dev.has_flush) { /* a write-through device: nothing to do */
-            reply(pid, 0, 0, 0, 0);
+            reply_status(pid, 0);
             break;
         }
         c->busy = 1, c->op = DISK_FLUSH, c->n = 1, c->next = 0, c->done = 0, c->err = 0;
         break;
     default:
-        start_io(c, (int)op, m->w[1], m->w[2], m->w[3]);
+        start_io(c, (int)op, req.block, req.page, req.nblocks);
     }
 }
 
@@ -194,7 +223,7 @@ static void block_done(struct client *c, long err)
     if (err && !c->err) c->err = err;
     if (c->done == c->n) {
         c->busy = 0;
-        reply(c->pid, c->err, 0, 0, 0);
+        reply_status(c->pid, c->err);
     }
 }
 
@@ -205,12 +234,7 @@ static int submit_one(struct client *c, int ci)
     if (c->op == DISK_FLUSH) {
         id = vblk_submit(&dev, VBLK_T_FLUSH, 0, 0);
     } else {
-        long pa = va2pa(c->region + (c->page + c->next) * DISK_BLOCK_SIZE);
-        if (pa < 0) { /* cannot happen: the pages are mapped here */
-            c->next++;
-            block_done(c, -EFAULT);
-            return 1;
-        }
+        long pa = c->pa[c->page + c->next];
         int type = c->op == DISK_READ ? VBLK_T_IN : VBLK_T_OUT;
         id = vblk_submit(&dev, type, (uint64)(c->block + c->next), (uint64)pa);
     }
@@ -287,27 +311,32 @@ static long reply_and_recv(int ep, struct ipc_msg *m)
     return r;
 }
 
-/* The slot of the first modern virtio-blk device, now initialised; -1 if
- * there is none, -2 if we may not map device registers. */
+/* The interrupt of the first modern virtio-blk device, now initialised; -1
+ * if there is none, -2 if we may not map device registers. */
 static int probe(void)
 {
+    struct devinfo devs[DEV_MAX];
+    long ndev = dev_list(devs, DEV_MAX);
+    if (ndev <= 0) return -1;
+    if (ndev > DEV_MAX) ndev = DEV_MAX;
     int found = -1, mapped = 0;
-    for (int i = 0; i < VIRTIO_MMIO_SLOTS; i++) {
-        volatile void *regs = dev_map(VIRTIO_MMIO_BASE + (unsigned long)i * 0x1000, 4096);
+    for (int i = 0; i < ndev; i++) {
+        if (devs[i].kind != DEV_VIRTIO_MMIO) continue;
+        volatile void *regs = dev_map(devs[i].base, devs[i].size);
         if (!regs) continue;
         mapped++;
         int kind = vblk_probe(regs);
         if (kind == 1 && found < 0) {
             int r = vblk_init(&dev, regs);
             if (r == 0) {
-                found = i;
+                found = (int)devs[i].irq;
                 continue;
             }
-            printf("disk: virtio-blk in slot %d: initialisation failed (%d)\n", i, r);
+            printf("disk: virtio-blk at 0x%lx: initialisation failed (%d)\n", devs[i].base, r);
         } else if (kind < 0) {
-            printf("disk: virtio-blk in slot %d is legacy (version 1); run QEMU with "
+            printf("disk: virtio-blk at 0x%lx is legacy (version 1); run QEMU with "
                    "-global virtio-mmio.force-legacy=false\n",
-                   i);
+                   devs[i].base);
         }
         shm_free((void *)regs, 1);
     }
@@ -326,9 +355,9 @@ int main(void)
         printf("disk: already running\n");
         return 1;
     }
-    int slot = probe();
-    if (slot == -2) return 1;
-    if (slot < 0) {
+    irq = probe();
+    if (irq == -2) return 1;
+    if (irq < 0) {
         printf("disk: no virtio-blk device\n");
         return 0;
     }
@@ -336,7 +365,6 @@ int main(void)
     printf("disk: virtio-blk, %lu blocks of 4 KiB (%lu MiB)%s\n", (unsigned long)dev.blocks,
            (unsigned long)dev.blocks / 256, dev.readonly ? ", read-only" : "");
     printf_flush();
-    irq = VIRTIO_IRQ_BASE + slot;
     ep = ep_create();
     long r = ep < 0 ? ep : irq_bind(irq, ep);
     if (r >= 0) r = ep_register(ep, DISK_NAME);

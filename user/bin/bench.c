@@ -1,7 +1,7 @@
 /* bench [NAME...]: count the instructions the kernel and servers spend on
  * system calls, process management, pipes, files and memory.
  *
- * Names, loop counts and method are in BENCH.md (design documents). Each
+ * Names, loop counts and method are in docs/bench.md. Each
  * benchmark reads the instret counter just before and just after its loop;
  * under QEMU with -icount that counts every instruction executed on the
  * machine (kernel, servers, this program and its children) in between, so the
@@ -387,7 +387,7 @@ struct bench {
     enum outcome (*run)(int n);
 };
 
-/* In BENCH.md's order. One op is: */
+/* In docs/bench.md's order. One op is: */
 static const struct bench benches[] = {
     {"getpid", 20000, bench_getpid},                /* a getpid() trap */
     {"ugetpid", 20000, bench_ugetpid},              /* a ugetpid(), no trap */

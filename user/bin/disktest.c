@@ -1,13 +1,14 @@
 /* disktest: tests of the disk server (servers/disk, protocol in disk_proto.h).
  *
- *   disktest               the suite: one "ok NAME" or "FAIL NAME: detail" per
- *                          case, then "N passed, M failed". It writes test
+ *   disktest [CASE...]     the suite (or those cases): one "ok NAME" or
+ *                          "FAIL NAME: detail" per case, then "N passed,
+ *                          M failed" (harness: user/lib/testcase.h). It writes test
  *                          patterns over blocks 0..3423 and the last block
  *                          (a 32 MiB scratch image is enough); if the fs server
  *                          runs, the disk is its file system and the cases
  *                          that write are skipped. Without a disk server (no
  *                          drive) it only checks that calls fail cleanly.
- *   disktest all           the suite, writing even if the fs server runs
+ *   disktest all [CASE...] the suite, writing even if the fs server runs
  *   disktest write-seed S  write a pattern made from seed S over a block
  *                          range, flush, and power off (persistence test)
  *   disktest check-seed S  check that pattern after a reboot
@@ -15,40 +16,31 @@
  *                          writes of blocks 0..N-1, one and 32 per call, and
  *                          for flushes (run QEMU with --icount); the writes
  *                          put back what was read, so the disk is unchanged
+ *
+ * ctest-drive: 32 MiB (ctest gives the suite a scratch disk of its own)
  */
 #include "user.h"
 #include "ipc.h"
 #include "disk.h"
+#include "testcase.h"
 
 #define PAGE  DISK_BLOCK_SIZE
 #define WORDS (PAGE / 8)
 
-static int passed, failed;
-
-/* Each line is written out at once, so a hang shows where it happened. */
-static void ok(const char *name)
+/* A check inside a case: `what` passed (a "#" line), or failed. */
+static void ok(const char *what)
 {
-    printf("ok %s\n", name);
-    printf_flush();
-    passed++;
+    test_info("%s", what);
 }
 
-static void fail(const char *name, const char *fmt, ...)
+static void fail(const char *what, const char *fmt, ...)
 {
+    char msg[160];
     va_list ap;
     va_start(ap, fmt);
-    printf("FAIL %s: ", name);
-    vprintf(fmt, ap);
-    printf("\n");
-    printf_flush();
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    failed++;
-}
-
-static int summary(void)
-{
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    test_fail("%s: %s", what, msg);
 }
 
 /* The pattern for block b under seed s: a different 64-bit value per word. */
@@ -90,9 +82,10 @@ static int find_server(void)
 
 static long raw_call(int h, long op, long a, long b, long c)
 {
-    long w[4] = {op, a, b, c};
+    long w[4];
+    disk_req_pack(w, (struct disk_req){.op = op, .block = a, .page = b, .nblocks = c});
     long r = ipc_call(h, w);
-    return r < 0 ? r : w[0];
+    return r < 0 ? r : disk_reply_unpack(w).status;
 }
 
 /* Write blocks [first, first+n) with seed's pattern, `per` blocks per call,
@@ -159,7 +152,7 @@ static void test_bad_messages(int h)
     char *va = shm_alloc(2);
     long w[4] = {0};
     long r3 = va ? ipc_share(h, va, 2, DISK_READ, 0, w) : -ENOMEM; /* pages, wrong op */
-    if (r3 >= 0) r3 = w[0];
+    if (r3 >= 0) r3 = disk_reply_unpack(w).status;
     if (va) shm_free(va, 2);
     if (r1 == -EINVAL && r2 == -EINVAL && r3 == -EINVAL)
         ok("malformed messages get EINVAL");
@@ -417,68 +410,126 @@ static void test_disconnect(void)
     if (read_range(name, 2, BIG_FIRST, 16, 4) == 0) ok(name);
 }
 
-static int suite(int force)
+/* The cases. The suite connects (a region of 64 pages) after the
+ * unconnected cases and before the others, so each case can also run
+ * alone: `disktest ranges`. */
+static int server;  /* the disk server's endpoint */
+static long blocks; /* its capacity */
+
+static void c_unconnected(void)
 {
-    int h = find_server();
-    if (h < 0) {
+    test_unconnected(server);
+}
+
+static void c_bad_messages(void)
+{
+    test_bad_messages(server);
+}
+
+static void c_second_open(void)
+{
+    int r = disk_open(64);
+    EXPECT(r == -EBUSY, "second disk_open in one process -> %d, want EBUSY", r);
+}
+
+static void c_ranges(void)
+{
+    test_ranges(blocks);
+}
+
+static void c_random(void)
+{
+    test_random(server, blocks);
+}
+
+static void c_read32(void)
+{
+    int r = disk_readn(0, 0, 32);
+    EXPECT(r == 0, "read 32 blocks -> %d", r);
+}
+
+static void c_edges(void)
+{
+    test_edges(blocks);
+}
+
+/* Run before the suite connects. */
+static const struct testcase unconnected_cases[] = {
+    {"unconnected", c_unconnected},
+    {"bad_messages", c_bad_messages},
+};
+
+static const struct testcase cases[] = {
+    {"second_open", c_second_open}, {"ranges", c_ranges},  {"random", c_random},
+    {"read32", c_read32},           {"flush", test_flush}, {"client_limit", test_client_limit},
+};
+
+/* The cases that write: not while the fs server keeps its file system on
+ * this disk. */
+static const struct testcase write_cases[] = {
+    {"big", test_big},
+    {"edges", c_edges},
+    {"concurrent", test_concurrent},
+    {"rude_clients", test_rude_clients},
+    {"disconnect", test_disconnect},
+};
+
+#define NCASES(t) ((int)(sizeof(t) / sizeof(t)[0]))
+
+static int suite(int force, int argc, char **argv)
+{
+    server = find_server();
+    if (server < 0) {
+        test_begin("no_server");
         int r = disk_open(1);
-        if (r == -ENOENT)
-            ok("no disk server: disk_open fails with ENOENT");
-        else
-            fail("no disk server: disk_open fails with ENOENT", "-> %d", r);
+        CHECK(r == -ENOENT, "no disk server, yet disk_open -> %d", r);
+        test_finish();
         printf("skip: no disk server (boot with a drive)\n");
-        return summary();
+        test_summary();
     }
-    ok("disk server registered");
-    long blocks = disk_blocks();
-    if (blocks > 0)
-        ok("info: capacity");
-    else
-        fail("info: capacity", "disk_blocks -> %ld", blocks);
+    test_begin("capacity");
+    blocks = disk_blocks();
+    CHECK(blocks > 0, "disk_blocks -> %ld", blocks);
+    test_finish();
     int writes = 1;
     if (!force && ep_lookup("fs") >= 0) {
         printf("skip: the fs server runs on this disk; cases that write are skipped "
                "(disktest all runs them anyway)\n");
         writes = 0;
     } else if (blocks < CH_FIRST + NCHILD * CH_BLOCKS) {
-        fail("disk large enough", "%ld blocks; need %d (a 32 MiB image)", blocks,
-             CH_FIRST + NCHILD * CH_BLOCKS);
-        return summary();
+        test_begin("size");
+        test_fail("%ld blocks; need %d (a 32 MiB image)", blocks, CH_FIRST + NCHILD * CH_BLOCKS);
+        test_finish();
+        test_summary();
     }
-    test_unconnected(h);
-    test_bad_messages(h);
+    for (int i = 0; i < NCASES(unconnected_cases); i++)
+        if (test_selected(argc, argv, unconnected_cases[i].name))
+            test_run_case(&unconnected_cases[i]);
+    test_begin("connect");
     int r = disk_open(64);
-    if (r != 0) {
-        fail("connect", "disk_open -> %d", r);
-        return summary();
+    CHECK(r == 0, "disk_open -> %d", r);
+    test_finish();
+    if (r != 0) test_summary();
+    /* names given: each must be a case of one of the tables */
+    for (int a = 1; a < argc; a++) {
+        int known = 0;
+        for (int i = 0; i < NCASES(unconnected_cases); i++)
+            known |= strcmp(argv[a], unconnected_cases[i].name) == 0;
+        for (int i = 0; i < NCASES(cases); i++) known |= strcmp(argv[a], cases[i].name) == 0;
+        for (int i = 0; i < NCASES(write_cases); i++)
+            known |= strcmp(argv[a], write_cases[i].name) == 0;
+        if (!known) {
+            test_begin(argv[a]);
+            test_fail("no such case");
+            test_finish();
+        }
     }
-    ok("connect");
-    r = disk_open(64);
-    if (r == -EBUSY)
-        ok("second disk_open in one process -> EBUSY");
-    else
-        fail("second disk_open in one process -> EBUSY", "-> %d", r);
-    test_ranges(blocks);
-    test_random(h, blocks);
-    if (writes) {
-        test_big();
-        test_edges(blocks);
-    } else {
-        r = disk_readn(0, 0, 32);
-        if (r == 0)
-            ok("read 32 blocks");
-        else
-            fail("read 32 blocks", "-> %d", r);
-    }
-    test_flush();
-    test_client_limit();
-    if (writes) {
-        test_concurrent();
-        test_rude_clients();
-        test_disconnect();
-    }
+    for (int i = 0; i < NCASES(cases); i++)
+        if (test_selected(argc, argv, cases[i].name)) test_run_case(&cases[i]);
+    for (int i = 0; writes && i < NCASES(write_cases); i++)
+        if (test_selected(argc, argv, write_cases[i].name)) test_run_case(&write_cases[i]);
     disk_close();
-    return summary();
+    test_summary();
 }
 
 /* ---- persistence across a reboot (tests/disk_persist.py) ---- */
@@ -489,33 +540,31 @@ static int suite(int force)
 static int seed_mode(int write, uint64 seed)
 {
     const char *name = write ? "write-seed" : "check-seed";
+    test_begin(name);
     if (find_server() < 0 || disk_open(32) != 0) {
-        fail(name, "no disk server");
-        return summary();
+        test_fail("no disk server");
+        test_finish();
+        test_summary();
     }
     long blocks = disk_blocks();
     if (blocks < SEED_FIRST + SEED_N) {
-        fail(name, "disk too small (%ld blocks)", blocks);
-        return summary();
+        test_fail("disk too small (%ld blocks)", blocks);
+        test_finish();
+        test_summary();
     }
-    int r = 0;
     if (write) {
-        r = write_range(name, seed, SEED_FIRST, SEED_N, 8) |
+        if (write_range(name, seed, SEED_FIRST, SEED_N, 8) == 0)
             write_range(name, seed, blocks - 1, 1, 1);
         int f = disk_flush();
-        if (f < 0) {
-            fail(name, "flush -> %d", f);
-            r = -1;
-        }
-    } else {
-        r = read_range(name, seed, SEED_FIRST, SEED_N, 16) |
-            read_range(name, seed, blocks - 1, 1, 1);
+        CHECK(f == 0, "flush -> %d", f);
+    } else if (read_range(name, seed, SEED_FIRST, SEED_N, 16) == 0) {
+        read_range(name, seed, blocks - 1, 1, 1);
     }
-    if (r == 0) ok(name);
     disk_close();
-    int st = summary();
-    if (write) halt(st);
-    return st;
+    test_finish();
+    printf("%d passed, %d failed\n", test_passed, test_failed);
+    if (write) halt(test_failed ? 1 : 0);
+    return test_failed ? 1 : 0;
 }
 
 /* ---- bench ---- */
@@ -631,7 +680,6 @@ int main(int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "bench") == 0) return bench(argc > 2 ? atoi(argv[2]) : 256);
     if (argc >= 3 && strcmp(argv[1], "write-seed") == 0) return seed_mode(1, (uint64)atoi(argv[2]));
     if (argc >= 3 && strcmp(argv[1], "check-seed") == 0) return seed_mode(0, (uint64)atoi(argv[2]));
-    if (argc == 1 || (argc == 2 && strcmp(argv[1], "all") == 0)) return suite(argc == 2);
-    printf("usage: disktest [all | write-seed SEED | check-seed SEED | bench [N]]\n");
-    return 2;
+    if (argc >= 2 && strcmp(argv[1], "all") == 0) return suite(1, argc - 1, argv + 1);
+    return suite(0, argc, argv);
 }

@@ -1,7 +1,8 @@
 /* evtest: checks the kernel's fork/exit events (ev_subscribe). Subscribing
  * needs device rights, so this must be started by init with spawn(): boot
  * with `--append spawn=evtest` (tests/ipc_events.py does). Prints ok/FAIL
- * lines and "N passed, M failed". */
+ * lines and "N passed, M failed".
+ * ctest: run by tests/ipc_events.py */
 #include "user.h"
 #include "ipc.h"
 

@@ -1,4 +1,4 @@
-/* ipctest: IPC (DESIGN.md §5) checked from user space: endpoints and names,
+/* ipctest: IPC (docs/ipc.md) checked from user space: endpoints and names,
  * call/recv/reply/reply_recv, deferred replies, notify, shared pages, server
  * and client death, bad arguments, the endpoint limit.
  *

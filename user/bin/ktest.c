@@ -1,10 +1,11 @@
 /* ktest: in-QEMU tests of the kernel core (processes, memory, system calls).
  *
- * Run it from the shell: `ktest`. It prints one line per test case,
+ * Run it from the shell: `ktest` (every case) or `ktest NAME...` (those).
+ * It prints one line per test case,
  *     ok <name>            or      FAIL <name>: <what went wrong>
  * then exactly one last line "N passed, M failed", and exits 0 only if
- * nothing failed. Every risky action (faults, exec of bad images, blocking
- * calls) happens in a forked child, so a kernel bug shows up as a FAIL line
+ * nothing failed (the harness: user/lib/testcase.h). Every risky action (faults, exec of bad
+ * images, blocking calls) happens in a forked child, so a kernel bug shows up as a FAIL line
  * instead of taking the test program down.
  *
  * ktest also serves as its own exec target: `ktest --child-args ...`,
@@ -15,6 +16,8 @@
  * are expected in the output: the fault tests provoke them. */
 #include "user.h"
 #include "syscall.h" /* raw sys_* calls, include/pagoda/abi.h: error codes, struct procinfo */
+#include "ipc.h"     /* dev_list */
+#include "testcase.h"
 
 #define PAGE       4096UL
 #define PAGE_UP(a) (((unsigned long)(a) + PAGE - 1) & ~(PAGE - 1))
@@ -23,75 +26,35 @@
 #define KERNEL_VA     0xFFFFFFC080200000UL /* the kernel image in the kernel half */
 #define UNMAPPED_VA   0x1000000000UL       /* 64 GiB: user range, nothing there */
 #define BEYOND_VA     0x10000000000UL      /* 1 TiB: above the Sv39 user half */
-#define NONCANON_VA   0x4000000000UL       /* 2^38: first address past the user half */
-#define TRAPFRAME_VA  0x3FFFFFE000UL       /* mapped, but not for user mode */
-#define TRAMPOLINE_VA 0x3FFFFFF000UL       /* mapped, but not for user mode */
-#define USYSCALL_PAGE 0x3FFFFFD000UL       /* read-only for user mode */
+#define NONCANON_VA   MAXVA                /* 2^38: first address past the user half */
+#define TRAPFRAME_VA  TRAPFRAME            /* mapped, but not for user mode */
+#define TRAMPOLINE_VA TRAMPOLINE           /* mapped, but not for user mode */
+#define USYSCALL_PAGE USYSCALL             /* read-only for user mode */
 
-#define SURVIVED    77         /* a child that should have been killed returns this */
-#define EXEC_WORKED 99         /* `ktest --exec-must-fail` exits with this */
-#define NO_STATUS   0x7eadbeef /* run_child could not fork or wait */
-
-/* ------------------------------------------------------------ reporting */
-
-static int npassed, nfailed;
-static char detail[300]; /* what went wrong in the current test */
-static int nproblems;    /* failed checks in the current test */
-static int nhidden;      /* ... of which the details did not fit */
-
-/* Record a failed check; the details that fit go on the FAIL line. */
-static void problem(const char *fmt, ...)
-{
-    char one[160];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(one, sizeof one, fmt, ap);
-    va_end(ap);
-    int len = (int)strlen(detail);
-    if (len + (int)strlen(one) + 3 < (int)sizeof(detail)) {
-        if (len > 0) strcat(detail, "; ");
-        strcat(detail, one);
-    } else {
-        nhidden++;
-    }
-    nproblems++;
-}
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) problem(__VA_ARGS__);                                                         \
-    } while (0)
+#define SURVIVED    77 /* a child that should have been killed returns this */
+#define EXEC_WORKED 99 /* `ktest --exec-must-fail` exits with this */
 
 /* ------------------------------------------------------------- helpers */
 
 static long t0_free; /* free pages at start */
 
-/* Run fn in a child and return its exit status as wait() reports it. */
-static int run_child(int (*fn)(long), long arg)
-{
-    int pid = fork();
-    if (pid < 0) {
-        problem("fork failed (errno %d)", errno);
-        return NO_STATUS;
-    }
-    if (pid == 0) exit(fn(arg));
-    int status = NO_STATUS, w;
-    while ((w = wait(&status)) >= 0 && w != pid) {
-    }
-    if (w != pid) problem("wait returned %d, not child %d", w, pid);
-    return status;
-}
+#define run_child test_in_child
 
-/* Find process pid in the process list; 1 if found (then *out is filled). */
+/* Process pid (looked up by pid); 1 if it exists (then *out is filled). */
 static int find_proc(int pid, struct procinfo *out)
 {
     struct procinfo pi;
-    for (int i = 0; i < 1000 && procinfo(i, &pi) == 0; i++) {
-        if (pi.pid == pid) {
-            if (out) *out = pi;
-            return 1;
-        }
-    }
+    if (procinfo_pid(pid, &pi) < 0) return 0;
+    if (out) *out = pi;
+    return 1;
+}
+
+/* Is pid in procinfo's list by index? */
+static int listed(int pid)
+{
+    struct procinfo pi;
+    for (int i = 0; i < 1000 && procinfo(i, &pi) == 0; i++)
+        if (pi.pid == pid) return 1;
     return 0;
 }
 
@@ -107,16 +70,7 @@ static int count_children_of(int ppid, int skip_zombies)
     return n;
 }
 
-/* Wait (polling, up to max_ticks) until pid is in state; 1 on success. */
-static int wait_for_state(int pid, int state, int max_ticks)
-{
-    struct procinfo pi;
-    for (int t = 0; t <= max_ticks; t++) {
-        if (find_proc(pid, &pi) && pi.state == state) return 1;
-        sleep(1);
-    }
-    return 0;
-}
+#define wait_for_state test_wait_pid
 
 /* Wait (polling, up to max_ticks) until init has reaped our orphans and the
  * free-page count is back to `want`; 1 on success. */
@@ -135,16 +89,16 @@ static char *image_load(const char *name, long *size)
 {
     *size = sys_bootmod(name, 0, 0);
     if (*size <= 0) {
-        problem("bootmod(%s) = %ld", name, *size);
+        test_fail("bootmod(%s) = %ld", name, *size);
         return 0;
     }
     char *buf = sbrk((int)PAGE_UP(*size));
     if (buf == (char *)-1) {
-        problem("sbrk for the image failed");
+        test_fail("sbrk for the image failed");
         return 0;
     }
     long r = sys_bootmod(name, buf, (unsigned long)*size);
-    if (r != *size) problem("bootmod copy returned %ld, size %ld", r, *size);
+    if (r != *size) test_fail("bootmod copy returned %ld, size %ld", r, *size);
     return buf;
 }
 
@@ -175,7 +129,7 @@ static void t_fork(void)
     if (pid == 0) exit(getpid() == me ? -2 : getpid());
     CHECK(pid > 0, "fork returned %d", pid);
     CHECK(pid != me, "fork returned the parent's own pid");
-    int status = NO_STATUS;
+    int status = TEST_NO_STATUS;
     int w = wait(&status);
     CHECK(w == pid, "wait returned %d, fork %d", w, pid);
     CHECK(status == pid, "child's getpid() was %d, fork said %d", status, pid);
@@ -189,7 +143,7 @@ static void t_fork_copies_memory(void)
     volatile int on_stack = 5678;
     char *heap = sbrk((int)PAGE);
     if (heap == (char *)-1) {
-        problem("sbrk failed");
+        test_fail("sbrk failed");
         return;
     }
     memset(heap, 'h', PAGE);
@@ -204,7 +158,7 @@ static void t_fork_copies_memory(void)
         memset(heap, 'c', PAGE);
         exit(bad ? 100 + bad : 0);
     }
-    int status = NO_STATUS;
+    int status = TEST_NO_STATUS;
     CHECK(wait(&status) == pid, "wait failed");
     CHECK(status == 0, "child saw wrong memory (status %d: 1 data, 2 stack, 4 heap)", status - 100);
     CHECK(g_value == 1234 && on_stack == 5678, "child's write reached parent data/stack");
@@ -231,7 +185,7 @@ static void t_fork_kernel_write_cow(void)
     CHECK(r > 0, "bootmod into a shared page returned %ld", r);
     CHECK(cow_buf[0] == 0x7f && cow_buf[1] == 'E', "bootmod did not write the parent's copy");
     CHECK(cow_buf[64] == 'P', "bootmod wrote past 64 bytes");
-    int status = NO_STATUS;
+    int status = TEST_NO_STATUS;
     CHECK(wait(&status) == pid, "wait failed");
     CHECK(status == 0, "the kernel's write reached the child's copy (status %d)", status);
 }
@@ -246,7 +200,7 @@ static void t_wait_status(void)
     for (int i = 0; i < N; i++) {
         int pid = fork();
         if (pid == 0) exit(codes[i]);
-        int status = NO_STATUS, w = wait(&status);
+        int status = TEST_NO_STATUS, w = wait(&status);
         CHECK(w == pid && status == codes[i], "exit(%d): wait %d (pid %d) status %d", codes[i], w,
               pid, status);
     }
@@ -256,11 +210,11 @@ static void t_wait_status(void)
         if (pids[i] == 0) exit(codes[i]);
     }
     for (int n = 0; n < N; n++) {
-        int status = NO_STATUS, w = wait(&status), i;
+        int status = TEST_NO_STATUS, w = wait(&status), i;
         for (i = 0; i < N && pids[i] != w; i++) {
         }
         if (i == N) {
-            problem("wait returned %d, not one of our children", w);
+            test_fail("wait returned %d, not one of our children", w);
             break;
         }
         CHECK(status == codes[i], "concurrent exit(%d): status %d", codes[i], status);
@@ -423,7 +377,7 @@ static void kill_and_reap(int (*fn)(long), int wait_sleeping)
     }
     int t0 = uptime();
     CHECK(kill(pid) == 0, "kill(%d) failed (errno %d)", pid, errno);
-    int status = NO_STATUS, w = wait(&status);
+    int status = TEST_NO_STATUS, w = wait(&status);
     int took = uptime() - t0;
     CHECK(w == pid, "wait returned %d, child %d", w, pid);
     CHECK(status == -1, "status %d, want -1", status);
@@ -506,7 +460,7 @@ static void t_kill_waiting(void)
         if (pi.ppid == pid) grandchild = pi.pid;
     CHECK(grandchild > 0, "grandchild not found");
     CHECK(kill(pid) == 0, "kill failed");
-    int status = NO_STATUS;
+    int status = TEST_NO_STATUS;
     int t0 = uptime();
     CHECK(wait(&status) == pid && status == -1, "middle: status %d, want -1", status);
     CHECK(uptime() - t0 < 100, "took %d ticks", uptime() - t0);
@@ -643,7 +597,7 @@ static void t_sbrk_shrink_partial_page(void)
 {
     char *p = sbrk((int)(2 * PAGE));
     if (p == (char *)-1) {
-        problem("sbrk failed");
+        test_fail("sbrk failed");
         return;
     }
     memset(p, 'k', 2 * PAGE);
@@ -678,7 +632,7 @@ static void t_sbrk_kernel_writes_fresh_heap(void)
 {
     char *p = sbrk((int)(2 * PAGE));
     if (p == (char *)-1) {
-        problem("sbrk failed");
+        test_fail("sbrk failed");
         return;
     }
     struct procinfo *pi = (struct procinfo *)p;
@@ -718,7 +672,7 @@ static void t_out_of_memory(void)
     CHECK(free1 == free0, "free pages %ld before, %ld after", free0, free1);
     int pid = fork();
     if (pid == 0) exit(4);
-    int st = NO_STATUS;
+    int st = TEST_NO_STATUS;
     CHECK(pid > 0 && wait(&st) == pid && st == 4, "fork after OOM failed");
 }
 
@@ -740,12 +694,12 @@ static void t_exec_args(void)
 {
     int pid = fork();
     if (pid == 0) exit(exec_args_child(0));
-    int status = NO_STATUS;
+    int status = TEST_NO_STATUS;
     CHECK(wait(&status) == pid, "wait failed");
     if (status == -3)
-        problem("exec failed");
+        test_fail("exec failed");
     else if (status == -1)
-        problem("the exec'd program was killed");
+        test_fail("the exec'd program was killed");
     else
         CHECK(status == pid, "status %d: check %d of child_args failed, or the pid changed", status,
               -status);
@@ -814,15 +768,15 @@ static void expect_exec_error(const char *what, const void *image, unsigned long
     struct bad_exec e = {image, len, argv ? argv : exec_fail_argv};
     int status = run_child(try_bad_exec, (long)&e);
     if (status == EXEC_WORKED)
-        problem("%s: exec succeeded", what);
+        test_fail("%s: exec succeeded", what);
     else if (status > 0 && status < 64)
         return; /* an error code: as it should be */
     else if (status == -1)
-        problem("%s: killed (the caller, or a broken image that ran)", what);
+        test_fail("%s: killed (the caller, or a broken image that ran)", what);
     else if (status == 151)
-        problem("%s: caller's memory changed", what);
+        test_fail("%s: caller's memory changed", what);
     else
-        problem("%s: status %d", what, status);
+        test_fail("%s: status %d", what, status);
 }
 
 /* Image pointers that are not readable user memory. */
@@ -842,7 +796,7 @@ static void t_exec_not_elf(void)
 {
     char *zeros = sbrk((int)PAGE);
     if (zeros == (char *)-1) {
-        problem("sbrk failed");
+        test_fail("sbrk failed");
         return;
     }
     memset(zeros, 0, PAGE);
@@ -903,7 +857,7 @@ static void t_exec_bad_elf(void)
     char *img = sbrk((int)PAGE_UP(size));
     if (img == (char *)-1) {
         image_free(size);
-        problem("sbrk failed");
+        test_fail("sbrk failed");
         return;
     }
     const struct elf_header *oeh = (const struct elf_header *)orig;
@@ -913,7 +867,7 @@ static void t_exec_bad_elf(void)
     int first = 0; /* the first PT_LOAD */
     while (first < oeh->phnum && oph[first].type != 1) first++;
     if (first == oeh->phnum) {
-        problem("no PT_LOAD segment in ktest");
+        test_fail("no PT_LOAD segment in ktest");
         first = 0;
     }
 
@@ -964,7 +918,7 @@ static void t_exec_bad_argv(void)
     char *p = sbrk((int)PAGE);
     if (p == (char *)-1) {
         image_free(size);
-        problem("sbrk failed");
+        test_fail("sbrk failed");
         return;
     }
     memset(p, 'a', PAGE);
@@ -1041,7 +995,7 @@ static void t_badptr_wait(void)
         long r = sys_wait((int *)ptrs[i]);
         CHECK(r == -EFAULT, "wait(0x%lx) = %ld", ptrs[i], r);
         /* The child may have been reaped or may still be waiting for us. */
-        int status = NO_STATUS, w = wait(&status);
+        int status = TEST_NO_STATUS, w = wait(&status);
         CHECK(w == -1 || (w == pid && status == 5), "second wait: %d status %d", w, status);
     }
     CHECK(*(volatile unsigned int *)&t_badptr_wait == text0, "the kernel wrote into our text");
@@ -1168,16 +1122,16 @@ static void t_badptr_cons_read(void)
         }
         struct procinfo pi;
         if (pids[i] < 0) {
-            problem("fork failed");
+            test_fail("fork failed");
             continue;
         }
         if (find_proc(pids[i], &pi) && pi.state != PS_ZOMBIE) {
-            problem("buffer %s: blocked waiting for input", what);
+            test_fail("buffer %s: blocked waiting for input", what);
             kill(pids[i]);
         }
     }
     for (int n = 0; n <= N; n++) {
-        int status = NO_STATUS, w = wait(&status), i;
+        int status = TEST_NO_STATUS, w = wait(&status), i;
         for (i = 0; i <= N && pids[i] != w; i++) {
         }
         if (i > N) break;
@@ -1274,18 +1228,18 @@ static void t_fork_many(void)
         for (int i = 0; i < N; i++) {
             pids[i] = fork();
             if (pids[i] == 0) exit(busy_child(i));
-            if (pids[i] < 0) problem("round %d: fork %d failed", round, i);
+            if (pids[i] < 0) test_fail("round %d: fork %d failed", round, i);
         }
         for (int n = 0; n < N; n++) {
-            int status = NO_STATUS, w = wait(&status), i;
+            int status = TEST_NO_STATUS, w = wait(&status), i;
             if (w < 0) {
-                problem("round %d: wait failed after %d children", round, n);
+                test_fail("round %d: wait failed after %d children", round, n);
                 break;
             }
             for (i = 0; i < N && pids[i] != w; i++) {
             }
             if (i == N) {
-                problem("wait returned unknown pid %d", w);
+                test_fail("wait returned unknown pid %d", w);
                 continue;
             }
             CHECK(status == 100 + i, "round %d child %d: status %d, want %d", round, i, status,
@@ -1317,7 +1271,7 @@ static void t_orphans(void)
     long free0 = sys_freepages();
     int pid = fork();
     if (pid == 0) exit(orphan_parent(0));
-    int status = NO_STATUS;
+    int status = TEST_NO_STATUS;
     CHECK(wait(&status) == pid && status == 33, "middle process: status %d", status);
     int adopted = count_children_of(1, 1);
     CHECK(adopted == 2, "%d running orphans adopted by init, want 2", adopted);
@@ -1359,7 +1313,7 @@ static void t_fork_bomb(void)
     CHECK(reaped == n, "reaped %d of %d", reaped, n);
     int pid = fork();
     if (pid == 0) exit(3);
-    status = NO_STATUS;
+    status = TEST_NO_STATUS;
     CHECK(pid > 0 && wait(&status) == pid && status == 3, "fork after the bomb: %d", pid);
     CHECK(settle(free0, 100), "free pages %ld before, %ld after", free0, sys_freepages());
 }
@@ -1384,7 +1338,7 @@ static void t_procinfo(void)
     CHECK(self, "we are not in the list");
     CHECK(init, "init is not in the list");
     CHECK(i >= 3, "only %d processes listed", i);
-    CHECK(myppid > 0 && find_proc(myppid, 0), "our parent %d is not listed", myppid);
+    CHECK(myppid > 0 && listed(myppid), "our parent %d is not listed", myppid);
     errno = 0;
     CHECK(procinfo(i, &pi) == -1 && errno == ENOENT, "index %d past the end: errno %d", i, errno);
     CHECK(procinfo(-1, &pi) == -1, "index -1 succeeded");
@@ -1395,8 +1349,67 @@ static void t_procinfo(void)
     if (pid == 0) exit(0);
     CHECK(wait_for_state(pid, PS_ZOMBIE, 100), "exited child %d never showed as zombie", pid);
     CHECK(find_proc(pid, &pi) && pi.ppid == me, "child's ppid %d, want %d", pi.ppid, me);
+    CHECK(listed(pid), "zombie %d not in the list", pid);
     wait(0);
-    CHECK(!find_proc(pid, 0), "reaped child %d still listed", pid);
+    CHECK(!listed(pid), "reaped child %d still listed", pid);
+}
+
+/* procinfo_pid finds a process by pid: us, init, a zombie; not a reaped
+ * child, pid 0, a negative pid or the next pid of a slot. */
+static void t_procinfo_pid(void)
+{
+    struct procinfo pi;
+    int me = getpid();
+    CHECK(procinfo_pid(me, &pi) == 0 && pi.pid == me && pi.state == PS_RUNNING &&
+              strcmp(pi.name, "ktest") == 0,
+          "ourselves: pid %d state %d name %s", pi.pid, pi.state, pi.name);
+    CHECK(procinfo_pid(1, &pi) == 0 && pi.pid == 1 && strcmp(pi.name, "init") == 0,
+          "init: pid %d name %s", pi.pid, pi.name);
+    int pid = fork();
+    if (pid == 0) exit(0);
+    CHECK(test_wait_pid(pid, PS_ZOMBIE, 100), "child %d never became a zombie", pid);
+    CHECK(procinfo_pid(pid, &pi) == 0 && pi.ppid == me, "zombie's ppid %d, want %d", pi.ppid, me);
+    wait(0);
+    errno = 0;
+    CHECK(procinfo_pid(pid, &pi) == -1 && errno == ESRCH, "reaped child %d: errno %d", pid, errno);
+    CHECK(test_wait_pid(pid, 0, 0), "test_wait_pid does not see %d gone", pid);
+    CHECK(procinfo_pid(0, &pi) == -1, "pid 0 found");
+    CHECK(procinfo_pid(-5, &pi) == -1, "pid -5 found");
+    CHECK(procinfo_pid(me + 64 * 1000, &pi) == -1, "a pid of the same slot, far ahead, found");
+    for (int i = 0; i < NBAD; i++) {
+        long r = sys_procinfo_pid(me, (struct procinfo *)bad_ptrs[i]);
+        CHECK(r == -EFAULT, "procinfo_pid(me, 0x%lx) = %ld", bad_ptrs[i], r);
+    }
+}
+
+/* dev_list reports the virtio-mmio slots the device tree lists (QEMU virt:
+ * eight, interrupts 1..8), checks its buffer, and copies at most max. */
+static void t_dev_list(void)
+{
+    struct devinfo d[DEV_MAX + 1];
+    memset(d, 0xff, sizeof d);
+    long n = dev_list(d, DEV_MAX);
+    EXPECT(n >= 1 && n <= DEV_MAX, "dev_list -> %ld", n);
+    for (int i = 0; i < n; i++) {
+        CHECK(d[i].kind == DEV_VIRTIO_MMIO, "device %d: kind %u", i, d[i].kind);
+        CHECK(d[i].size == 4096 && d[i].base % 4096 == 0, "device %d at 0x%lx, %lu bytes", i,
+              d[i].base, d[i].size);
+        CHECK(d[i].irq > 0 && d[i].irq < 1024, "device %d: irq %u", i, d[i].irq);
+        for (int k = 0; k < i; k++)
+            CHECK(d[k].base != d[i].base && d[k].irq != d[i].irq, "devices %d and %d overlap", k,
+                  i);
+    }
+    CHECK(d[n].kind == 0xffffffffu, "dev_list wrote past the devices");
+    struct devinfo one[2];
+    memset(one, 0xff, sizeof one);
+    CHECK(dev_list(one, 1) == n && one[0].base == d[0].base && one[1].kind == 0xffffffffu,
+          "max 1: did not copy exactly one");
+    CHECK(dev_list(0, 0) == n, "max 0 with no buffer: not %ld", n);
+    CHECK(dev_list(d, -1) == -EINVAL, "max -1 accepted");
+    for (int i = 0; i < NBAD; i++) {
+        long r = dev_list((struct devinfo *)bad_ptrs[i], DEV_MAX);
+        CHECK(r == -EFAULT, "dev_list(0x%lx) = %ld", bad_ptrs[i], r);
+    }
 }
 
 /* ------------------------------------------------------------- counters */
@@ -1438,7 +1451,7 @@ static void t_user_counters(void)
 {
     int status = run_child(read_counters, 0);
     if (status == -1)
-        problem("killed: counters not readable in user mode");
+        test_fail("killed: counters not readable in user mode");
     else
         CHECK(status == 0, "did not increase:%s%s%s", status & 1 ? " time" : "",
               status & 2 ? " cycle" : "", status & 4 ? " instret" : "");
@@ -1509,6 +1522,8 @@ static const struct test tests[] = {
     {"orphans", t_orphans, 0},
     {"fork_bomb", t_fork_bomb, 0},
     {"procinfo", t_procinfo, 0},
+    {"procinfo_pid", t_procinfo_pid, 0},
+    {"dev_list", t_dev_list, 0},
     {"user_counters", t_user_counters, 0},
     {"free_pages", t_free_pages, 0}, /* last: nothing leaked overall */
 };
@@ -1522,9 +1537,9 @@ static void t_free_pages(void)
     long now = sys_freepages();
     if (now != t0_free && settle(t0_free, 200)) now = t0_free;
     if (now == t0_free) return;
-    problem("free pages %ld at start, %ld at end", t0_free, now);
+    test_fail("free pages %ld at start, %ld at end", t0_free, now);
     for (int i = 0; i < NTESTS; i++)
-        if (leaked[i]) problem("%s lost %ld", tests[i].name, leaked[i]);
+        if (leaked[i]) test_fail("%s lost %ld", tests[i].name, leaked[i]);
 }
 
 /* A child that dies from a fault: status -1, and the parent goes on. */
@@ -1532,7 +1547,7 @@ static void run_fault_test(int (*child)(long))
 {
     int status = run_child(child, 0);
     if (status == SURVIVED)
-        problem("the child was not killed");
+        test_fail("the child was not killed");
     else
         CHECK(status == -1, "status %d, want -1", status);
 }
@@ -1548,7 +1563,7 @@ static void reap_leftovers(void)
             left++;
         }
     if (left == 0) return;
-    problem("left %d children behind", left);
+    test_fail("left %d children behind", left);
     while (wait(0) >= 0) {
     }
 }
@@ -1556,8 +1571,7 @@ static void reap_leftovers(void)
 static void run_test(int i)
 {
     const struct test *t = &tests[i];
-    detail[0] = 0;
-    nproblems = nhidden = 0;
+    test_begin(t->name);
     long free0 = sys_freepages();
     if (t->run)
         t->run();
@@ -1565,16 +1579,7 @@ static void run_test(int i)
         run_fault_test(t->child);
     reap_leftovers();
     leaked[i] = free0 - sys_freepages();
-    if (nproblems == 0) {
-        npassed++;
-        printf("ok %s\n", t->name);
-    } else {
-        nfailed++;
-        if (nhidden)
-            printf("FAIL %s: %s (and %d more)\n", t->name, detail, nhidden);
-        else
-            printf("FAIL %s: %s\n", t->name, detail);
-    }
+    test_finish();
 }
 
 /* ----------------------------------------------------- exec'd child modes */
@@ -1601,9 +1606,13 @@ int main(int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "--child-args") == 0) return child_args(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "--child-argc") == 0) return argc;
     if (argc >= 2 && strcmp(argv[1], "--exec-must-fail") == 0) return EXEC_WORKED;
-    if (argc >= 2) {
-        printf("usage: ktest\n");
-        return 2;
+    for (int a = 1; a < argc; a++) {
+        int known = 0;
+        for (int i = 0; i < NTESTS && !known; i++) known = strcmp(argv[a], tests[i].name) == 0;
+        if (!known) {
+            printf("usage: ktest [CASE...]; no case %s\n", argv[a]);
+            return 2;
+        }
     }
 
     /* Page-align the break so heap tests can place buffers at its edge. */
@@ -1611,7 +1620,7 @@ int main(int argc, char **argv)
     if (brk % PAGE) sbrk((int)(PAGE - brk % PAGE));
     t0_free = sys_freepages();
 
-    for (int i = 0; i < NTESTS; i++) run_test(i);
-    printf("%d passed, %d failed\n", npassed, nfailed);
-    return nfailed ? 1 : 0;
+    for (int i = 0; i < NTESTS; i++)
+        if (test_selected(argc, argv, tests[i].name)) run_test(i);
+    test_summary();
 }

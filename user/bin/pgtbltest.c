@@ -1,4 +1,4 @@
-/* pgtbltest: the page-table features of DESIGN.md §3, checked from user space.
+/* pgtbltest: the page-table features (docs/pagetables.md), checked from user space.
  *
  *   pgtbltest            run every case
  *   pgtbltest NAME...    run only the named cases (the leak check always runs)

@@ -31,7 +31,7 @@ int disk_open(long n)
     if (!va) return -ENOMEM;
     long w[4] = {0};
     long r = ipc_share(h, va, n, DISK_CONNECT, 0, w);
-    if (r >= 0) r = w[0];
+    if (r >= 0) r = disk_reply_unpack(w).status;
     if (r < 0) {
         shm_free(va, n);
         return (int)r;
@@ -40,21 +40,24 @@ int disk_open(long n)
     return 0;
 }
 
-static long call(long op, long a, long b, long c, long *out)
+/* One request; the reply's status (or an IPC error), the reply in *out. */
+static long call(struct disk_req req, struct disk_reply *out)
 {
     int h = server();
     if (h < 0) return h;
-    long w[4] = {op, a, b, c};
+    long w[4];
+    disk_req_pack(w, req);
     long r = ipc_call(h, w);
     if (r < 0) return r;
-    if (out) out[0] = w[1], out[1] = w[2], out[2] = w[3];
-    return w[0];
+    struct disk_reply rep = disk_reply_unpack(w);
+    if (out) *out = rep;
+    return rep.status;
 }
 
 int disk_close(void)
 {
     if (!connected()) return -ENOENT;
-    long r = call(DISK_DISCONNECT, 0, 0, 0, 0);
+    long r = call((struct disk_req){.op = DISK_DISCONNECT}, 0);
     shm_free(region, npages);
     region = 0, npages = 0;
     return (int)r;
@@ -62,19 +65,21 @@ int disk_close(void)
 
 long disk_blocks(void)
 {
-    long out[3];
-    long r = call(DISK_INFO, 0, 0, 0, out);
-    return r < 0 ? r : out[0];
+    struct disk_reply rep;
+    long r = call((struct disk_req){.op = DISK_INFO}, &rep);
+    return r < 0 ? r : rep.blocks;
 }
 
 int disk_readn(long block, long page, long n)
 {
-    return (int)call(DISK_READ, block, page, n, 0);
+    return (int)call((struct disk_req){.op = DISK_READ, .block = block, .page = page, .nblocks = n},
+                     0);
 }
 
 int disk_writen(long block, long page, long n)
 {
-    return (int)call(DISK_WRITE, block, page, n, 0);
+    return (int)call(
+        (struct disk_req){.op = DISK_WRITE, .block = block, .page = page, .nblocks = n}, 0);
 }
 
 int disk_read(long block, long page)
@@ -89,7 +94,7 @@ int disk_write(long block, long page)
 
 int disk_flush(void)
 {
-    return (int)call(DISK_FLUSH, 0, 0, 0, 0);
+    return (int)call((struct disk_req){.op = DISK_FLUSH}, 0);
 }
 
 void *disk_buffer(long page)

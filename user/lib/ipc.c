@@ -101,6 +101,11 @@ void *dma_alloc(long npages)
     return va < 0 ? 0 : (void *)va;
 }
 
+long dev_list(struct devinfo *out, int max)
+{
+    return ecall6(SYS_dev_list, (long)out, max, 0, 0, 0, 0).a0;
+}
+
 long va2pa(void *va)
 {
     return ecall6(SYS_va2pa, (long)va, 0, 0, 0, 0, 0).a0;

@@ -38,6 +38,7 @@ long shm_free(void *va, long npages);
 
 /* Boot-image programs only (device and DMA rights). */
 long spawn(const char *name, char **argv);
+long dev_list(struct devinfo *out, int max); /* -> devices there are; fills min(max, n) */
 void *dev_map(unsigned long pa, unsigned long bytes);
 void *dma_alloc(long npages);
 long va2pa(void *va);

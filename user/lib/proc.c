@@ -60,3 +60,8 @@ int procinfo(int index, struct procinfo *info)
 {
     return sysret(sys_procinfo(index, info));
 }
+
+int procinfo_pid(int pid, struct procinfo *info)
+{
+    return sysret(sys_procinfo_pid(pid, info));
+}

@@ -98,6 +98,11 @@ long sys_procinfo(int index, struct procinfo *info)
     return CALL2(SYS_procinfo, index, info);
 }
 
+long sys_procinfo_pid(int pid, struct procinfo *info)
+{
+    return CALL2(SYS_procinfo_pid, pid, info);
+}
+
 long sys_pgaccess(void *va, int npages, unsigned long *mask)
 {
     return CALL3(SYS_pgaccess, va, npages, mask);

@@ -52,9 +52,10 @@ static inline int ugetpid(void)
     return ((const volatile struct usyscall *)USYSCALL)->pid;
 }
 int yield(void);
-int halt(int status);                       /* flush output, power off; returns only on error */
-int freepages(void);                        /* free physical pages in the whole machine */
-int procinfo(int index, struct procinfo *); /* 0, or -1 past the last process */
+int halt(int status);                         /* flush output, power off; returns only on error */
+int freepages(void);                          /* free physical pages in the whole machine */
+int procinfo(int index, struct procinfo *);   /* 0, or -1 past the last process */
+int procinfo_pid(int pid, struct procinfo *); /* 0, or -1 (ESRCH): no such process */
 int pgaccess(void *base, int npages, void *mask); /* mask gets ceil(npages/8) bytes */
 int vmprint(int which);                           /* kernel prints a page table */
 int isatty(int fd);                               /* 1 if fd is the console */

@@ -22,8 +22,9 @@
 #define KSTACK_TOP   (KSTACK_BASE + KSTACK_PAGES * PGSIZE)
 
 /* QEMU virt fallbacks when the device tree says nothing */
-#define VIRT_UART 0x10000000UL
-#define VIRT_PLIC 0x0c000000UL
-#define VIRT_RAM  0x80000000UL
+#define VIRT_UART     0x10000000UL
+#define VIRT_UART_IRQ 10
+#define VIRT_PLIC     0x0c000000UL
+#define VIRT_RAM      0x80000000UL
 
 #endif

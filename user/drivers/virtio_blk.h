@@ -1,4 +1,5 @@
-/* virtio-blk driver library, linked into the disk server (user space).
+/* virtio-blk driver library for user-space servers (linked into the disk
+ * server).
  *
  * One request queue. A request moves one 4 KiB block (8 sectors) to or from
  * a physical address, or flushes the device's write cache. vblk_submit()
@@ -8,11 +9,11 @@
  * vblk_complete() reports which ids finished, with their status. The driver
  * never sleeps or polls: the caller (the disk server) waits for the
  * interrupt. Nothing here is thread-safe; the server is single-threaded. */
-#ifndef PAGODA_DRIVERS_VIRTIO_BLK_H
-#define PAGODA_DRIVERS_VIRTIO_BLK_H
+#ifndef PAGODA_VIRTIO_BLK_H
+#define PAGODA_VIRTIO_BLK_H
 
 #include <stdint.h>
-#include "drivers/virtio.h"
+#include "pagoda/virtio.h"
 
 #define VBLK_SECTOR_SIZE       512
 #define VBLK_BLOCK_SIZE        4096

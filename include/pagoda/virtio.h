@@ -1,12 +1,16 @@
-/* Virtio over MMIO, modern interface (virtio 1.x, register layout version 2),
- * driver side: what a user-space driver needs to find a device, negotiate
- * features and run split virtqueues. QEMU must be started with
- * `-global virtio-mmio.force-legacy=false` to offer version 2.
+/* Virtio over MMIO, modern interface (virtio 1.x, register layout version 2):
+ * the register map, status bits and split-virtqueue layout from the virtio
+ * specification. One set of constants for both sides of the user/kernel
+ * line: user-space drivers (user/drivers/) use all of it to find a device,
+ * negotiate features and run queues; the kernel (drivers/devices.c) only
+ * checks the magic value and writes Status to reset a dead driver's device.
+ * QEMU must be started with `-global virtio-mmio.force-legacy=false` to
+ * offer version 2.
  *
  * All registers are 32 bits wide, little-endian, at these byte offsets from
  * the device's base address. 64-bit addresses are written as Low/High pairs. */
-#ifndef PAGODA_DRIVERS_VIRTIO_H
-#define PAGODA_DRIVERS_VIRTIO_H
+#ifndef PAGODA_VIRTIO_H
+#define PAGODA_VIRTIO_H
 
 #include <stdint.h>
 
@@ -36,6 +40,7 @@
 #define VIRTIO_MMIO_CONFIG              0x100 /* device-specific configuration starts here */
 
 #define VIRTIO_MMIO_MAGIC 0x74726976u
+#define VIRTIO_MMIO_SIZE  0x1000 /* bytes of registers per device */
 #define VIRTIO_ID_BLOCK   2
 
 /* Device status: the driver sets these in order while it brings the device up. */

@@ -6,7 +6,7 @@
  * physically contiguous, so each of the descriptor table, the driver ring,
  * the device ring and the header/status area sits in a page of its own, and
  * the device is given each one's physical address (va2pa). */
-#include "drivers/virtio_blk.h"
+#include "virtio_blk.h"
 #include "ipc.h" /* dma_alloc, va2pa; error codes */
 
 static uint32_t rd(const struct vblk *d, unsigned off)

@@ -1,15 +1,25 @@
 /* kmain: from OpenSBI to the first user process (docs/boot.md). The boot
  * hart sets everything up, then starts the other harts with SBI HSM; every
- * hart ends in its idle loop, taking processes from the run queue. */
+ * hart ends in its idle loop, taking processes from the run queue.
+ *
+ * kmain is the top of the kernel's layers: it calls into every folder below
+ * (arch, drivers, mm, proc, trap) in the order they must come up, and
+ * nothing calls it but entry.S. */
 #include "arch/riscv/fdt.h"
 #include "arch/riscv/sbi.h"
 #include "drivers/console.h"
+#include "drivers/devices.h"
+#include "drivers/kprintf.h"
+#include "drivers/plic.h"
+#include "drivers/uart.h"
 #include "proc/proc.h"
+#include "trap/trap.h"
+
+#define BOOTARGS_LEN 128 /* longer boot arguments are cut */
+#define INIT_MAXARGS 8   /* words of boot arguments init gets, after its name */
 
 extern char _end[], _secondary_entry[];
-extern volatile uint8 hart_index[8];
-uint32 uart_irq = 10;
-static char bootargs[128];
+static char bootargs[BOOTARGS_LEN];
 
 static void read_device_tree(uint64 dtb_pa, struct fdt_info *info)
 {
@@ -20,7 +30,7 @@ static void read_device_tree(uint64 dtb_pa, struct fdt_info *info)
                               .timebase_hz = 10000000,
                               .uart_base = VIRT_UART,
                               .plic_base = VIRT_PLIC,
-                              .uart_irq = 10};
+                              .uart_irq = VIRT_UART_IRQ};
     struct fdt_info dt;
     if (!dtb_pa || fdt_parse(P2V(dtb_pa), &dt) < 0) {
         kprintf("pagoda: no usable device tree, assuming QEMU virt defaults\n");
@@ -59,10 +69,10 @@ static void start_first_process(void)
     p->ipc.privileged = 1; /* init starts the servers */
     /* init's arguments are the boot arguments, word by word */
     static char words[sizeof(bootargs)];
-    char *args[9] = {"init"};
+    char *args[1 + INIT_MAXARGS] = {"init"};
     int argc = 1;
     strlcpy(words, bootargs, sizeof(words));
-    for (char *s = words; *s && argc < 9;) {
+    for (char *s = words; *s && argc < 1 + INIT_MAXARGS;) {
         while (*s == ' ') *s++ = 0;
         if (*s) args[argc++] = s;
         while (*s && *s != ' ') s++;
@@ -81,7 +91,7 @@ static void start_other_harts(struct fdt_info *info, uint32 boot_hartid)
         if (info->hartids[i] == boot_hartid) continue;
         int idx = ncpu++;
         cpus[idx].hartid = info->hartids[i];
-        if (info->hartids[i] < 8) hart_index[info->hartids[i]] = idx; /* see entry.S */
+        if (info->hartids[i] < NCPU) hart_index[info->hartids[i]] = idx; /* see entry.S */
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
         if (sbi_hart_start(info->hartids[i], V2P(_secondary_entry), idx) != 0) {
             kprintf("pagoda: hart %u did not start\n", info->hartids[i]);
