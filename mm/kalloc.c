@@ -19,7 +19,7 @@ static struct spinlock kalloc_lock = {0, "kalloc", NULL};
 static struct free_page free_list = {&free_list, &free_list};
 static uint64 nfree;
 static uint64 ram_start, ram_end; /* frames handed out: [ram_start, ram_end) */
-static uint16 *refs;              /* per frame */
+static uint32 *refs;              /* per frame; never near KREF_MAX (kref_get) */
 static uint16 *block_free;        /* per 2 MiB block from ram_base */
 static uint64 ram_base;           /* 2 MiB-aligned start for block numbers */
 
@@ -117,7 +117,7 @@ void kfree(void *page)
     uint64 pa = V2P(page);
     check_frame(pa);
     spin_lock(&kalloc_lock);
-    uint16 *ref = &refs[frame_index(pa)];
+    uint32 *ref = &refs[frame_index(pa)];
     if (*ref == 0) panic("kfree: frame %p is already free", (void *)pa);
     if (--*ref == 0) {
         list_push(page);
@@ -127,14 +127,22 @@ void kfree(void *page)
     spin_unlock(&kalloc_lock);
 }
 
-void kref_get(uint64 pa, uint64 nframes)
+int kref_get(uint64 pa, uint64 nframes)
 {
     spin_lock(&kalloc_lock);
-    for (uint64 i = 0; i < nframes; i++, pa += PGSIZE) {
-        check_frame(pa);
-        if (refs[frame_index(pa)]++ == 0) panic("kref_get: free frame %p", (void *)pa);
+    /* Refuse before any count could wrap: a user may ask for many mappings. */
+    for (uint64 i = 0; i < nframes; i++) {
+        check_frame(pa + i * PGSIZE);
+        uint32 r = refs[frame_index(pa + i * PGSIZE)];
+        if (r == 0) panic("kref_get: free frame %p", (void *)(pa + i * PGSIZE));
+        if (r >= KREF_MAX) {
+            spin_unlock(&kalloc_lock);
+            return -1;
+        }
     }
+    for (uint64 i = 0; i < nframes; i++) refs[frame_index(pa + i * PGSIZE)]++;
     spin_unlock(&kalloc_lock);
+    return 0;
 }
 
 int kref_count(uint64 pa)
@@ -148,13 +156,27 @@ uint64 kalloc_free_pages(void)
     return nfree;
 }
 
-/* The page-table code's allocator hooks (mm/pt.h). */
+/* The page-table code's allocator hooks (mm/pt.h). Table pages made or
+ * freed while a hart has a counter set are counted there (vm.c: the
+ * address space's page-table pages, for its limit and for ps). */
+static uint64 *table_counter[NCPU];
+
+void kalloc_count_tables(uint64 *counter)
+{
+    table_counter[cpu_index()] = counter;
+}
+
 void *pt_alloc_page(void)
 {
-    return kalloc();
+    void *page = kalloc();
+    uint64 *c = table_counter[cpu_index()];
+    if (page && c) (*c)++;
+    return page;
 }
 void pt_free_page(void *page)
 {
+    uint64 *c = table_counter[cpu_index()];
+    if (c) (*c)--;
     kfree(page);
 }
 void *pt_pa2va(uint64 pa)

@@ -11,12 +11,15 @@
 
 /* Physical pages (kalloc.c). Pages are handed out by kernel VA (direct map). */
 void kalloc_init(uint64 start_pa, uint64 end_pa);
-void *kalloc(void);                       /* one zeroed 4 KiB page (reference count 1), or NULL */
-void *kalloc_mega(void);                  /* 512 zeroed contiguous pages, 2 MiB-aligned, or NULL */
-void kfree(void *page);                   /* drop a reference; the frame is free at zero */
-void kref_get(uint64 pa, uint64 nframes); /* one more reference on each frame */
+void *kalloc(void);      /* one zeroed 4 KiB page (reference count 1), or NULL */
+void *kalloc_mega(void); /* 512 zeroed contiguous pages, 2 MiB-aligned, or NULL */
+void kfree(void *page);  /* drop a reference; the frame is free at zero */
+/* One more reference on each frame; -1 (nothing taken) if a count would pass KREF_MAX. */
+int kref_get(uint64 pa, uint64 nframes);
+#define KREF_MAX 0x40000000U
 int kref_count(uint64 pa);
 uint64 kalloc_free_pages(void);
+void kalloc_count_tables(uint64 *counter); /* this hart's table pages count here (NULL: off) */
 
 /* The global kernel table (kvm.c), used when no process runs. */
 void kvm_init(uint64 ram_end_pa);
@@ -31,8 +34,15 @@ struct vm {
     uint64 heap_base; /* end of the loaded program: where sbrk starts */
     uint64 brk;       /* current end of the heap */
     uint64 bytes;     /* user memory mapped, for ps */
-    uint64 shm_next;  /* next free address in [SHM_BASE, SHM_TOP) */
+    uint64 tables;    /* page-table pages made by vm_map (both tables), for ps */
+    uint64 shm_pages; /* pages mapped in [SHM_BASE, SHM_TOP) */
+    uint64 shm_hint;  /* no usable gap below this (shm.c) */
 };
+
+/* Per-address-space limits (docs/security.md): no process pins the machine's
+ * memory through page tables or pages others share with it. */
+#define VM_TABLES_MAX 2048 /* page-table pages, user and kernel view together */
+#define VM_SHM_MAX    8192 /* pages in the shared region (own, shared in, devices) */
 
 /* Address spaces (vm.c). All user mappings go through these so that the
  * process's kernel table keeps its view of user memory in step. */

@@ -16,7 +16,7 @@ extern char trampoline[];
 
 int vm_create(struct vm *vm, const struct kframes *f)
 {
-    *vm = (struct vm){.shm_next = SHM_BASE};
+    *vm = (struct vm){0};
     vm->upt = kalloc();
     if (!vm->upt) return -ENOMEM;
     if (pt_map(vm->upt, TRAMPOLINE, V2P(trampoline), 0, PTE_R | PTE_X | PTE_A) < 0 ||
@@ -30,15 +30,37 @@ fail:
     return -ENOMEM;
 }
 
+static int in_shm_region(uint64 va)
+{
+    return va >= SHM_BASE && va < SHM_TOP;
+}
+
+/* The one check every user mapping passes (docs/security.md): aligned, inside
+ * the user half below USYSCALL, and wholly inside the region it starts in
+ * (the shared region holds 4 KiB pages only). Nothing the kernel maps for a
+ * process can reach a kernel table entry. */
+static int vm_range_ok(uint64 va, int level)
+{
+    uint64 size = PT_LEVEL_SIZE(level);
+    if (va % size || va >= USER_TOP || size > USER_TOP - va) return 0;
+    if (in_shm_region(va)) return level == 0;
+    return va + size <= SHM_BASE || va >= SHM_TOP;
+}
+
 /* Map one page in the user table and mirror it into the kernel table. */
 int vm_map(struct vm *vm, uint64 va, uint64 pa, int level, uint64 perm)
 {
-    if (pt_map(vm->upt, va, pa, level, perm) < 0) return -1;
-    if (kpt_mirror(vm, va, PA2PTE(pa) | perm | PTE_V, level) < 0) {
+    if (!vm_range_ok(va, level) || vm->tables >= VM_TABLES_MAX) return -1;
+    kalloc_count_tables(&vm->tables);
+    int r = pt_map(vm->upt, va, pa, level, perm);
+    if (r == 0 && kpt_mirror(vm, va, PA2PTE(pa) | perm | PTE_V, level) < 0) {
         pt_unmap(vm->upt, va);
-        return -1;
+        r = -1;
     }
+    kalloc_count_tables(NULL);
+    if (r < 0) return -1;
     vm->bytes += PT_LEVEL_SIZE(level);
+    vm->shm_pages += in_shm_region(va);
     return 0;
 }
 
@@ -64,7 +86,11 @@ static int vm_split(struct vm *vm, uint64 va)
         return -ENOMEM;
     }
     pt_split(vm->upt, va, ut);
-    if (kpt_split(vm, va, kt) < 0) kfree(kt); /* no megapage in the kernel's view */
+    vm->tables++;
+    if (kpt_split(vm, va, kt) < 0)
+        kfree(kt); /* no megapage in the kernel's view */
+    else
+        vm->tables++;
     sfence_vma();
     return 0;
 }
@@ -94,6 +120,7 @@ static void unmap_leaf(void *arg, uint64 va, pte_t *pte, int level)
     uint64 pa = PTE2PA(old);
     *pte = 0;
     vm->bytes -= PT_LEVEL_SIZE(level);
+    vm->shm_pages -= in_shm_region(va);
     kpt_mirror(vm, va, 0, level);
     if (!(old & PTE_DEV)) drop_frames(pa, level);
 }
@@ -126,7 +153,10 @@ static void share_leaf(void *arg, uint64 va, pte_t *pte, int level)
         *pte = (*pte & ~PTE_W) | PTE_COW;
         kpt_mirror(ctx->src, va, *pte, level);
     }
-    kref_get(pa, FRAMES(level));
+    if (kref_get(pa, FRAMES(level)) < 0) {
+        ctx->failed = 1;
+        return;
+    }
     if (vm_map(ctx->dst, va, pa, level, PTE_FLAGS(*pte) & ~PTE_V) < 0) {
         drop_frames(pa, level);
         ctx->failed = 1;
@@ -168,7 +198,7 @@ void vm_free_user(struct vm *vm)
     pt_for_each_leaf(vm->upt, 0, USER_TOP, unmap_leaf, vm);
     vm->kpt = kpt;
     pt_free_tables(vm->upt, 0, PT_ENTRIES / 2);
-    vm->bytes = 0;
+    vm->bytes = vm->tables = 0;
 }
 
 void vm_destroy(struct vm *vm)
