@@ -23,6 +23,23 @@ static uint32 *refs;              /* per frame; never near KREF_MAX (kref_get) *
 static uint16 *block_free;        /* per 2 MiB block from ram_base */
 static uint64 ram_base;           /* 2 MiB-aligned start for block numbers */
 
+/* Fault injection (docs/security.md): every fail_every-th allocation that
+ * fail_here() agrees to fails, as if memory had run out. */
+static uint64 fail_every, fail_count;
+static int (*fail_here)(void);
+
+static int injected_failure(void)
+{
+    return fail_every && fail_here() &&
+           __atomic_add_fetch(&fail_count, 1, __ATOMIC_RELAXED) % fail_every == 0;
+}
+
+void kalloc_fail_set(uint64 every, int (*here)(void))
+{
+    fail_here = here;
+    fail_every = every;
+}
+
 static uint64 frame_index(uint64 pa)
 {
     return (pa - ram_start) / PGSIZE;
@@ -79,6 +96,7 @@ static void take(struct free_page *p)
 
 void *kalloc(void)
 {
+    if (injected_failure()) return NULL;
     spin_lock(&kalloc_lock);
     struct free_page *p = free_list.next;
     if (p == &free_list)
@@ -94,6 +112,7 @@ void *kalloc_mega(void)
 {
     uint64 nblocks = (ram_end - ram_base) / MEGAPAGE; /* whole blocks only */
     void *mega = NULL;
+    if (injected_failure()) return NULL;
     spin_lock(&kalloc_lock);
     for (uint64 b = nblocks; b-- > 0;) {
         uint64 pa = ram_base + b * MEGAPAGE;
@@ -154,6 +173,45 @@ int kref_count(uint64 pa)
 uint64 kalloc_free_pages(void)
 {
     return nfree;
+}
+
+long kalloc_frame(uint64 pa)
+{
+    return pa >= ram_start && pa < ram_end ? (long)frame_index(pa) : -1;
+}
+
+uint64 kalloc_nframes(void)
+{
+    return (ram_end - ram_start) / PGSIZE;
+}
+
+/* The allocator's half of the self-check (proc/selfcheck.c): the free list,
+ * its count and the block counts agree, and every frame that user tables
+ * map (maps[i] times) holds exactly that many references. */
+long kalloc_check(const uint32 *maps)
+{
+    long bad = 0;
+    spin_lock(&kalloc_lock);
+    uint64 listed = 0, blocks = 0;
+    for (struct free_page *p = free_list.next; p != &free_list && listed <= nfree; p = p->next) {
+        listed++;
+        uint64 pa = V2P(p);
+        if (pa < ram_start || pa >= ram_end || refs[frame_index(pa)] != 0) bad++;
+    }
+    for (uint64 b = 0; b <= block_index(ram_end - 1); b++) blocks += block_free[b];
+    if (listed != nfree || blocks != nfree) {
+        kprintf("selfcheck: %lu free pages listed, %lu in blocks, count says %lu\n", listed, blocks,
+                nfree);
+        bad++;
+    }
+    for (uint64 i = 0; i < kalloc_nframes(); i++) {
+        if (!maps[i] || refs[i] == maps[i]) continue;
+        if (bad++ < 5)
+            kprintf("selfcheck: frame %p: %u references, %u user mappings\n",
+                    (void *)(ram_start + i * PGSIZE), refs[i], maps[i]);
+    }
+    spin_unlock(&kalloc_lock);
+    return bad;
 }
 
 /* The page-table code's allocator hooks (mm/pt.h). Table pages made or

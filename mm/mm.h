@@ -20,6 +20,11 @@ int kref_get(uint64 pa, uint64 nframes);
 int kref_count(uint64 pa);
 uint64 kalloc_free_pages(void);
 void kalloc_count_tables(uint64 *counter); /* this hart's table pages count here (NULL: off) */
+/* Fault injection: every `every`-th allocation for which here() says yes fails. */
+void kalloc_fail_set(uint64 every, int (*here)(void));
+long kalloc_frame(uint64 pa); /* index of a RAM frame, or -1 */
+uint64 kalloc_nframes(void);
+long kalloc_check(const uint32 *maps); /* broken invariants (maps: user mappings per frame) */
 
 /* The global kernel table (kvm.c), used when no process runs. */
 void kvm_init(uint64 ram_end_pa);

@@ -5,8 +5,11 @@
 
 #include "arch/riscv/types.h"
 
-#define NENDPOINT 64
-#define NHANDLE   16
+#define NENDPOINT       64
+#define NHANDLE         16 /* handles per process: its limit on handles */
+#define IPC_EP_PER_PROC 8  /* endpoints one unprivileged process may own */
+#define IPC_EP_RESERVED 8  /* free endpoints kept for boot-image programs */
+#define IPC_NSUBSCRIBER 4  /* servers that receive kernel events */
 
 struct proc;
 struct endpoint;
@@ -16,13 +19,17 @@ enum ipc_wait { IPC_IDLE, IPC_SENDING, IPC_AWAITING_REPLY, IPC_RECEIVING };
 
 struct ipc_state {
     struct endpoint *handles[NHANDLE];
-    enum ipc_wait wait;            /* what a sleeping process waits for */
-    struct endpoint *ep;           /* the endpoint of a call in progress */
-    long result;                   /* what the blocked call or recv returns */
-    uint64 share_va, share_npages; /* the pages an ipc_share carries */
-    int privileged;                /* started from the boot image: devices, DMA */
-    uint64 events_reserved;        /* room for this process's exit event is held
-                                      (the subscription generation, or 0) */
+    enum ipc_wait wait;                  /* what a sleeping process waits for */
+    struct endpoint *ep;                 /* the endpoint of a call in progress */
+    long result;                         /* what the blocked call or recv returns */
+    uint64 share_va, share_npages;       /* the pages an ipc_share carries */
+    int privileged;                      /* started from the boot image: devices, DMA */
+    int init_child;                      /* forked by init itself (the shell): may use
+                                            the process-slot reserve */
+    uint64 ev_reserved[IPC_NSUBSCRIBER]; /* room for this process's exit event
+                                      is held (the subscription generation, or 0) */
+    uint32 client_of;                    /* clients-only subscribers it has called */
+    int inject;                          /* its page allocations may fail (selfcheck.c) */
 };
 
 void ipc_fork(struct proc *child, struct proc *parent); /* copies handles */
@@ -38,7 +45,7 @@ long ipc_recv(int h);
 long ipc_reply(int pid);
 long ipc_reply_recv(int h, int pid);
 long ipc_notify(int h, uint64 bits);
-long ipc_ev_subscribe(int h);
+long ipc_ev_subscribe(int h, int kinds);
 
 /* Interrupts for servers (irq.c) */
 int irq_dispatch(uint32 irq); /* 1 if a server takes it */

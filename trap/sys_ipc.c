@@ -63,7 +63,7 @@ long sys_ipc_notify(const uint64 *a)
 
 long sys_ev_subscribe(const uint64 *a)
 {
-    return ipc_ev_subscribe(num(a[0]));
+    return ipc_ev_subscribe(num(a[0]), num(a[1]));
 }
 
 long sys_shm_alloc(const uint64 *a)

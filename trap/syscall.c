@@ -40,6 +40,9 @@ static long (*const syscalls[NSYSCALL])(const uint64 *args) = {
     [SYS_va2pa] = sys_va2pa,
     [SYS_irq_bind] = sys_irq_bind,
     [SYS_irq_ack] = sys_irq_ack,
+    [SYS_uprobe] = sys_uprobe,
+    [SYS_selfcheck] = sys_selfcheck,
+    [SYS_faultinject] = sys_faultinject,
 };
 
 long syscall_dispatch(struct trapframe *tf)

@@ -51,4 +51,9 @@ long sys_va2pa(const uint64 *a);
 long sys_irq_bind(const uint64 *a);
 long sys_irq_ack(const uint64 *a);
 
+/* sys_sec.c */
+long sys_uprobe(const uint64 *a);
+long sys_selfcheck(const uint64 *a);
+long sys_faultinject(const uint64 *a);
+
 #endif

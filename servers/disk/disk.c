@@ -34,6 +34,7 @@ struct client {
     int next;   /* blocks submitted so far */
     int done;   /* blocks finished so far */
     long err;   /* first error, or 0 */
+    int gone;   /* the client exited: drop it when its call is finished */
 };
 
 static struct client clients[DISK_MAX_CLIENTS];
@@ -89,6 +90,20 @@ static void collect_dead_clients(void)
         for (int k = 0; k < nlive && !alive; k++) alive = live[k] == c->pid;
         if (!alive) drop_client(c);
     }
+}
+
+/* The kernel says client pid exited (pid 0: some clients exited, unknown). */
+static void client_exited(long pid)
+{
+    if (pid == 0) {
+        collect_dead_clients();
+        return;
+    }
+    struct client *c = find_client(pid);
+    if (c && c->busy)
+        c->gone = 1; /* the device may still be writing into its pages */
+    else if (c)
+        drop_client(c);
 }
 
 static void connect(struct ipc_msg *m)
@@ -194,7 +209,10 @@ static void block_done(struct client *c, long err)
     if (err && !c->err) c->err = err;
     if (c->done == c->n) {
         c->busy = 0;
-        reply(c->pid, c->err, 0, 0, 0);
+        if (c->gone)
+            drop_client(c);
+        else
+            reply(c->pid, c->err, 0, 0, 0);
     }
 }
 
@@ -339,6 +357,7 @@ int main(void)
     irq = VIRTIO_IRQ_BASE + slot;
     ep = ep_create();
     long r = ep < 0 ? ep : irq_bind(irq, ep);
+    if (r >= 0) r = ev_subscribe_client_exits(ep); /* a client's slot goes when it exits */
     if (r >= 0) r = ep_register(ep, DISK_NAME);
     if (r < 0) {
         printf("disk: cannot set up the endpoint or interrupt (%ld)\n", r);
@@ -360,6 +379,7 @@ int main(void)
         errors = 0;
         if (m.pid == 0) {
             if (m.w[0] == IPC_KERNEL_NOTIFY) on_interrupt();
+            if (m.w[0] == IPC_KERNEL_EXIT) client_exited(m.w[1]);
         } else {
             handle_call(&m);
         }

@@ -172,6 +172,8 @@ static int c_shm_reuse(void)
         p[PG] = 1;
         shm_free(p, 2);
     }
+    /* other harts may hold a page for a moment (another process's call) */
+    for (int t = 0; t < 100 && freepages() != free0; t++) sleep(1);
     CHECK(freepages() == free0, "free pages %d, want %ld", freepages(), free0);
     return bad;
 }
@@ -273,8 +275,10 @@ static int c_ref_overflow(void)
         pids[s] = fork();
         if (pids[s] == 0) exit(keeper_server(name));
         int h = lookup_wait(name);
-        long reply[4];
-        while (total < WANT && ipc_share(h, page, 1, 0, 0, reply) == 0) total++;
+        long reply[4], took = 0;
+        while (total < WANT && ipc_share(h, page, 1, 0, 0, reply) == 0) total++, took++;
+        if (s == 0)
+            CHECK(took == SHM_LIMIT, "a server took %ld shared pages, limit %d", took, SHM_LIMIT);
         ep_close(h);
     }
     CHECK(total >= WANT, "only %ld shares were taken", total);
@@ -286,15 +290,290 @@ static int c_ref_overflow(void)
     return bad;
 }
 
+/* --------------------------------------------- hole 3: per-process limits */
+
+/* Touch one page in each of `ranges` empty 2 MiB heap ranges: every touch
+ * needs a page-table page in the user table and one in the kernel's view. */
+static int sparse_toucher(long ranges)
+{
+    char *cur = sbrk(0);
+    char *base = (char *)(((unsigned long)cur + MEGAPAGE - 1) & ~(MEGAPAGE - 1));
+    if (sbrk((int)(base - cur) + 2 * (int)PG) == (char *)-1) return 3;
+    for (long i = 0; i < ranges; i++) {
+        /* the 2 MiB around it is not all heap yet: a 4 KiB page, no megapage */
+        base[i * (long)MEGAPAGE + PG] = 1;
+        if (sbrk((int)MEGAPAGE) == (char *)-1) return 4;
+    }
+    return 0;
+}
+
+static int c_limits(void)
+{
+    int bad = 0;
+    /* endpoints: at most 8 each */
+    int n = 0;
+    while (n < 20 && ep_create() >= 0) n++;
+    CHECK(n == 8 - 0, "created %d endpoints, want the limit 8", n);
+    for (int h = 0; h < 16; h++) ep_close(h);
+    /* handles: 16, the table in the process */
+    int srv = ep_create();
+    ep_register(srv, "sec_lim");
+    n = 1;
+    while (n < 40 && ep_lookup("sec_lim") >= 0) n++;
+    CHECK(n == 16, "%d handles, want 16", n);
+    for (int h = 0; h < 16; h++) ep_close(h);
+    /* children: at most CHILD_LIMIT each */
+    int kids = 0, err = 0;
+    for (;;) {
+        int pid = fork();
+        if (pid == 0) {
+            sleep(1000);
+            exit(0);
+        }
+        if (pid < 0) {
+            err = errno;
+            break;
+        }
+        kids++;
+    }
+    CHECK(kids <= CHILD_LIMIT && err == EAGAIN, "%d children, then errno %d", kids, err);
+    /* ... and meanwhile another process runs normally (the case's parent
+     * checks disk I/O after we are done; here: IPC and memory). */
+    struct procinfo pi;
+    for (int i = 0; procinfo(i, &pi) == 0; i++)
+        if (pi.ppid == getpid()) kill(pi.pid);
+    while (wait(0) >= 0) {
+    }
+    /* the shared region: at most SHM_LIMIT pages */
+    long got = 0;
+    char *p;
+    while ((p = shm_alloc(1024)) != 0) got += 1024;
+    CHECK(got <= SHM_LIMIT && got >= SHM_LIMIT - 1024, "%ld shared pages", got);
+    /* page tables: ps counts them, and past the limit a touch kills */
+    int pid = fork();
+    if (pid == 0) {
+        if (sparse_toucher(400) != 0) exit(1);
+        struct procinfo me;
+        proc_state(getpid(), &me);
+        /* 400 pages of data and at least 800 table pages */
+        exit(me.size >= (400 + 800) * (unsigned long)PG ? 0 : 2);
+    }
+    int st = reap_within(pid, WAIT_TICKS);
+    CHECK(st == 0, "ps does not count page-table pages (status %d)", st);
+    pid = fork();
+    if (pid == 0) exit(sparse_toucher(1100)); /* needs 2200 table pages */
+    st = reap_within(pid, WAIT_TICKS);
+    CHECK(st == -1, "1100 sparse pages: status %d, want killed (-1) at the table limit", st);
+    return bad;
+}
+
+/* -------------------------------------------- hole 4: names, kill, reserve */
+
+static int c_names(void)
+{
+    int bad = 0;
+    int h = ep_create();
+    const char *names[] = {"fs", "init", "disk"};
+    for (int i = 0; i < 3; i++) {
+        int r = ep_register(h, names[i]);
+        CHECK(r == -EPERM || (r == -EEXIST && i == 2), "ep_register(\"%s\") = %d", names[i], r);
+    }
+    CHECK(ep_register(h, "sec_mine") == 0, "an ordinary name was refused");
+    return bad;
+}
+
+static int c_kill_servers(void)
+{
+    int bad = 0;
+    int dpid = pid_of("disk");
+    CHECK(dpid > 0, "no disk server");
+    int r = kill(dpid);
+    CHECK(r == -1 && errno == EPERM, "kill(disk) = %d (errno %d)", r, errno);
+    r = kill(1);
+    CHECK(r == -1 && errno == EPERM, "kill(init) = %d (errno %d)", r, errno);
+    long w[4] = {DISK_INFO};
+    int h = ep_lookup(DISK_NAME);
+    CHECK(h >= 0 && ipc_call(h, w) == 0 && w[0] == 0, "the disk server does not answer");
+    CHECK(pid_of("disk") == dpid, "the disk server changed");
+    return bad;
+}
+
+/* Unprivileged processes together cannot take the endpoints the system
+ * servers need to start again. */
+static int c_ep_reserve(void)
+{
+    int bad = 0;
+    int ctl = ep_create();
+    ep_register(ctl, "sec_epctl");
+    int total = 0, nk = 0;
+    for (; nk < 12; nk++) {
+        int pid = fork();
+        if (pid == 0) {
+            int n = 0;
+            while (ep_create() >= 0) n++;
+            int h = ep_lookup("sec_epctl");
+            long w[4] = {n};
+            ipc_call(h, w); /* report, then wait to be told to go */
+            exit(0);
+        }
+        struct ipc_msg m;
+        if (pid < 0 || ipc_recv(ctl, &m) < 0) break;
+        total += (int)m.w[0];
+        if (m.w[0] == 0) {
+            ipc_reply((int)m.pid, m.w);
+            nk++;
+            break;
+        }
+        /* it stays blocked in its call, holding its endpoints, until killed */
+    }
+    CHECK(total <= 64 - 8 - 1, "unprivileged processes hold %d endpoints", total);
+    CHECK(total >= 40, "only %d endpoints could be made", total);
+    struct procinfo pi;
+    for (int i = 0; procinfo(i, &pi) == 0; i++)
+        if (pi.ppid == getpid()) kill(pi.pid);
+    while (wait(0) >= 0) {
+    }
+    return bad;
+}
+
+/* ---------------------------------------- hole 5: exit events, per client */
+
+static int disk_size(void)
+{
+    struct procinfo pi;
+    int pid = pid_of("disk");
+    return pid > 0 && proc_state(pid, &pi) ? (int)(pi.size / PG) : -1;
+}
+
+/* A client that exits without disconnecting: the disk server lets its
+ * pages go at once, not when its table next fills up. */
+static int c_client_exit(void)
+{
+    int bad = 0;
+    int before = disk_size();
+    int pid = fork();
+    if (pid == 0) {
+        if (disk_open(32) < 0 || disk_read(1, 3) < 0) exit(1);
+        sleep(1000); /* until killed */
+        exit(0);
+    }
+    int t0 = uptime(), during = before;
+    while (during < before + 32 && uptime() - t0 < WAIT_TICKS) during = disk_size(), sleep(1);
+    CHECK(during >= before + 32, "the client did not connect (%d pages, then %d)", before, during);
+    kill(pid);
+    wait(0);
+    t0 = uptime();
+    int after = disk_size();
+    while (after > before && uptime() - t0 < 2 * TICK_HZ) after = disk_size(), sleep(1);
+    CHECK(after <= before, "disk server: %d pages, %d with the client, %d 2 s after it died",
+          before, during, after);
+    /* and exits of many clients, some in mid-request, never leave it stuck */
+    for (int i = 0; i < 20; i++) {
+        pid = fork();
+        if (pid == 0) {
+            disk_open(DISK_MAX_NBLOCKS);
+            for (;;) disk_readn(0, 0, DISK_MAX_NBLOCKS);
+        }
+        sleep(1);
+        kill(pid);
+        wait(0);
+    }
+    CHECK(disk_open(4) == 0 && disk_read(2, 1) == 0, "disk I/O after 20 killed clients");
+    disk_close();
+    return bad;
+}
+
+/* ------------------------------------------- hole 6: bad pointers in ulib */
+
+static int c_bad_pointers(void)
+{
+    int bad = 0;
+    char *argv[] = {"echo", 0};
+    const char *paths[] = {(const char *)WILD_PTR, (const char *)(SHM_BASE + (1UL << 34)),
+                           (const char *)(MAXVA - 1), 0};
+    for (int i = 0; i < 4; i++) {
+        errno = 0;
+        int r = exec(paths[i], argv);
+        CHECK(r == -1 && errno == EFAULT, "exec(%p) = %d, errno %d", paths[i], r, errno);
+    }
+    void *bufs[] = {(void *)WILD_PTR, 0, (void *)(SHM_BASE + (1UL << 34)), (void *)UTEXT_BASE};
+    for (int i = 0; i < 4; i++) {
+        errno = 0;
+        int r = read(0, bufs[i], 10);
+        CHECK(r == -1 && errno == EFAULT, "read(0, %p) = %d, errno %d", bufs[i], r, errno);
+    }
+    return bad;
+}
+
+/* --------------------------------------------- hole 7: process-slot reserve */
+
+static int bomb(void)
+{
+    int kids = 0;
+    for (int i = 0; i < 64; i++) {
+        int pid = fork();
+        if (pid == 0) {
+            bomb();
+            exit(0);
+        }
+        if (pid < 0) break;
+        kids++;
+    }
+    sleep(3 * TICK_HZ);
+    while (kids-- > 0) wait(0);
+    return 0;
+}
+
+/* A fork bomb leaves free slots for the shell (init's own child), so kill
+ * can still be run. */
+static int c_fork_bomb(void)
+{
+    int bad = 0;
+    int pid = fork();
+    if (pid == 0) exit(bomb());
+    sleep(TICK_HZ + TICK_HZ / 2);
+    struct procinfo pi;
+    int live = 0;
+    for (int i = 0; procinfo(i, &pi) == 0; i++) live++;
+    int me = fork(); /* we are no child of init: no reserve for us */
+    if (me == 0) exit(0);
+    if (me > 0) wait(0);
+    CHECK(live <= 64 - 4, "%d processes live during the bomb: no reserve left", live);
+    CHECK(live >= 64 - 4 - 3, "only %d processes: the bomb did not fill the table", live);
+    CHECK(me < 0 && errno == EAGAIN, "our fork during the bomb: %d", me);
+    CHECK(reap_within(pid, 30 * TICK_HZ) == 0, "the bomb did not end");
+    return bad;
+}
+
+/* ----------------------------------------------------------- the self-check */
+
+static int c_selfcheck(void)
+{
+    int bad = 0;
+    long r = sys_selfcheck();
+    CHECK(r == 0, "selfcheck found %ld broken invariants (kernel log above)", r);
+    return bad;
+}
+
 /* -------------------------------------------------------------------- main */
 
 static const struct {
     const char *name;
     int (*body)(void);
 } cases[] = {
-    {"shm_wrap", c_shm_wrap},         {"shm_reuse", c_shm_reuse},
-    {"share_edges", c_share_edges},   {"disk_share_flood", c_disk_share_flood},
+    {"shm_wrap", c_shm_wrap},
+    {"shm_reuse", c_shm_reuse},
+    {"share_edges", c_share_edges},
+    {"disk_share_flood", c_disk_share_flood},
     {"ref_overflow", c_ref_overflow},
+    {"limits", c_limits},
+    {"names", c_names},
+    {"kill_servers", c_kill_servers},
+    {"ep_reserve", c_ep_reserve},
+    {"client_exit", c_client_exit},
+    {"bad_pointers", c_bad_pointers},
+    {"fork_bomb", c_fork_bomb},
+    {"selfcheck", c_selfcheck},
 };
 
 int main(int argc, char **argv)
