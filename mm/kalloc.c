@@ -148,18 +148,20 @@ void kfree(void *page)
 
 int kref_get(uint64 pa, uint64 nframes)
 {
+    check_frame(pa);
+    check_frame(pa + (nframes - 1) * PGSIZE);
+    uint32 *ref = &refs[frame_index(pa)];
     spin_lock(&kalloc_lock);
     /* Refuse before any count could wrap: a user may ask for many mappings. */
     for (uint64 i = 0; i < nframes; i++) {
-        check_frame(pa + i * PGSIZE);
-        uint32 r = refs[frame_index(pa + i * PGSIZE)];
-        if (r == 0) panic("kref_get: free frame %p", (void *)(pa + i * PGSIZE));
-        if (r >= KREF_MAX) {
+        if (ref[i] == 0) panic("kref_get: free frame %p", (void *)(pa + i * PGSIZE));
+        if (ref[i] >= KREF_MAX) {
+            while (i-- > 0) ref[i]--;
             spin_unlock(&kalloc_lock);
             return -1;
         }
+        ref[i]++;
     }
-    for (uint64 i = 0; i < nframes; i++) refs[frame_index(pa + i * PGSIZE)]++;
     spin_unlock(&kalloc_lock);
     return 0;
 }
@@ -217,23 +219,16 @@ long kalloc_check(const uint32 *maps)
 /* The page-table code's allocator hooks (mm/pt.h). Table pages made or
  * freed while a hart has a counter set are counted there (vm.c: the
  * address space's page-table pages, for its limit and for ps). */
-static uint64 *table_counter[NCPU];
-
-void kalloc_count_tables(uint64 *counter)
-{
-    table_counter[cpu_index()] = counter;
-}
-
 void *pt_alloc_page(void)
 {
     void *page = kalloc();
-    uint64 *c = table_counter[cpu_index()];
+    uint64 *c = mycpu()->pt_tables;
     if (page && c) (*c)++;
     return page;
 }
 void pt_free_page(void *page)
 {
-    uint64 *c = table_counter[cpu_index()];
+    uint64 *c = mycpu()->pt_tables;
     if (c) (*c)--;
     kfree(page);
 }

@@ -8,6 +8,7 @@
 #include "mm/memlayout.h"
 #include "mm/pt.h"
 #include "arch/riscv/riscv.h"
+#include "arch/riscv/cpu.h"
 
 /* Physical pages (kalloc.c). Pages are handed out by kernel VA (direct map). */
 void kalloc_init(uint64 start_pa, uint64 end_pa);
@@ -19,7 +20,12 @@ int kref_get(uint64 pa, uint64 nframes);
 #define KREF_MAX 0x40000000U
 int kref_count(uint64 pa);
 uint64 kalloc_free_pages(void);
-void kalloc_count_tables(uint64 *counter); /* this hart's table pages count here (NULL: off) */
+/* Table pages that pt_alloc_page makes (or pt_free_page frees) on this hart
+ * count in *counter, until it is set back to NULL. */
+static inline void kalloc_count_tables(uint64 *counter)
+{
+    mycpu()->pt_tables = counter;
+}
 /* Fault injection: every `every`-th allocation for which here() says yes fails. */
 void kalloc_fail_set(uint64 every, int (*here)(void));
 long kalloc_frame(uint64 pa); /* index of a RAM frame, or -1 */

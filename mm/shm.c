@@ -54,6 +54,12 @@ static long reserve(struct vm *vm, uint64 npages)
     return (long)g.found;
 }
 
+static void count_leaf(void *arg, uint64 va, pte_t *pte, int level)
+{
+    (void)va, (void)pte, (void)level; /* 4 KiB pages only in this region */
+    (*(uint64 *)arg)++;
+}
+
 /* A reservation that failed half-way: unmap what was mapped, room for reuse. */
 static long unreserve(struct vm *vm, uint64 va, uint64 mapped)
 {
@@ -67,6 +73,7 @@ long vm_shm_alloc(struct vm *vm, uint64 npages)
     long va = reserve(vm, npages);
     if (va < 0) return va;
     if (vm_alloc(vm, va, va + npages * PGSIZE, PTE_R | PTE_W) < 0) return unreserve(vm, va, 0);
+    vm->shm_pages += npages;
     return va;
 }
 
@@ -87,6 +94,7 @@ long vm_shm_share(struct vm *dst, struct vm *src, uint64 va, uint64 npages)
             return unreserve(dst, dva, i);
         }
     }
+    dst->shm_pages += npages;
     return dva;
 }
 
@@ -94,6 +102,9 @@ long vm_shm_free(struct vm *vm, uint64 va, uint64 npages)
 {
     if (!in_shm(va, npages)) return -EINVAL;
     if (va < vm->shm_hint) vm->shm_hint = va;
+    uint64 mapped = 0;
+    pt_for_each_leaf(vm->upt, va, va + npages * PGSIZE, count_leaf, &mapped);
+    vm->shm_pages -= mapped;
     return vm_dealloc(vm, va, va + npages * PGSIZE);
 }
 
@@ -107,6 +118,7 @@ long vm_map_device(struct vm *vm, uint64 pa, uint64 bytes)
         if (vm_map(vm, va + i * PGSIZE, pa + i * PGSIZE, 0, PTE_R | PTE_W | PTE_U | PTE_DEV) < 0)
             return unreserve(vm, va, i);
     }
+    vm->shm_pages += npages;
     return va;
 }
 

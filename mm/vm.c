@@ -37,14 +37,14 @@ static int in_shm_region(uint64 va)
 
 /* The one check every user mapping passes (docs/security.md): aligned, inside
  * the user half below USYSCALL, and wholly inside the region it starts in
- * (the shared region holds 4 KiB pages only). Nothing the kernel maps for a
- * process can reach a kernel table entry. */
-static int vm_range_ok(uint64 va, int level)
+ * (the shared region holds 4 KiB pages only; its edges are 1 GiB-aligned, so
+ * no aligned 4 KiB or 2 MiB page can straddle them). Nothing the kernel maps
+ * for a process can reach a kernel table entry. */
+_Static_assert(SHM_BASE % (1UL << 30) == 0 && SHM_TOP % (1UL << 30) == 0, "SHM edges");
+static inline int vm_range_ok(uint64 va, int level)
 {
     uint64 size = PT_LEVEL_SIZE(level);
-    if (va % size || va >= USER_TOP || size > USER_TOP - va) return 0;
-    if (in_shm_region(va)) return level == 0;
-    return va + size <= SHM_BASE || va >= SHM_TOP;
+    return va <= USER_TOP - size && !(va & (size - 1)) && (level == 0 || !in_shm_region(va));
 }
 
 /* Map one page in the user table and mirror it into the kernel table. */
@@ -60,7 +60,6 @@ int vm_map(struct vm *vm, uint64 va, uint64 pa, int level, uint64 perm)
     kalloc_count_tables(NULL);
     if (r < 0) return -1;
     vm->bytes += PT_LEVEL_SIZE(level);
-    vm->shm_pages += in_shm_region(va);
     return 0;
 }
 
@@ -120,7 +119,6 @@ static void unmap_leaf(void *arg, uint64 va, pte_t *pte, int level)
     uint64 pa = PTE2PA(old);
     *pte = 0;
     vm->bytes -= PT_LEVEL_SIZE(level);
-    vm->shm_pages -= in_shm_region(va);
     kpt_mirror(vm, va, 0, level);
     if (!(old & PTE_DEV)) drop_frames(pa, level);
 }
@@ -198,7 +196,7 @@ void vm_free_user(struct vm *vm)
     pt_for_each_leaf(vm->upt, 0, USER_TOP, unmap_leaf, vm);
     vm->kpt = kpt;
     pt_free_tables(vm->upt, 0, PT_ENTRIES / 2);
-    vm->bytes = vm->tables = 0;
+    vm->bytes = vm->tables = vm->shm_pages = 0;
 }
 
 void vm_destroy(struct vm *vm)
