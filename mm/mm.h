@@ -106,7 +106,8 @@ int vm_map(struct vm *vm, uint64 va, uint64 pa, int level, uint64 perm);
 void vmprint(pagetable_t pt);
 
 /* User memory access (uaccess.c): bounds check, then direct access through
- * the current process's kernel table. All return 0 or -EFAULT. */
+ * the current process's kernel table. All return 0, -EFAULT, or -ENOMEM
+ * when a lazy or copy-on-write page found no memory. */
 int copyin(void *dst, uint64 usrc, uint64 n);
 int copyout(uint64 udst, const void *src, uint64 n);
 long copyinstr(char *dst, uint64 usrc, uint64 max); /* length, -EFAULT, -E2BIG */

@@ -40,8 +40,9 @@ struct client {
 static struct client clients[DISK_MAX_CLIENTS];
 static struct vblk dev;
 static int irq;
-static int owner[VBLK_QUEUE_MAX]; /* request id -> client index */
-static int rr;                    /* where pump() starts, for fairness */
+static int owner[VBLK_QUEUE_MAX];   /* request id -> client index */
+static int rr;                      /* where pump() starts, for fairness */
+static long fail_every, nsubmitted; /* faildisk=N: every Nth block fails with EIO */
 
 /* Replies ready to go out, sent before the next receive. At most one per
  * client plus one for the message just received. */
@@ -222,6 +223,10 @@ static int submit_one(struct client *c, int ci)
     int id;
     if (c->op == DISK_FLUSH) {
         id = vblk_submit(&dev, VBLK_T_FLUSH, 0, 0);
+    } else if (fail_every && ++nsubmitted % fail_every == 0) {
+        c->next++; /* fault injection (docs/security.md) */
+        block_done(c, -EIO);
+        return 1;
     } else {
         long pa = va2pa(c->region + (c->page + c->next) * DISK_BLOCK_SIZE);
         if (pa < 0) { /* cannot happen: the pages are mapped here */
@@ -337,8 +342,9 @@ static int probe(void)
     return found;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc > 1 && strncmp(argv[1], "faildisk=", 9) == 0) fail_every = atoi(argv[1] + 9);
     int ep = ep_lookup(DISK_NAME);
     if (ep >= 0) { /* never reset a device another server is using */
         printf("disk: already running\n");

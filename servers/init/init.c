@@ -6,7 +6,8 @@
  * exits, and reaps every orphan handed to it.
  *
  * Its arguments are the kernel's boot arguments: `spawn=NAME` starts one more
- * boot-image program with device rights (tests use it, e.g. evtest). */
+ * boot-image program with device rights (tests use it, e.g. evtest);
+ * `faildisk=N` is passed on to the servers (fault injection, docs/security.md). */
 #include "user.h"
 #include "ipc.h"
 
@@ -37,9 +38,11 @@ static int running(int pid)
  * endpoint (under its own name) or exited, so that what it prints at start-up
  * comes before the shell's first prompt. A server that does neither within
  * 10 s is left to itself. */
+static char *server_arg; /* faildisk=N from the boot arguments, for the disk server */
+
 static int start_server(char *name)
 {
-    char *argv[] = {name, 0};
+    char *argv[] = {name, server_arg, 0};
     int pid = (int)spawn(name, argv);
     if (pid < 0) {
         printf("init: cannot start %s (%d)\n", name, pid);
@@ -92,6 +95,8 @@ static void server_exited(int pid, int status)
 
 int main(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++)
+        if (strncmp(argv[i], "faildisk=", 9) == 0) server_arg = argv[i];
     add_server("disk");
     for (int i = 1; i < argc; i++)
         if (strncmp(argv[i], "spawn=", 6) == 0) add_server(argv[i] + 6);

@@ -4,6 +4,7 @@
  *
  *   sectest            run every case
  *   sectest NAME...    run only the named cases (no_leak always runs)
+ *   sectest faults     fault injection; boot with failpages=N (and faildisk=N)
  *
  * Prints "ok NAME" / "FAIL NAME: why" and ends with "N passed, M failed".
  * Each case runs in a child, so a kernel that kills it (a fault where an
@@ -545,6 +546,90 @@ static int c_fork_bomb(void)
     return bad;
 }
 
+/* ---------------------------------------------------------- fault injection */
+
+static int disk_eio; /* in a worker: reads that failed with EIO */
+
+static int clean_error(int e)
+{
+    return e == ENOMEM || e == EAGAIN || e == EIO || e == EPIPE || e == EBUSY || e == EINTR;
+}
+
+/* One process's worth of work under injected failures: every failure must
+ * be a clean error code (a fault the kernel cannot resolve for lack of
+ * memory kills the process instead, as documented). 0, or the check that
+ * saw something else. */
+static int faulty_work(int round)
+{
+    char *heap = sbrk(16 * (int)PG);
+    if (heap == (char *)-1 && !clean_error(errno)) return 1;
+    if (heap != (char *)-1)
+        for (int i = 0; i < 16; i++) heap[i * PG] = (char)i; /* may kill us: fine */
+    char *sh = shm_alloc(4);
+    if (sh) sh[0] = 1;
+    int ep = ep_create();
+    if (ep < 0 && !clean_error(-ep)) return 2;
+    int r = disk_open(8);
+    if (r < 0 && !clean_error(-r)) return 3;
+    if (r == 0) {
+        for (int i = 0; i < 8; i++) {
+            r = disk_readn(i, 0, 1 + i % 4);
+            if (r < 0 && !clean_error(-r)) return 4;
+            if (r == -EIO) disk_eio++;
+        }
+        r = disk_close();
+        if (r < 0 && !clean_error(-r)) return 5;
+    }
+    if (round % 4 == 0) {
+        int pid = fork();
+        if (pid == 0) exit(0);
+        if (pid < 0 && !clean_error(errno)) return 6;
+        if (pid > 0) wait(0);
+    }
+    if (round % 8 == 0) {
+        char *argv[] = {"echo", "-n", 0};
+        exec("echo", argv); /* on success the child is echo, which exits 0 */
+        if (!clean_error(errno)) return 1000 + errno;
+    }
+    return disk_eio ? 100 : 0; /* 100: fine, and the disk said EIO */
+}
+
+static int c_faults(void)
+{
+    int bad = 0;
+    long every = sys_faultinject(0);
+    if (every == -ENOSYS) return test_child_fail(1, "boot with failpages=N to run this case");
+    int free0 = freepages();
+    int oom = 0, rounds = 200, forkfail = 0, eio = 0;
+    for (int i = 0; i < rounds; i++) {
+        int pid = fork(); /* our own forks do not fail: only the worker's do */
+        if (pid == 0) {
+            sys_faultinject(1);
+            exit(faulty_work(i));
+        }
+        int st = NO_STATUS;
+        if (pid < 0) {
+            forkfail++;
+            continue;
+        }
+        wait(&st);
+        if (st == -1) oom++; /* killed: a page fault found no memory */
+        if (st == 100) eio++, st = 0;
+        CHECK(st == 0 || st == -1, "round %d: the worker saw an unclean error (check %d)", i, st);
+        if (st != 0 && st != -1) break;
+    }
+    test_info("%d rounds: %d workers killed for lack of memory (1 in %ld allocations fails), "
+              "%d saw EIO from the disk, %d forks failed",
+              rounds, oom, every, eio, forkfail);
+    for (int t = 0; t < 1000 && freepages() != free0; t++) sleep(1); /* servers catch up */
+    CHECK(freepages() == free0, "free pages %d, %d before", freepages(), free0);
+    long w[4] = {DISK_INFO};
+    int h = ep_lookup(DISK_NAME);
+    CHECK(h >= 0 && ipc_call(h, w) == 0 && w[0] == 0, "the disk server does not answer");
+    CHECK(sys_selfcheck() == 0, "kernel self-check failed (kernel log above)");
+    return bad;
+}
+
 /* ----------------------------------------------------------- the self-check */
 
 static int c_selfcheck(void)
@@ -560,27 +645,30 @@ static int c_selfcheck(void)
 static const struct {
     const char *name;
     int (*body)(void);
+    int explicit; /* run only when named (needs a boot option) */
 } cases[] = {
-    {"shm_wrap", c_shm_wrap},
-    {"shm_reuse", c_shm_reuse},
-    {"share_edges", c_share_edges},
-    {"disk_share_flood", c_disk_share_flood},
-    {"ref_overflow", c_ref_overflow},
-    {"limits", c_limits},
-    {"names", c_names},
-    {"kill_servers", c_kill_servers},
-    {"ep_reserve", c_ep_reserve},
-    {"client_exit", c_client_exit},
-    {"bad_pointers", c_bad_pointers},
-    {"fork_bomb", c_fork_bomb},
-    {"selfcheck", c_selfcheck},
+    {"shm_wrap", c_shm_wrap, 0},
+    {"shm_reuse", c_shm_reuse, 0},
+    {"share_edges", c_share_edges, 0},
+    {"disk_share_flood", c_disk_share_flood, 0},
+    {"ref_overflow", c_ref_overflow, 0},
+    {"limits", c_limits, 0},
+    {"names", c_names, 0},
+    {"kill_servers", c_kill_servers, 0},
+    {"ep_reserve", c_ep_reserve, 0},
+    {"client_exit", c_client_exit, 0},
+    {"bad_pointers", c_bad_pointers, 0},
+    {"fork_bomb", c_fork_bomb, 0},
+    {"selfcheck", c_selfcheck, 0},
+    {"faults", c_faults, 1},
 };
 
 int main(int argc, char **argv)
 {
     int free0 = freepages();
     for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        if (test_selected(argc, argv, cases[i].name)) run_case(cases[i].name, cases[i].body);
+        if ((argc > 1 || !cases[i].explicit) && test_selected(argc, argv, cases[i].name))
+            run_case(cases[i].name, cases[i].body);
     sleep(10); /* servers may take a moment to drop what dead clients held */
     test_end(passed, failed, free0, freepages());
 }
