@@ -630,16 +630,6 @@ static int c_faults(void)
     return bad;
 }
 
-/* ----------------------------------------------------------- the self-check */
-
-static int c_selfcheck(void)
-{
-    int bad = 0;
-    long r = sys_selfcheck();
-    CHECK(r == 0, "selfcheck found %ld broken invariants (kernel log above)", r);
-    return bad;
-}
-
 /* -------------------------------------------------------------------- main */
 
 static const struct {
@@ -659,7 +649,6 @@ static const struct {
     {"client_exit", c_client_exit, 0},
     {"bad_pointers", c_bad_pointers, 0},
     {"fork_bomb", c_fork_bomb, 0},
-    {"selfcheck", c_selfcheck, 0},
     {"faults", c_faults, 1},
 };
 

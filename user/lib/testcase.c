@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include "user.h"
 #include "testcase.h"
+#include "syscall.h"
 
 const char *test_case;
 int test_case_failed;
@@ -53,6 +54,17 @@ int test_selected(int argc, char **argv, const char *name)
 
 _Noreturn void test_end(int passed, int failed, int pages_before, int pages_after)
 {
+    /* the kernel's own invariants (docs/security.md), while all is quiet */
+    test_case = "selfcheck";
+    test_case_failed = 0;
+    long bad = sys_selfcheck();
+    if (bad != 0) {
+        test_fail("the kernel found %ld broken invariants (its log is above)", bad);
+        failed++;
+    } else {
+        printf("ok selfcheck\n");
+        passed++;
+    }
     test_case = "no_leak";
     test_case_failed = 0;
     if (pages_after != pages_before)

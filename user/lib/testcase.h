@@ -10,8 +10,9 @@ extern int test_case_failed;  /* has it failed yet? */
 void test_fail(const char *fmt, ...);                /* FAIL line (later ones: "also") */
 void test_info(const char *fmt, ...);                /* "  # case: ..." */
 int test_child_fail(int code, const char *fmt, ...); /* explain, return code */
-/* The last case, no_leak (free pages back to where they were), then the
- * summary line; exits 0 if nothing failed. */
+/* The last cases, selfcheck (the kernel's invariants) and no_leak (free
+ * pages back to where they were), then the summary line; exits 0 if nothing
+ * failed. */
 _Noreturn void test_end(int passed, int failed, int pages_before, int pages_after);
 int test_selected(int argc, char **argv, const char *name); /* no names: all */
 
