@@ -39,8 +39,9 @@ void kpt_detach(struct vm *vm)
 
 int kpt_mirror(struct vm *vm, uint64 va, pte_t upte, int level)
 {
-    /* Only the user half is mirrored: above it are the kernel's own entries. */
-    if (va >= USER_TOP || PT_LEVEL_SIZE(level) > USER_TOP - va) return -1;
+    /* Only the user half is mirrored: above it are the kernel's own entries.
+     * (An aligned page that starts below USER_TOP ends inside the user half.) */
+    if (va >= USER_TOP) return -1;
     if (!vm->kpt) return 0;
     if (!(upte & PTE_V)) {
         pt_unmap(vm->kpt, va);

@@ -47,20 +47,26 @@ static inline int vm_range_ok(uint64 va, int level)
     return va <= USER_TOP - size && !(va & (size - 1)) && (level == 0 || !in_shm_region(va));
 }
 
-/* Map one page in the user table and mirror it into the kernel table. */
-int vm_map(struct vm *vm, uint64 va, uint64 pa, int level, uint64 perm)
+/* Map one page in the user table and mirror it into the kernel table. The
+ * caller has set kalloc_count_tables(&vm->tables). */
+static int map_page(struct vm *vm, uint64 va, uint64 pa, int level, uint64 perm)
 {
     if (!vm_range_ok(va, level) || vm->tables >= VM_TABLES_MAX) return -1;
-    kalloc_count_tables(&vm->tables);
-    int r = pt_map(vm->upt, va, pa, level, perm);
-    if (r == 0 && kpt_mirror(vm, va, PA2PTE(pa) | perm | PTE_V, level) < 0) {
+    if (pt_map(vm->upt, va, pa, level, perm) < 0) return -1;
+    if (kpt_mirror(vm, va, PA2PTE(pa) | perm | PTE_V, level) < 0) {
         pt_unmap(vm->upt, va);
-        r = -1;
+        return -1;
     }
-    kalloc_count_tables(NULL);
-    if (r < 0) return -1;
     vm->bytes += PT_LEVEL_SIZE(level);
     return 0;
+}
+
+int vm_map(struct vm *vm, uint64 va, uint64 pa, int level, uint64 perm)
+{
+    kalloc_count_tables(&vm->tables);
+    int r = map_page(vm, va, pa, level, perm);
+    kalloc_count_tables(NULL);
+    return r;
 }
 
 /* Change an existing user PTE, keep the mirror in step, flush stale TLB entries. */
@@ -96,14 +102,17 @@ static int vm_split(struct vm *vm, uint64 va)
 
 int vm_alloc(struct vm *vm, uint64 start, uint64 end, uint64 perm)
 {
+    kalloc_count_tables(&vm->tables);
     for (uint64 va = PGROUNDDOWN(start); va < end; va += PGSIZE) {
         void *page = kalloc();
-        if (!page || vm_map(vm, va, V2P(page), 0, perm | PTE_U) < 0) {
+        if (!page || map_page(vm, va, V2P(page), 0, perm | PTE_U) < 0) {
+            kalloc_count_tables(NULL);
             if (page) kfree(page);
             vm_dealloc(vm, start, va);
             return -ENOMEM;
         }
     }
+    kalloc_count_tables(NULL);
     return 0;
 }
 
@@ -155,7 +164,7 @@ static void share_leaf(void *arg, uint64 va, pte_t *pte, int level)
         ctx->failed = 1;
         return;
     }
-    if (vm_map(ctx->dst, va, pa, level, PTE_FLAGS(*pte) & ~PTE_V) < 0) {
+    if (map_page(ctx->dst, va, pa, level, PTE_FLAGS(*pte) & ~PTE_V) < 0) {
         drop_frames(pa, level);
         ctx->failed = 1;
     }
@@ -165,8 +174,10 @@ int vm_copy(struct vm *dst, struct vm *src)
 {
     struct share_ctx ctx = {src, dst, 0};
     /* Shared pages and devices stay with the parent: a child sets up its own. */
+    kalloc_count_tables(&dst->tables);
     pt_for_each_leaf(src->upt, 0, SHM_BASE, share_leaf, &ctx);
     pt_for_each_leaf(src->upt, SHM_TOP, USER_TOP, share_leaf, &ctx);
+    kalloc_count_tables(NULL);
     sfence_vma(); /* the parent's pages just became read-only */
     dst->heap_base = src->heap_base;
     dst->brk = src->brk;

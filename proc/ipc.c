@@ -46,6 +46,7 @@ struct subscriber {
 };
 static struct subscriber subs[IPC_NSUBSCRIBER];
 static uint64 ev_generation;
+static int nsubs; /* subscribers now: fork and exit skip the loops without any */
 
 /* Names that only boot-image programs may register (docs/security.md): the
  * system servers' names from the start, and every name one of them has
@@ -278,7 +279,7 @@ static void ep_destroy(struct endpoint *ep)
         wake_caller(list_entry(ep->awaiting.next, struct proc, qlink), -EPIPE);
     ep->name[0] = 0;
     ep->notify_bits = 0;
-    if (ep->sub) subs[ep->sub - 1].ep = NULL;
+    if (ep->sub) subs[ep->sub - 1].ep = NULL, nsubs--;
     ep->sub = 0, ep->sub_bit = 0;
     ep->owner = NULL;
     ep_put(ep); /* the owner's reference */
@@ -488,6 +489,7 @@ long ipc_ev_subscribe(int h, int kinds)
         s->generation = ++ev_generation;
         ep->sub = i + 1;
         ep->sub_bit = s->clients_only ? 1U << i : 0;
+        nsubs++;
         r = 0;
         break;
     }
@@ -499,6 +501,7 @@ long ipc_ev_subscribe(int h, int kinds)
  * lost, so the fork reserves room for it and fails when there is none. */
 int ipc_fork_event(struct proc *child)
 {
+    if (!nsubs) return 0;
     for (int i = 0; i < IPC_NSUBSCRIBER; i++) {
         struct subscriber *s = &subs[i];
         if (s->ep && !s->clients_only && s->tail - s->head + s->reserved + 2 > NEVENT)
@@ -531,7 +534,7 @@ void ipc_exit(struct proc *p)
         if (p->ipc.handles[h]) ep_put(p->ipc.handles[h]);
         p->ipc.handles[h] = NULL;
     }
-    for (int i = 0; i < IPC_NSUBSCRIBER; i++) {
+    for (int i = 0; i < IPC_NSUBSCRIBER && nsubs; i++) {
         struct subscriber *s = &subs[i];
         int reserved = p->ipc.ev_reserved[i] == s->generation;
         if (s->ep && !s->clients_only && reserved) s->reserved--;
