@@ -594,12 +594,10 @@ static int faulty_work(int round)
     return disk_eio ? 100 : 0; /* 100: fine, and the disk said EIO */
 }
 
-static int c_faults(void)
+/* The workers' parent: 200 rounds, one worker each. */
+static int fault_driver(long every)
 {
     int bad = 0;
-    long every = sys_faultinject(0);
-    if (every == -ENOSYS) return test_child_fail(1, "boot with failpages=N to run this case");
-    int free0 = freepages();
     int oom = 0, rounds = 200, forkfail = 0, eio = 0;
     for (int i = 0; i < rounds; i++) {
         int pid = fork(); /* our own forks do not fail: only the worker's do */
@@ -621,7 +619,19 @@ static int c_faults(void)
     test_info("%d rounds: %d workers killed for lack of memory (1 in %ld allocations fails), "
               "%d saw EIO from the disk, %d forks failed",
               rounds, oom, every, eio, forkfail);
-    for (int t = 0; t < 1000 && freepages() != free0; t++) sleep(1); /* servers catch up */
+    return bad;
+}
+
+static int c_faults(void)
+{
+    int bad = 0;
+    long every = sys_faultinject(0);
+    if (every == -ENOSYS) return test_child_fail(1, "boot with failpages=N to run this case");
+    int free0 = freepages();
+    int pid = fork();
+    if (pid == 0) exit(fault_driver(every));
+    CHECK(reap_within(pid, 100 * TICK_HZ) == 0, "the workers failed (above)");
+    for (int t = 0; t < 300 && freepages() != free0; t++) sleep(1); /* servers catch up */
     CHECK(freepages() == free0, "free pages %d, %d before", freepages(), free0);
     long w[4] = {DISK_INFO};
     int h = ep_lookup(DISK_NAME);
