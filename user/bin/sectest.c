@@ -5,6 +5,8 @@
  *   sectest            run every case
  *   sectest NAME...    run only the named cases (no_leak always runs)
  *   sectest faults     fault injection; boot with failpages=N (and faildisk=N)
+ * Started by init (boot with spawn=sectest) it runs only the case that needs
+ * privilege: the disk server is killed and must come back (restart).
  *
  * Prints "ok NAME" / "FAIL NAME: why" and ends with "N passed, M failed".
  * Each case runs in a child, so a kernel that kills it (a fault where an
@@ -640,6 +642,46 @@ static int c_faults(void)
     return bad;
 }
 
+/* ------------------------------------- init restarts servers (privileged) */
+
+/* Kill the disk server (we may: init spawned us, see main) and wait for a
+ * new one to answer; ticks it took, or -1. */
+static int kill_and_wait_disk(int *pid)
+{
+    int old = pid_of("disk"), t0 = uptime();
+    if (old < 0 || kill(old) < 0) return -1;
+    for (;;) {
+        int now = pid_of("disk");
+        int h = now > 0 && now != old ? ep_lookup(DISK_NAME) : -1;
+        long w[4] = {DISK_INFO};
+        if (h >= 0 && ipc_call(h, w) == 0 && w[0] == 0) {
+            ep_close(h);
+            *pid = now;
+            return uptime() - t0;
+        }
+        if (h >= 0) ep_close(h);
+        if (uptime() - t0 > 30 * TICK_HZ) return -1;
+        sleep(1);
+    }
+}
+
+/* Started by init with spawn=sectest (tests/server_restart.py): the disk
+ * server comes back after every kill, each quick death waits longer. */
+static int c_restart(void)
+{
+    int bad = 0, pid = 0, took[4];
+    for (int i = 0; i < 4; i++) {
+        took[i] = kill_and_wait_disk(&pid);
+        CHECK(took[i] >= 0, "kill %d: no disk server came back", i + 1);
+        if (took[i] < 0) return bad;
+    }
+    test_info("back after %d, %d, %d, %d ticks", took[0], took[1], took[2], took[3]);
+    CHECK(took[3] > took[1] && took[3] >= 20, "no backoff: %d, then %d ticks", took[1], took[3]);
+    CHECK(disk_open(4) == 0 && disk_read(0, 0) == 0, "disk I/O through the new server");
+    disk_close();
+    return bad;
+}
+
 /* -------------------------------------------------------------------- main */
 
 static const struct {
@@ -665,6 +707,14 @@ static const struct {
 int main(int argc, char **argv)
 {
     int free0 = freepages();
+    if (va2pa((void *)UTEXT_BASE) != -EPERM) { /* spawned by init: privileged */
+        ep_register(ep_create(), "sectest");   /* init waits for this, then goes on */
+        test_case = "restart";                 /* in this process: fork would drop the privilege */
+        int bad = c_restart();
+        printf(bad ? "FAIL restart: see above\n" : "ok restart\n");
+        printf("%d passed, %d failed\n", !bad, !!bad);
+        return 0; /* 0: init does not start us again */
+    }
     for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++)
         if ((argc > 1 || !cases[i].explicit) && test_selected(argc, argv, cases[i].name))
             run_case(cases[i].name, cases[i].body);
