@@ -31,7 +31,8 @@ static struct endpoint endpoints[NENDPOINT];
  * subscriber (the fs server) hears every fork and exit, and no exit is ever
  * lost: fork reserves room for the child's exit and fails when there is
  * none. An IPC_EV_CLIENT_EXITS subscriber (the disk server) hears the exits
- * of processes that called it; should its queue overflow it gets an exit
+ * of processes that shared pages with it (ipc_share: what a server keeps
+ * per client), marked as the share is delivered; should its queue overflow it gets an exit
  * of pid 0 instead, meaning "some clients exited: look for yourself". */
 #define NEVENT 256
 struct subscriber {
@@ -53,8 +54,6 @@ static int nsubs; /* subscribers now: fork and exit skip the loops without any *
  * registered since boot. */
 #define NRESERVED 8
 static char reserved_names[NRESERVED][IPC_NAME_LEN] = {"disk", "fs", "init"};
-
-#define A(tf, i) ((tf)->regs[REG_A0 + (i)])
 
 struct endpoint *ipc_handle(struct proc *p, int h)
 {
@@ -97,24 +96,34 @@ static void wake_caller(struct proc *c, long result)
     make_runnable(c);
 }
 
-/* Give the receiver a pending kernel message (event or notify bits), if any. */
-static int take_kernel_msg(struct proc *srv, struct endpoint *ep)
+/* A pending event of subscriber s for its server, if any. Out of line: the
+ * IPC fast path (take_message) stays small without it. */
+static __attribute__((noinline)) int take_event(struct proc *srv, struct subscriber *s)
 {
-    struct trapframe *tf = srv->tf;
-    struct subscriber *s = sub_of(ep);
-    if (s && s->overflow) {
-        A(tf, 1) = IPC_KERNEL_EXIT, A(tf, 2) = 0, A(tf, 3) = 0;
+    struct ipc_msg *m = srv->ipc.msg;
+    if (s->overflow) {
+        m->w[0] = IPC_KERNEL_EXIT, m->w[1] = 0, m->w[2] = 0;
         s->overflow = 0;
-    } else if (s && s->head != s->tail) {
+    } else if (s->head != s->tail) {
         uint64 e = s->head++ % NEVENT;
-        A(tf, 1) = s->ev[e].kind, A(tf, 2) = s->ev[e].pid, A(tf, 3) = s->ev[e].ppid;
-    } else if (ep->notify_bits) {
-        A(tf, 1) = IPC_KERNEL_NOTIFY, A(tf, 2) = ep->notify_bits, A(tf, 3) = 0;
-        ep->notify_bits = 0;
+        m->w[0] = s->ev[e].kind, m->w[1] = s->ev[e].pid, m->w[2] = s->ev[e].ppid;
     } else {
         return 0;
     }
-    A(tf, 4) = A(tf, 5) = 0;
+    m->w[3] = m->shared = 0;
+    srv->ipc.result = 0;
+    return 1;
+}
+
+/* Give the receiver a pending kernel message (event or notify bits), if any. */
+static int take_kernel_msg(struct proc *srv, struct endpoint *ep)
+{
+    if (ep->sub && take_event(srv, sub_of(ep))) return 1;
+    if (!ep->notify_bits) return 0;
+    struct ipc_msg *m = srv->ipc.msg;
+    m->w[0] = IPC_KERNEL_NOTIFY, m->w[1] = ep->notify_bits;
+    m->w[2] = m->w[3] = m->shared = 0;
+    ep->notify_bits = 0;
     srv->ipc.result = 0;
     return 1;
 }
@@ -123,19 +132,16 @@ static int take_kernel_msg(struct proc *srv, struct endpoint *ep)
  * shares. On success the caller now awaits the reply. */
 static int deliver_call(struct proc *srv, struct proc *c, struct endpoint *ep)
 {
-    struct trapframe *st = srv->tf, *ct = c->tf;
+    struct ipc_msg *sm = srv->ipc.msg, *cm = c->ipc.msg;
+    long va = 0;
     if (c->ipc.share_npages) {
-        long va = vm_shm_share(&srv->vm, &c->vm, c->ipc.share_va, c->ipc.share_npages);
+        va = vm_shm_share(&srv->vm, &c->vm, c->ipc.share_va, c->ipc.share_npages);
         if (va < 0) return (int)va;
-        /* ipc_share(h, va, npages, w1, w2) */
-        A(st, 1) = A(ct, 3), A(st, 2) = A(ct, 4), A(st, 3) = c->ipc.share_npages;
-        A(st, 4) = 0, A(st, 5) = va;
-    } else {
-        A(st, 1) = A(ct, 1), A(st, 2) = A(ct, 2), A(st, 3) = A(ct, 3), A(st, 4) = A(ct, 4);
-        A(st, 5) = 0;
+        c->ipc.client_of |= ep->sub_bit; /* its exit will be told to this server */
     }
+    sm->w[0] = cm->w[0], sm->w[1] = cm->w[1], sm->w[2] = cm->w[2], sm->w[3] = cm->w[3];
+    sm->shared = (uint64)va;
     srv->ipc.result = c->pid;
-    c->ipc.client_of |= ep->sub_bit; /* its exit will be told to this server */
     c->ipc.wait = IPC_AWAITING_REPLY;
     list_add_tail(&ep->awaiting, &c->qlink);
     return 0;
@@ -306,7 +312,7 @@ long ipc_ep_close(int h)
     return ep ? 0 : -EBADF;
 }
 
-long ipc_call(int h, int share)
+long ipc_call(int h, int share, uint64 share_va, uint64 share_npages)
 {
     struct proc *p = myproc();
     spin_lock(&sched_lock);
@@ -318,7 +324,7 @@ long ipc_call(int h, int share)
         r = -EPIPE;
     else if (ep->owner == p)
         r = -EINVAL; /* would wait for itself forever */
-    else if (share && A(p->tf, 2) == 0)
+    else if (share && share_npages == 0)
         r = -EINVAL; /* a share of nothing */
     else if (p->killed)
         r = -EINTR; /* a kill before we sleep would not wake us */
@@ -326,8 +332,8 @@ long ipc_call(int h, int share)
         spin_unlock(&sched_lock);
         return r;
     }
-    p->ipc.share_va = share ? A(p->tf, 1) : 0;
-    p->ipc.share_npages = share ? A(p->tf, 2) : 0;
+    p->ipc.share_va = share ? share_va : 0;
+    p->ipc.share_npages = share ? share_npages : 0;
     p->ipc.ep = ep;
     p->ipc.result = -EINTR; /* unless replied to first */
     p->state = SLEEPING;
@@ -383,26 +389,26 @@ static struct proc *reply_target(struct proc *p, int pid)
     return c;
 }
 
-/* reply words: four registers starting at a(first) of the server */
-static void set_reply(struct proc *c, struct proc *srv, int first)
+static void set_reply(struct proc *c, const uint64 reply[4])
 {
-    for (int i = 0; i < 4; i++) A(c->tf, 1 + i) = A(srv->tf, first + i);
+    struct ipc_msg *m = c->ipc.msg;
+    m->w[0] = reply[0], m->w[1] = reply[1], m->w[2] = reply[2], m->w[3] = reply[3];
 }
 
-long ipc_reply(int pid)
+long ipc_reply(int pid, const uint64 reply[4])
 {
     struct proc *p = myproc();
     spin_lock(&sched_lock);
     struct proc *c = reply_target(p, pid);
     if (c) {
-        set_reply(c, p, 1);
+        set_reply(c, reply);
         wake_caller(c, 0);
     }
     spin_unlock(&sched_lock);
     return c ? 0 : -ESRCH;
 }
 
-long ipc_reply_recv(int h, int pid)
+long ipc_reply_recv(int h, int pid, const uint64 reply[4])
 {
     struct proc *p = myproc();
     spin_lock(&sched_lock);
@@ -414,7 +420,7 @@ long ipc_reply_recv(int h, int pid)
     } else if (pid && !c) {
         r = -ESRCH;
     } else {
-        if (c) set_reply(c, p, 2);
+        if (c) set_reply(c, reply); /* before our own words are overwritten */
         if (take_message(p, ep)) {
             if (c) wake_caller(c, 0);
             r = p->ipc.result;

@@ -14,11 +14,23 @@
 struct proc;
 struct endpoint;
 
+/* A short message: the words of a call, of its reply, or of a received
+ * message, and where the pages of an ipc_share landed in the receiver. It
+ * is the process's saved registers a1..a5 (the ABI in include/pagoda/abi.h):
+ * trap/sys_ipc.c points ipc_state.msg at them (ipc_msg_bind, when the
+ * process is made), so the kernel moves the words
+ * from one process's registers to another's with no copy in between. */
+struct ipc_msg {
+    uint64 w[4];
+    uint64 shared;
+};
+
 /* Per-process IPC state (part of struct proc). */
 enum ipc_wait { IPC_IDLE, IPC_SENDING, IPC_AWAITING_REPLY, IPC_RECEIVING };
 
 struct ipc_state {
     struct endpoint *handles[NHANDLE];
+    struct ipc_msg *msg;                 /* its message words (set by trap/sys_ipc.c) */
     enum ipc_wait wait;                  /* what a sleeping process waits for */
     struct endpoint *ep;                 /* the endpoint of a call in progress */
     long result;                         /* what the blocked call or recv returns */
@@ -40,12 +52,14 @@ long ipc_ep_create(void);
 long ipc_ep_register(int h, uint64 uname);
 long ipc_ep_lookup(uint64 uname);
 long ipc_ep_close(int h);
-long ipc_call(int h, int share);
+/* The caller's words are in myproc()->ipc.msg; reply words in reply[4]. */
+long ipc_call(int h, int share, uint64 share_va, uint64 share_npages);
 long ipc_recv(int h);
-long ipc_reply(int pid);
-long ipc_reply_recv(int h, int pid);
+long ipc_reply(int pid, const uint64 reply[4]);
+long ipc_reply_recv(int h, int pid, const uint64 reply[4]);
 long ipc_notify(int h, uint64 bits);
 long ipc_ev_subscribe(int h, int kinds);
+void ipc_msg_bind(struct proc *p); /* trap/sys_ipc.c: p->ipc.msg = its registers */
 
 /* Interrupts for servers (irq.c) */
 int irq_dispatch(uint32 irq); /* 1 if a server takes it */

@@ -61,6 +61,7 @@ struct proc *proc_alloc(void)
     }
     p->kernel_satp = vm_kernel_satp(&p->vm);
     p->usys->pid = p->pid;
+    ipc_msg_bind(p);
     /* A new process starts in fork_return, on its own empty kernel stack. */
     memset(&p->ctx, 0, sizeof(p->ctx));
     p->ctx.ra = (uint64)fork_return;

@@ -60,14 +60,16 @@
 #define UPROBE_STR   2 /* a string of at most n bytes with its terminator */
 
 /* What ipc_recv returns: a0 = the caller's pid, a1..a4 = its words, a5 = where
- * the pages of an ipc_share landed in the receiver (0 if none; a3 = npages).
+ * the pages of an ipc_share landed in the receiver (0 if none). An
+ * ipc_share(h, va, npages, w1, w2) arrives as the words {w1, w2, npages, 0}
+ * (trap/sys_ipc.c: sys_ipc_share is the one place that arranges them).
  * a0 = 0 is a message from the kernel, a1 its kind: */
 #define IPC_KERNEL_NOTIFY 1 /* a2 = the notify bits */
 #define IPC_KERNEL_FORK   2 /* a2 = new pid, a3 = its parent */
 #define IPC_KERNEL_EXIT   3 /* a2 = pid that exited */
 #define IPC_NAME_LEN      16
 /* ev_subscribe kinds. ALL: every fork and exit, none ever lost. CLIENT_EXITS:
- * the exits of processes that have called this endpoint; an exit of pid 0
+ * the exits of processes that have shared pages with it (ipc_share); an exit of pid 0
  * means some were lost (queue full): check your clients yourself. */
 #define IPC_EV_ALL          0
 #define IPC_EV_CLIENT_EXITS 1

@@ -32,7 +32,7 @@ long ipc_reply(int pid, const long w[4]);
 long ipc_reply_recv(int h, int pid, const long w[4], struct ipc_msg *m);
 long ipc_notify(int h, unsigned long bits);
 long ev_subscribe(int h);              /* every fork and exit (IPC_EV_ALL) */
-long ev_subscribe_client_exits(int h); /* exits of our callers (IPC_EV_CLIENT_EXITS) */
+long ev_subscribe_client_exits(int h); /* exits of those who shared pages with us */
 
 void *shm_alloc(long npages); /* NULL if it fails */
 long shm_free(void *va, long npages);
