@@ -126,6 +126,7 @@ _Noreturn void kmain(uint64 hartid, uint64 dtb_pa, uint64 index)
     kprintf("\nPagoda: %d hart(s), %lu MiB RAM, booted on hart %lu, kernel page tables: %s\n",
             info.nharts, info.mem_size >> 20, hartid, kpt_design);
     if (bootargs[0]) kprintf("pagoda: boot arguments: %s\n", bootargs);
+    fault_inject_init(bootargs); /* failpages=N (docs/security.md) */
 
     /* The device tree lies in RAM that kalloc hands out: read it first (above). */
     kalloc_init(V2P(_end), ram_end);

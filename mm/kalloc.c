@@ -18,9 +18,26 @@ static struct spinlock kalloc_lock = {0, "kalloc", NULL};
 static struct free_page free_list = {&free_list, &free_list};
 static uint64 nfree;
 static uint64 ram_start, ram_end; /* frames handed out: [ram_start, ram_end) */
-static uint16 *refs;              /* per frame */
+static uint32 *refs;              /* per frame; never near KREF_MAX (kref_get) */
 static uint16 *block_free;        /* per 2 MiB block from ram_base */
 static uint64 ram_base;           /* 2 MiB-aligned start for block numbers */
+
+/* Fault injection (docs/security.md): every fail_every-th allocation that
+ * fail_here() agrees to fails, as if memory had run out. */
+static uint64 fail_every, fail_count;
+static int (*fail_here)(void);
+
+static int injected_failure(void)
+{
+    return fail_every && fail_here() &&
+           __atomic_add_fetch(&fail_count, 1, __ATOMIC_RELAXED) % fail_every == 0;
+}
+
+void kalloc_fail_set(uint64 every, int (*here)(void))
+{
+    fail_here = here;
+    fail_every = every;
+}
 
 static uint64 frame_index(uint64 pa)
 {
@@ -78,6 +95,7 @@ static void take(struct free_page *p)
 
 void *kalloc(void)
 {
+    if (injected_failure()) return NULL;
     spin_lock(&kalloc_lock);
     struct free_page *p = free_list.next;
     if (p == &free_list)
@@ -93,6 +111,7 @@ void *kalloc_mega(void)
 {
     uint64 nblocks = (ram_end - ram_base) / MEGAPAGE; /* whole blocks only */
     void *mega = NULL;
+    if (injected_failure()) return NULL;
     spin_lock(&kalloc_lock);
     for (uint64 b = nblocks; b-- > 0;) {
         uint64 pa = ram_base + b * MEGAPAGE;
@@ -116,7 +135,7 @@ void kfree(void *page)
     uint64 pa = V2P(page);
     check_frame(pa);
     spin_lock(&kalloc_lock);
-    uint16 *ref = &refs[frame_index(pa)];
+    uint32 *ref = &refs[frame_index(pa)];
     if (*ref == 0) panic("kfree: frame %p is already free", (void *)pa);
     if (--*ref == 0) {
         list_push(page);
@@ -126,14 +145,24 @@ void kfree(void *page)
     spin_unlock(&kalloc_lock);
 }
 
-void kref_get(uint64 pa, uint64 nframes)
+int kref_get(uint64 pa, uint64 nframes)
 {
+    check_frame(pa);
+    check_frame(pa + (nframes - 1) * PGSIZE);
+    uint32 *ref = &refs[frame_index(pa)];
     spin_lock(&kalloc_lock);
-    for (uint64 i = 0; i < nframes; i++, pa += PGSIZE) {
-        check_frame(pa);
-        if (refs[frame_index(pa)]++ == 0) panic("kref_get: free frame %p", (void *)pa);
+    /* Refuse before any count could wrap: a user may ask for many mappings. */
+    for (uint64 i = 0; i < nframes; i++) {
+        if (ref[i] == 0) panic("kref_get: free frame %p", (void *)(pa + i * PGSIZE));
+        if (ref[i] >= KREF_MAX) {
+            while (i-- > 0) ref[i]--;
+            spin_unlock(&kalloc_lock);
+            return -1;
+        }
+        ref[i]++;
     }
     spin_unlock(&kalloc_lock);
+    return 0;
 }
 
 int kref_count(uint64 pa)
@@ -147,13 +176,59 @@ uint64 kalloc_free_pages(void)
     return nfree;
 }
 
-/* The page-table code's allocator hooks (mm/pt.h). */
+long kalloc_frame(uint64 pa)
+{
+    return pa >= ram_start && pa < ram_end ? (long)frame_index(pa) : -1;
+}
+
+uint64 kalloc_nframes(void)
+{
+    return (ram_end - ram_start) / PGSIZE;
+}
+
+/* The allocator's half of the self-check (proc/selfcheck.c): the free list,
+ * its count and the block counts agree, and every frame that user tables
+ * map (maps[i] times) holds exactly that many references. */
+long kalloc_check(const uint32 *maps)
+{
+    long bad = 0;
+    spin_lock(&kalloc_lock);
+    uint64 listed = 0, blocks = 0;
+    for (struct free_page *p = free_list.next; p != &free_list && listed <= nfree; p = p->next) {
+        listed++;
+        uint64 pa = V2P(p);
+        if (pa < ram_start || pa >= ram_end || refs[frame_index(pa)] != 0) bad++;
+    }
+    for (uint64 b = 0; b <= block_index(ram_end - 1); b++) blocks += block_free[b];
+    if (listed != nfree || blocks != nfree) {
+        kprintf("selfcheck: %lu free pages listed, %lu in blocks, count says %lu\n", listed, blocks,
+                nfree);
+        bad++;
+    }
+    for (uint64 i = 0; i < kalloc_nframes(); i++) {
+        if (!maps[i] || refs[i] == maps[i]) continue;
+        if (bad++ < 5)
+            kprintf("selfcheck: frame %p: %u references, %u user mappings\n",
+                    (void *)(ram_start + i * PGSIZE), refs[i], maps[i]);
+    }
+    spin_unlock(&kalloc_lock);
+    return bad;
+}
+
+/* The page-table code's allocator hooks (mm/pt.h). Table pages made or
+ * freed while a hart has a counter set are counted there (vm.c: the
+ * address space's page-table pages, for its limit and for ps). */
 void *pt_alloc_page(void)
 {
-    return kalloc();
+    void *page = kalloc();
+    uint64 *c = mycpu()->pt_tables;
+    if (page && c) (*c)++;
+    return page;
 }
 void pt_free_page(void *page)
 {
+    uint64 *c = mycpu()->pt_tables;
+    if (c) (*c)--;
     kfree(page);
 }
 void *pt_pa2va(uint64 pa)

@@ -39,6 +39,9 @@ void kpt_detach(struct vm *vm)
 
 int kpt_mirror(struct vm *vm, uint64 va, pte_t upte, int level)
 {
+    /* Only the user half is mirrored: above it are the kernel's own entries.
+     * (An aligned page that starts below USER_TOP ends inside the user half.) */
+    if (va >= USER_TOP) return -1;
     if (!vm->kpt) return 0;
     if (!(upte & PTE_V)) {
         pt_unmap(vm->kpt, va);
@@ -47,7 +50,7 @@ int kpt_mirror(struct vm *vm, uint64 va, pte_t upte, int level)
     pte_t *pte = pt_walk(vm->kpt, va, level, 1);
     if (!pte) return -1;
     if (level == 1 && (*pte & PTE_V) && !(*pte & PTE_LEAF))
-        kfree(P2V(PTE2PA(*pte))); /* an emptied table gives way to a megapage */
+        pt_free_page(P2V(PTE2PA(*pte))); /* an emptied table gives way to a megapage */
     *pte = (upte & ~(PTE_U | PTE_X)) | PTE_A | PTE_D;
     return 0;
 }

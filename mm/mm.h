@@ -8,15 +8,29 @@
 #include "arch/riscv/memlayout.h"
 #include "mm/pt.h"
 #include "arch/riscv/riscv.h"
+#include "arch/riscv/cpu.h"
 
 /* Physical pages (kalloc.c). Pages are handed out by kernel VA (direct map). */
 void kalloc_init(uint64 start_pa, uint64 end_pa);
-void *kalloc(void);                       /* one zeroed 4 KiB page (reference count 1), or NULL */
-void *kalloc_mega(void);                  /* 512 zeroed contiguous pages, 2 MiB-aligned, or NULL */
-void kfree(void *page);                   /* drop a reference; the frame is free at zero */
-void kref_get(uint64 pa, uint64 nframes); /* one more reference on each frame */
+void *kalloc(void);      /* one zeroed 4 KiB page (reference count 1), or NULL */
+void *kalloc_mega(void); /* 512 zeroed contiguous pages, 2 MiB-aligned, or NULL */
+void kfree(void *page);  /* drop a reference; the frame is free at zero */
+/* One more reference on each frame; -1 (nothing taken) if a count would pass KREF_MAX. */
+int kref_get(uint64 pa, uint64 nframes);
+#define KREF_MAX 0x40000000U
 int kref_count(uint64 pa);
 uint64 kalloc_free_pages(void);
+/* Table pages that pt_alloc_page makes (or pt_free_page frees) on this hart
+ * count in *counter, until it is set back to NULL. */
+static inline void kalloc_count_tables(uint64 *counter)
+{
+    mycpu()->pt_tables = counter;
+}
+/* Fault injection: every `every`-th allocation for which here() says yes fails. */
+void kalloc_fail_set(uint64 every, int (*here)(void));
+long kalloc_frame(uint64 pa); /* index of a RAM frame, or -1 */
+uint64 kalloc_nframes(void);
+long kalloc_check(const uint32 *maps); /* broken invariants (maps: user mappings per frame) */
 
 /* The global kernel table (kvm.c), used when no process runs. */
 void kvm_init(uint64 ram_end_pa);
@@ -31,8 +45,15 @@ struct vm {
     uint64 heap_base; /* end of the loaded program: where sbrk starts */
     uint64 brk;       /* current end of the heap */
     uint64 bytes;     /* user memory mapped, for ps */
-    uint64 shm_next;  /* next free address in [SHM_BASE, SHM_TOP) */
+    uint64 tables;    /* page-table pages made by vm_map (both tables), for ps */
+    uint64 shm_pages; /* pages mapped in [SHM_BASE, SHM_TOP) */
+    uint64 shm_hint;  /* no usable gap below this (shm.c) */
 };
+
+/* Per-address-space limits (docs/security.md): no process pins the machine's
+ * memory through page tables or pages others share with it. */
+#define VM_TABLES_MAX 2048 /* page-table pages, user and kernel view together */
+#define VM_SHM_MAX    8192 /* pages in the shared region (own, shared in, devices) */
 
 /* Address spaces (vm.c). All user mappings go through these so that the
  * process's kernel table keeps its view of user memory in step. */
@@ -85,7 +106,8 @@ int vm_map(struct vm *vm, uint64 va, uint64 pa, int level, uint64 perm);
 void vmprint(pagetable_t pt);
 
 /* User memory access (uaccess.c): bounds check, then direct access through
- * the current process's kernel table. All return 0 or -EFAULT. */
+ * the current process's kernel table. All return 0, -EFAULT, or -ENOMEM
+ * when a lazy or copy-on-write page found no memory. */
 int copyin(void *dst, uint64 usrc, uint64 n);
 int copyout(uint64 udst, const void *src, uint64 n);
 long copyinstr(char *dst, uint64 usrc, uint64 max); /* length, -EFAULT, -E2BIG */

@@ -13,20 +13,67 @@ static int in_shm(uint64 va, uint64 npages)
            npages <= (SHM_TOP - va) / PGSIZE;
 }
 
-/* Take npages of address space, with an unmapped guard page after them. */
+/* Finding room: the first gap between mappings that holds the pages and an
+ * unmapped guard page after them. Freed addresses are found again, so the
+ * region (and the page tables under it) never grows past what is mapped.
+ * The search starts at vm->shm_hint: below it no gap can hold even one page
+ * and its guard, so a server that only adds mappings pays O(1) per share. */
+struct gap {
+    uint64 need;   /* bytes: the pages and the guard */
+    uint64 cursor; /* first address after the last mapping and its guard */
+    uint64 found;  /* where the pages go */
+    uint64 first;  /* the first gap that could hold a single page */
+};
+
+static void gap_at(struct gap *g, uint64 end)
+{
+    if (g->found || end < g->cursor) return;
+    if (!g->first && end - g->cursor >= 2 * PGSIZE) g->first = g->cursor;
+    if (end - g->cursor >= g->need) g->found = g->cursor;
+}
+
+static void gap_leaf(void *arg, uint64 va, pte_t *pte, int level)
+{
+    struct gap *g = arg;
+    (void)pte;
+    gap_at(g, va);
+    uint64 next = va + PT_LEVEL_SIZE(level) + PGSIZE;
+    if (next > g->cursor) g->cursor = next;
+}
+
+/* An address for npages in [SHM_BASE, SHM_TOP), within the region's limit. */
 static long reserve(struct vm *vm, uint64 npages)
 {
-    if (npages == 0 || npages > (SHM_TOP - vm->shm_next) / PGSIZE - 1) return -ENOMEM;
-    uint64 va = vm->shm_next;
-    vm->shm_next += (npages + 1) * PGSIZE;
-    return va;
+    if (npages == 0 || npages > VM_SHM_MAX || vm->shm_pages + npages > VM_SHM_MAX) return -ENOMEM;
+    uint64 from = vm->shm_hint > SHM_BASE ? vm->shm_hint : SHM_BASE;
+    struct gap g = {(npages + 1) * PGSIZE, from, 0, 0};
+    pt_for_each_leaf(vm->upt, from, SHM_TOP, gap_leaf, &g);
+    gap_at(&g, SHM_TOP);
+    if (!g.found) return -ENOMEM;
+    vm->shm_hint = g.first == g.found ? g.found + g.need : g.first;
+    return (long)g.found;
+}
+
+static void count_leaf(void *arg, uint64 va, pte_t *pte, int level)
+{
+    (void)va, (void)pte, (void)level; /* 4 KiB pages only in this region */
+    (*(uint64 *)arg)++;
+}
+
+/* A reservation that failed half-way: unmap what was mapped, room for reuse. */
+static long unreserve(struct vm *vm, uint64 va, uint64 mapped)
+{
+    vm_dealloc(vm, va, va + mapped * PGSIZE);
+    if (va < vm->shm_hint) vm->shm_hint = va;
+    return -ENOMEM;
 }
 
 long vm_shm_alloc(struct vm *vm, uint64 npages)
 {
     long va = reserve(vm, npages);
     if (va < 0) return va;
-    if (vm_alloc(vm, va, va + npages * PGSIZE, PTE_R | PTE_W) < 0) return -ENOMEM;
+    if (vm_alloc(vm, va, va + npages * PGSIZE, PTE_R | PTE_W) < 0) return unreserve(vm, va, 0);
+    vm->shm_pages += npages;
     return va;
 }
 
@@ -41,19 +88,23 @@ long vm_shm_share(struct vm *dst, struct vm *src, uint64 va, uint64 npages)
     if (dva < 0) return dva;
     for (uint64 i = 0; i < npages; i++) {
         uint64 pa = PTE2PA(*pt_lookup(src->upt, va + i * PGSIZE, NULL));
-        kref_get(pa, 1);
-        if (vm_map(dst, dva + i * PGSIZE, pa, 0, PTE_R | PTE_W | PTE_U) < 0) {
-            kfree(P2V(pa));
-            vm_dealloc(dst, dva, dva + i * PGSIZE);
-            return -ENOMEM;
+        int ok = kref_get(pa, 1) == 0;
+        if (!ok || vm_map(dst, dva + i * PGSIZE, pa, 0, PTE_R | PTE_W | PTE_U) < 0) {
+            if (ok) kfree(P2V(pa));
+            return unreserve(dst, dva, i);
         }
     }
+    dst->shm_pages += npages;
     return dva;
 }
 
 long vm_shm_free(struct vm *vm, uint64 va, uint64 npages)
 {
     if (!in_shm(va, npages)) return -EINVAL;
+    if (va < vm->shm_hint) vm->shm_hint = va;
+    uint64 mapped = 0;
+    pt_for_each_leaf(vm->upt, va, va + npages * PGSIZE, count_leaf, &mapped);
+    vm->shm_pages -= mapped;
     return vm_dealloc(vm, va, va + npages * PGSIZE);
 }
 
@@ -64,11 +115,10 @@ long vm_map_device(struct vm *vm, uint64 pa, uint64 bytes)
     long va = reserve(vm, npages);
     if (va < 0) return va;
     for (uint64 i = 0; i < npages; i++) {
-        if (vm_map(vm, va + i * PGSIZE, pa + i * PGSIZE, 0, PTE_R | PTE_W | PTE_U | PTE_DEV) < 0) {
-            vm_dealloc(vm, va, va + i * PGSIZE);
-            return -ENOMEM;
-        }
+        if (vm_map(vm, va + i * PGSIZE, pa + i * PGSIZE, 0, PTE_R | PTE_W | PTE_U | PTE_DEV) < 0)
+            return unreserve(vm, va, i);
     }
+    vm->shm_pages += npages;
     return va;
 }
 

@@ -52,12 +52,14 @@ int user_writable(uint64 uva, uint64 n)
     return 0;
 }
 
-extern char uaccess_begin[], uaccess_end[], uaccess_efault[];
+extern char uaccess_begin[], uaccess_end[], uaccess_efault[], uaccess_enomem[];
 
 int uaccess_fault(struct vm *vm, uint64 *sepc, uint64 va, int write)
 {
     if (*sepc < (uint64)uaccess_begin || *sepc >= (uint64)uaccess_end || va >= MAXVA) return 0;
-    if (vm_fault(vm, va, write ? FAULT_WRITE : FAULT_READ) < 0) *sepc = (uint64)uaccess_efault;
+    int r = vm_fault(vm, va, write ? FAULT_WRITE : FAULT_READ);
+    /* out of memory is not a bad pointer: the caller may try again */
+    if (r < 0) *sepc = (uint64)(r == -ENOMEM ? uaccess_enomem : uaccess_efault);
     return 1;
 }
 

@@ -16,7 +16,7 @@ extern char trampoline[];
 
 int vm_create(struct vm *vm, const struct kframes *f)
 {
-    *vm = (struct vm){.shm_next = SHM_BASE};
+    *vm = (struct vm){0};
     vm->upt = kalloc();
     if (!vm->upt) return -ENOMEM;
     if (pt_map(vm->upt, TRAMPOLINE, V2P(trampoline), 0, PTE_R | PTE_X | PTE_A) < 0 ||
@@ -30,9 +30,28 @@ fail:
     return -ENOMEM;
 }
 
-/* Map one page in the user table and mirror it into the kernel table. */
-int vm_map(struct vm *vm, uint64 va, uint64 pa, int level, uint64 perm)
+static int in_shm_region(uint64 va)
 {
+    return va >= SHM_BASE && va < SHM_TOP;
+}
+
+/* The one check every user mapping passes (docs/security.md): aligned, inside
+ * the user half below USYSCALL, and wholly inside the region it starts in
+ * (the shared region holds 4 KiB pages only; its edges are 1 GiB-aligned, so
+ * no aligned 4 KiB or 2 MiB page can straddle them). Nothing the kernel maps
+ * for a process can reach a kernel table entry. */
+_Static_assert(SHM_BASE % (1UL << 30) == 0 && SHM_TOP % (1UL << 30) == 0, "SHM edges");
+static inline int vm_range_ok(uint64 va, int level)
+{
+    uint64 size = PT_LEVEL_SIZE(level);
+    return va <= USER_TOP - size && !(va & (size - 1)) && (level == 0 || !in_shm_region(va));
+}
+
+/* Map one page in the user table and mirror it into the kernel table. The
+ * caller has set kalloc_count_tables(&vm->tables). */
+static int map_page(struct vm *vm, uint64 va, uint64 pa, int level, uint64 perm)
+{
+    if (!vm_range_ok(va, level) || vm->tables >= VM_TABLES_MAX) return -1;
     if (pt_map(vm->upt, va, pa, level, perm) < 0) return -1;
     if (kpt_mirror(vm, va, PA2PTE(pa) | perm | PTE_V, level) < 0) {
         pt_unmap(vm->upt, va);
@@ -40,6 +59,14 @@ int vm_map(struct vm *vm, uint64 va, uint64 pa, int level, uint64 perm)
     }
     vm->bytes += PT_LEVEL_SIZE(level);
     return 0;
+}
+
+int vm_map(struct vm *vm, uint64 va, uint64 pa, int level, uint64 perm)
+{
+    kalloc_count_tables(&vm->tables);
+    int r = map_page(vm, va, pa, level, perm);
+    kalloc_count_tables(NULL);
+    return r;
 }
 
 /* Change an existing user PTE, keep the mirror in step, flush stale TLB entries. */
@@ -64,21 +91,28 @@ static int vm_split(struct vm *vm, uint64 va)
         return -ENOMEM;
     }
     pt_split(vm->upt, va, ut);
-    if (kpt_split(vm, va, kt) < 0) kfree(kt); /* no megapage in the kernel's view */
+    vm->tables++;
+    if (kpt_split(vm, va, kt) < 0)
+        kfree(kt); /* no megapage in the kernel's view */
+    else
+        vm->tables++;
     sfence_vma();
     return 0;
 }
 
 int vm_alloc(struct vm *vm, uint64 start, uint64 end, uint64 perm)
 {
+    kalloc_count_tables(&vm->tables);
     for (uint64 va = PGROUNDDOWN(start); va < end; va += PGSIZE) {
         void *page = kalloc();
-        if (!page || vm_map(vm, va, V2P(page), 0, perm | PTE_U) < 0) {
+        if (!page || map_page(vm, va, V2P(page), 0, perm | PTE_U) < 0) {
+            kalloc_count_tables(NULL);
             if (page) kfree(page);
             vm_dealloc(vm, start, va);
             return -ENOMEM;
         }
     }
+    kalloc_count_tables(NULL);
     return 0;
 }
 
@@ -126,8 +160,11 @@ static void share_leaf(void *arg, uint64 va, pte_t *pte, int level)
         *pte = (*pte & ~PTE_W) | PTE_COW;
         kpt_mirror(ctx->src, va, *pte, level);
     }
-    kref_get(pa, FRAMES(level));
-    if (vm_map(ctx->dst, va, pa, level, PTE_FLAGS(*pte) & ~PTE_V) < 0) {
+    if (kref_get(pa, FRAMES(level)) < 0) {
+        ctx->failed = 1;
+        return;
+    }
+    if (map_page(ctx->dst, va, pa, level, PTE_FLAGS(*pte) & ~PTE_V) < 0) {
         drop_frames(pa, level);
         ctx->failed = 1;
     }
@@ -137,8 +174,10 @@ int vm_copy(struct vm *dst, struct vm *src)
 {
     struct share_ctx ctx = {src, dst, 0};
     /* Shared pages and devices stay with the parent: a child sets up its own. */
+    kalloc_count_tables(&dst->tables);
     pt_for_each_leaf(src->upt, 0, SHM_BASE, share_leaf, &ctx);
     pt_for_each_leaf(src->upt, SHM_TOP, USER_TOP, share_leaf, &ctx);
+    kalloc_count_tables(NULL);
     sfence_vma(); /* the parent's pages just became read-only */
     dst->heap_base = src->heap_base;
     dst->brk = src->brk;
@@ -168,7 +207,7 @@ void vm_free_user(struct vm *vm)
     pt_for_each_leaf(vm->upt, 0, USER_TOP, unmap_leaf, vm);
     vm->kpt = kpt;
     pt_free_tables(vm->upt, 0, PT_ENTRIES / 2);
-    vm->bytes = 0;
+    vm->bytes = vm->tables = vm->shm_pages = 0;
 }
 
 void vm_destroy(struct vm *vm)

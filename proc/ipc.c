@@ -19,19 +19,40 @@ struct endpoint {
     struct list receiver;    /* the owner, blocked in recv (zero or one) */
     struct list awaiting;    /* callers whose message was taken, awaiting reply */
     uint64 notify_bits;
+    int sub;        /* 1 + index in subs[] if it receives kernel events, else 0 */
+    uint32 sub_bit; /* bit in a caller's client_of: exits of its callers only */
+    int privileged; /* created by a boot-image program (may use the reserve) */
 };
 
 static struct endpoint endpoints[NENDPOINT];
 
-/* fork/exit events for the one subscribed server (the fs server) */
+/* Kernel events for subscribed servers, a queue each. An IPC_EV_ALL
+ * subscriber (the fs server) hears every fork and exit, and no exit is ever
+ * lost: fork reserves room for the child's exit and fails when there is
+ * none. An IPC_EV_CLIENT_EXITS subscriber (the disk server) hears the exits
+ * of processes that shared pages with it (ipc_share: what a server keeps
+ * per client), marked as the share is delivered; should its queue overflow it gets an exit
+ * of pid 0 instead, meaning "some clients exited: look for yourself". */
 #define NEVENT 256
-static struct {
-    int kind, pid, ppid;
-} events[NEVENT];
-static uint64 ev_head, ev_tail, ev_reserved, ev_generation;
-static struct endpoint *ev_ep;
+struct subscriber {
+    struct endpoint *ep; /* NULL: a free slot */
+    int clients_only;
+    int overflow;
+    uint64 generation; /* this subscription, for ipc_state.ev_reserved */
+    uint64 head, tail, reserved;
+    struct {
+        int kind, pid, ppid;
+    } ev[NEVENT];
+};
+static struct subscriber subs[IPC_NSUBSCRIBER];
+static uint64 ev_generation;
+static int nsubs; /* subscribers now: fork and exit skip the loops without any */
 
-#define A(tf, i) ((tf)->regs[REG_A0 + (i)])
+/* Names that only boot-image programs may register (docs/security.md): the
+ * system servers' names from the start, and every name one of them has
+ * registered since boot. */
+#define NRESERVED 8
+static char reserved_names[NRESERVED][IPC_NAME_LEN] = {"disk", "fs", "init"};
 
 struct endpoint *ipc_handle(struct proc *p, int h)
 {
@@ -41,6 +62,11 @@ struct endpoint *ipc_handle(struct proc *p, int h)
 struct proc *ipc_owner(struct endpoint *ep)
 {
     return ep->owner;
+}
+
+static struct subscriber *sub_of(struct endpoint *ep)
+{
+    return ep->sub ? &subs[ep->sub - 1] : NULL;
 }
 
 static int handle_alloc(struct proc *p, struct endpoint *ep)
@@ -69,20 +95,34 @@ static void wake_caller(struct proc *c, long result)
     make_runnable(c);
 }
 
-/* Give the receiver a pending kernel message (event or notify bits), if any. */
-static int take_kernel_msg(struct proc *srv, struct endpoint *ep)
+/* A pending event of subscriber s for its server, if any. Out of line: the
+ * IPC fast path (take_message) stays small without it. */
+static __attribute__((noinline)) int take_event(struct proc *srv, struct subscriber *s)
 {
-    struct trapframe *tf = srv->tf;
-    if (ep == ev_ep && ev_head != ev_tail) {
-        uint64 e = ev_head++ % NEVENT;
-        A(tf, 1) = events[e].kind, A(tf, 2) = events[e].pid, A(tf, 3) = events[e].ppid;
-    } else if (ep->notify_bits) {
-        A(tf, 1) = IPC_KERNEL_NOTIFY, A(tf, 2) = ep->notify_bits, A(tf, 3) = 0;
-        ep->notify_bits = 0;
+    struct ipc_msg *m = srv->ipc.msg;
+    if (s->overflow) {
+        m->w[0] = IPC_KERNEL_EXIT, m->w[1] = 0, m->w[2] = 0;
+        s->overflow = 0;
+    } else if (s->head != s->tail) {
+        uint64 e = s->head++ % NEVENT;
+        m->w[0] = s->ev[e].kind, m->w[1] = s->ev[e].pid, m->w[2] = s->ev[e].ppid;
     } else {
         return 0;
     }
-    A(tf, 4) = A(tf, 5) = 0;
+    m->w[3] = m->shared = 0;
+    srv->ipc.result = 0;
+    return 1;
+}
+
+/* Give the receiver a pending kernel message (event or notify bits), if any. */
+static int take_kernel_msg(struct proc *srv, struct endpoint *ep)
+{
+    if (ep->sub && take_event(srv, sub_of(ep))) return 1;
+    if (!ep->notify_bits) return 0;
+    struct ipc_msg *m = srv->ipc.msg;
+    m->w[0] = IPC_KERNEL_NOTIFY, m->w[1] = ep->notify_bits;
+    m->w[2] = m->w[3] = m->shared = 0;
+    ep->notify_bits = 0;
     srv->ipc.result = 0;
     return 1;
 }
@@ -91,17 +131,15 @@ static int take_kernel_msg(struct proc *srv, struct endpoint *ep)
  * shares. On success the caller now awaits the reply. */
 static int deliver_call(struct proc *srv, struct proc *c, struct endpoint *ep)
 {
-    struct trapframe *st = srv->tf, *ct = c->tf;
+    struct ipc_msg *sm = srv->ipc.msg, *cm = c->ipc.msg;
+    long va = 0;
     if (c->ipc.share_npages) {
-        long va = vm_shm_share(&srv->vm, &c->vm, c->ipc.share_va, c->ipc.share_npages);
+        va = vm_shm_share(&srv->vm, &c->vm, c->ipc.share_va, c->ipc.share_npages);
         if (va < 0) return (int)va;
-        /* ipc_share(h, va, npages, w1, w2) */
-        A(st, 1) = A(ct, 3), A(st, 2) = A(ct, 4), A(st, 3) = c->ipc.share_npages;
-        A(st, 4) = 0, A(st, 5) = va;
-    } else {
-        A(st, 1) = A(ct, 1), A(st, 2) = A(ct, 2), A(st, 3) = A(ct, 3), A(st, 4) = A(ct, 4);
-        A(st, 5) = 0;
+        c->ipc.client_of |= ep->sub_bit; /* its exit will be told to this server */
     }
+    sm->w[0] = cm->w[0], sm->w[1] = cm->w[1], sm->w[2] = cm->w[2], sm->w[3] = cm->w[3];
+    sm->shared = (uint64)va;
     srv->ipc.result = c->pid;
     c->ipc.wait = IPC_AWAITING_REPLY;
     list_add_tail(&ep->awaiting, &c->qlink);
@@ -130,21 +168,37 @@ static void block_receiving(struct proc *p, struct endpoint *ep)
     list_add_tail(&ep->receiver, &p->qlink);
 }
 
+/* A free endpoint p may take, or NULL (docs/security.md): at most
+ * IPC_EP_PER_PROC owned at once, and the last IPC_EP_RESERVED free ones go
+ * only to boot-image programs, so a system server can always start again. */
+static struct endpoint *ep_slot(struct proc *p)
+{
+    struct endpoint *slot = NULL;
+    int nfree = 0, owned = 0;
+    for (int i = 0; i < NENDPOINT; i++) {
+        struct endpoint *ep = &endpoints[i];
+        owned += ep->owner == p;
+        if (ep->refs) continue;
+        nfree++;
+        if (!slot) slot = ep;
+    }
+    if (p->ipc.privileged) return slot;
+    return owned < IPC_EP_PER_PROC && nfree > IPC_EP_RESERVED ? slot : NULL;
+}
+
 long ipc_ep_create(void)
 {
     struct proc *p = myproc();
     spin_lock(&sched_lock);
     long r = -ENOMEM;
-    for (int i = 0; i < NENDPOINT; i++) {
-        struct endpoint *ep = &endpoints[i];
-        if (ep->refs) continue;
-        *ep = (struct endpoint){.refs = 1, .owner = p};
+    struct endpoint *ep = ep_slot(p);
+    if (ep) {
+        *ep = (struct endpoint){.refs = 1, .owner = p, .privileged = p->ipc.privileged};
         list_init(&ep->senders);
         list_init(&ep->receiver);
         list_init(&ep->awaiting);
         r = handle_alloc(p, ep);
         if (r < 0) ep->refs = 0;
-        break;
     }
     spin_unlock(&sched_lock);
     return r;
@@ -164,6 +218,25 @@ static long copy_name(char *name, uint64 uname)
     return n == 0 ? -EINVAL : n;
 }
 
+static int name_reserved(const char *name)
+{
+    for (int i = 0; i < NRESERVED; i++)
+        if (strcmp(reserved_names[i], name) == 0) return 1;
+    return 0;
+}
+
+/* A boot-image program's name stays reserved after it exits. */
+static void reserve_name(const char *name)
+{
+    for (int i = 0; i < NRESERVED; i++) {
+        if (strcmp(reserved_names[i], name) == 0) return;
+        if (!reserved_names[i][0]) {
+            strlcpy(reserved_names[i], name, IPC_NAME_LEN);
+            return;
+        }
+    }
+}
+
 long ipc_ep_register(int h, uint64 uname)
 {
     char name[IPC_NAME_LEN];
@@ -178,7 +251,10 @@ long ipc_ep_register(int h, uint64 uname)
         r = -EPERM;
     else if (find_name(name))
         r = -EEXIST;
+    else if (!p->ipc.privileged && name_reserved(name))
+        r = -EPERM;
     else {
+        if (p->ipc.privileged) reserve_name(name);
         strlcpy(ep->name, name, sizeof(ep->name));
         r = 0;
     }
@@ -208,7 +284,8 @@ static void ep_destroy(struct endpoint *ep)
         wake_caller(list_entry(ep->awaiting.next, struct proc, qlink), -EPIPE);
     ep->name[0] = 0;
     ep->notify_bits = 0;
-    if (ep == ev_ep) ev_ep = NULL;
+    if (ep->sub) subs[ep->sub - 1].ep = NULL, nsubs--;
+    ep->sub = 0, ep->sub_bit = 0;
     ep->owner = NULL;
     ep_put(ep); /* the owner's reference */
 }
@@ -234,7 +311,7 @@ long ipc_ep_close(int h)
     return ep ? 0 : -EBADF;
 }
 
-long ipc_call(int h, int share)
+long ipc_call(int h, int share, uint64 share_va, uint64 share_npages)
 {
     struct proc *p = myproc();
     spin_lock(&sched_lock);
@@ -246,7 +323,7 @@ long ipc_call(int h, int share)
         r = -EPIPE;
     else if (ep->owner == p)
         r = -EINVAL; /* would wait for itself forever */
-    else if (share && A(p->tf, 2) == 0)
+    else if (share && share_npages == 0)
         r = -EINVAL; /* a share of nothing */
     else if (p->killed)
         r = -EINTR; /* a kill before we sleep would not wake us */
@@ -254,8 +331,8 @@ long ipc_call(int h, int share)
         spin_unlock(&sched_lock);
         return r;
     }
-    p->ipc.share_va = share ? A(p->tf, 1) : 0;
-    p->ipc.share_npages = share ? A(p->tf, 2) : 0;
+    p->ipc.share_va = share ? share_va : 0;
+    p->ipc.share_npages = share ? share_npages : 0;
     p->ipc.ep = ep;
     p->ipc.result = -EINTR; /* unless replied to first */
     p->state = SLEEPING;
@@ -311,26 +388,26 @@ static struct proc *reply_target(struct proc *p, int pid)
     return c;
 }
 
-/* reply words: four registers starting at a(first) of the server */
-static void set_reply(struct proc *c, struct proc *srv, int first)
+static void set_reply(struct proc *c, const uint64 reply[4])
 {
-    for (int i = 0; i < 4; i++) A(c->tf, 1 + i) = A(srv->tf, first + i);
+    struct ipc_msg *m = c->ipc.msg;
+    m->w[0] = reply[0], m->w[1] = reply[1], m->w[2] = reply[2], m->w[3] = reply[3];
 }
 
-long ipc_reply(int pid)
+long ipc_reply(int pid, const uint64 reply[4])
 {
     struct proc *p = myproc();
     spin_lock(&sched_lock);
     struct proc *c = reply_target(p, pid);
     if (c) {
-        set_reply(c, p, 1);
+        set_reply(c, reply);
         wake_caller(c, 0);
     }
     spin_unlock(&sched_lock);
     return c ? 0 : -ESRCH;
 }
 
-long ipc_reply_recv(int h, int pid)
+long ipc_reply_recv(int h, int pid, const uint64 reply[4])
 {
     struct proc *p = myproc();
     spin_lock(&sched_lock);
@@ -342,7 +419,7 @@ long ipc_reply_recv(int h, int pid)
     } else if (pid && !c) {
         r = -ESRCH;
     } else {
-        if (c) set_reply(c, p, 2);
+        if (c) set_reply(c, reply); /* before our own words are overwritten */
         if (take_message(p, ep)) {
             if (c) wake_caller(c, 0);
             r = p->ipc.result;
@@ -388,24 +465,38 @@ long ipc_notify(int h, uint64 bits)
     return r;
 }
 
-static void push_event(int kind, int pid, int ppid)
+static void push_event(struct subscriber *s, int kind, int pid, int ppid)
 {
-    uint64 e = ev_tail++ % NEVENT;
-    events[e].kind = kind, events[e].pid = pid, events[e].ppid = ppid;
-    ipc_kernel_notify(ev_ep, 0); /* wakes the subscriber if it waits */
+    if (s->tail - s->head >= NEVENT) { /* only a clients-only queue can fill */
+        s->overflow = 1;
+    } else {
+        uint64 e = s->tail++ % NEVENT;
+        s->ev[e].kind = kind, s->ev[e].pid = pid, s->ev[e].ppid = ppid;
+    }
+    ipc_kernel_notify(s->ep, 0); /* wakes the subscriber if it waits */
 }
 
-long ipc_ev_subscribe(int h)
+long ipc_ev_subscribe(int h, int kinds)
 {
     struct proc *p = myproc();
     if (!p->ipc.privileged) return -EPERM;
+    if (kinds != IPC_EV_ALL && kinds != IPC_EV_CLIENT_EXITS) return -EINVAL;
     spin_lock(&sched_lock);
     struct endpoint *ep = ipc_handle(p, h);
-    long r = !ep ? -EBADF : ep->owner != p ? -EPERM : ev_ep ? -EBUSY : 0;
-    if (r == 0) {
-        ev_ep = ep;
-        ev_head = ev_tail = ev_reserved = 0;
-        ev_generation++;
+    long r = !ep ? -EBADF : ep->owner != p ? -EPERM : -EBUSY; /* busy: no free slot */
+    for (int i = 0; ep && ep->owner == p && !ep->sub && i < IPC_NSUBSCRIBER; i++) {
+        struct subscriber *s = &subs[i];
+        if (s->ep) continue;
+        s->ep = ep;
+        s->clients_only = kinds == IPC_EV_CLIENT_EXITS;
+        s->head = s->tail = s->reserved = 0;
+        s->overflow = 0;
+        s->generation = ++ev_generation;
+        ep->sub = i + 1;
+        ep->sub_bit = s->clients_only ? 1U << i : 0;
+        nsubs++;
+        r = 0;
+        break;
     }
     spin_unlock(&sched_lock);
     return r;
@@ -415,11 +506,19 @@ long ipc_ev_subscribe(int h)
  * lost, so the fork reserves room for it and fails when there is none. */
 int ipc_fork_event(struct proc *child)
 {
-    if (!ev_ep) return 0;
-    if (ev_tail - ev_head + ev_reserved + 2 > NEVENT) return -EAGAIN;
-    ev_reserved++;
-    child->ipc.events_reserved = ev_generation;
-    push_event(IPC_KERNEL_FORK, child->pid, child->parent->pid);
+    if (!nsubs) return 0;
+    for (int i = 0; i < IPC_NSUBSCRIBER; i++) {
+        struct subscriber *s = &subs[i];
+        if (s->ep && !s->clients_only && s->tail - s->head + s->reserved + 2 > NEVENT)
+            return -EAGAIN;
+    }
+    for (int i = 0; i < IPC_NSUBSCRIBER; i++) {
+        struct subscriber *s = &subs[i];
+        if (!s->ep || s->clients_only) continue;
+        s->reserved++;
+        child->ipc.ev_reserved[i] = s->generation;
+        push_event(s, IPC_KERNEL_FORK, child->pid, child->parent->pid);
+    }
     return 0;
 }
 
@@ -440,9 +539,13 @@ void ipc_exit(struct proc *p)
         if (p->ipc.handles[h]) ep_put(p->ipc.handles[h]);
         p->ipc.handles[h] = NULL;
     }
-    if (ev_ep && p->ipc.events_reserved == ev_generation) {
-        ev_reserved--;
-        push_event(IPC_KERNEL_EXIT, p->pid, p->parent->pid);
+    for (int i = 0; i < IPC_NSUBSCRIBER && nsubs; i++) {
+        struct subscriber *s = &subs[i];
+        int reserved = p->ipc.ev_reserved[i] == s->generation;
+        if (s->ep && !s->clients_only && reserved) s->reserved--;
+        if (s->ep && (reserved || (p->ipc.client_of & s->ep->sub_bit)))
+            push_event(s, IPC_KERNEL_EXIT, p->pid, p->parent->pid);
+        p->ipc.ev_reserved[i] = 0;
     }
-    p->ipc.events_reserved = 0;
+    p->ipc.client_of = 0;
 }

@@ -10,12 +10,33 @@ void fork_return(void)
     usertrapret();
 }
 
+/* May p have another child (docs/security.md)? At most PROC_CHILD_MAX
+ * children each, and the last PROC_RESERVE free slots only for init, the
+ * boot-image servers and init's own children (the shell), so that the shell
+ * can always run kill, whatever a fork bomb does. Caller holds sched_lock. */
+static int may_fork(struct proc *p)
+{
+    int n = 0;
+    for (struct list *l = p->children.next; l != &p->children && n < PROC_CHILD_MAX; l = l->next)
+        n++;
+    if (n >= PROC_CHILD_MAX && p != initproc) return 0;
+    return proc_free_slots() >= PROC_RESERVE || p == initproc || p->ipc.privileged ||
+           p->ipc.init_child;
+}
+
 /* Link a new child to its parent and let it run. */
 int proc_start_child(struct proc *p, struct proc *c)
 {
     int pid = c->pid;
     spin_lock(&sched_lock);
+    if (!may_fork(p)) {
+        spin_unlock(&sched_lock);
+        proc_free(c);
+        return -EAGAIN;
+    }
     c->parent = p;
+    c->ipc.init_child = p == initproc;
+    c->ipc.inject = p->ipc.inject;
     if (ipc_fork_event(c) < 0) {
         spin_unlock(&sched_lock);
         proc_free(c);
@@ -103,11 +124,13 @@ int proc_wait(uint64 ustatus)
     }
 }
 
+/* Anyone may kill an ordinary process (Pagoda has no users); init never
+ * dies, and the boot-image servers only by another boot-image program. */
 int proc_kill(int pid)
 {
     spin_lock(&sched_lock);
     struct proc *p = proc_find(pid);
-    if (!p || p == initproc) {
+    if (!p || p == initproc || (p->ipc.privileged && !myproc()->ipc.privileged)) {
         spin_unlock(&sched_lock);
         return p ? -EPERM : -ESRCH;
     }

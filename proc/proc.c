@@ -6,6 +6,7 @@
 
 static struct proc procs[NPROC];
 static struct list free_procs = LIST_INIT(free_procs);
+static int nfree_procs = NPROC;
 struct proc *initproc;
 
 void proc_init(void)
@@ -27,6 +28,7 @@ struct proc *proc_alloc(void)
     struct list *l = list_pop(&free_procs);
     struct proc *p = l ? list_entry(l, struct proc, qlink) : NULL;
     if (p) {
+        nfree_procs--;
         p->state = EMBRYO;
         p->pid = p->last_pid ? p->last_pid + NPROC : (int)(p - procs) + 1;
         p->last_pid = p->pid;
@@ -58,6 +60,7 @@ struct proc *proc_alloc(void)
     }
     p->kernel_satp = vm_kernel_satp(&p->vm);
     p->usys->pid = p->pid;
+    ipc_msg_bind(p);
     /* A new process starts in fork_return, on its own empty kernel stack. */
     memset(&p->ctx, 0, sizeof(p->ctx));
     p->ctx.ra = (uint64)fork_return;
@@ -80,7 +83,18 @@ void proc_free(struct proc *p)
     p->state = UNUSED;
     p->pid = 0;
     list_add_tail(&free_procs, &p->qlink);
+    nfree_procs++;
     spin_unlock(&sched_lock);
+}
+
+struct proc *proc_slot(int i)
+{
+    return &procs[i];
+}
+
+int proc_free_slots(void)
+{
+    return nfree_procs;
 }
 
 struct proc *proc_find(int pid)
@@ -100,7 +114,7 @@ static void fill_info(struct proc *p, struct procinfo *out)
                                    [ZOMBIE] = PS_ZOMBIE};
     *out = (struct procinfo){
         .pid = p->pid, .ppid = p->parent ? p->parent->pid : 0, .state = ps_state[p->state]};
-    out->size = p->vm.bytes;
+    out->size = p->vm.bytes + p->vm.tables * PGSIZE; /* page tables count too */
     strlcpy(out->name, p->name, sizeof(out->name));
 }
 

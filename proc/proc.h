@@ -9,7 +9,9 @@
 #include "proc/ipc.h"
 #include "pagoda/abi.h"
 
-#define NPROC 64
+#define NPROC          64
+#define PROC_CHILD_MAX 40 /* children of one process (init excepted) */
+#define PROC_RESERVE   4  /* free slots only init, servers and the shell may take */
 
 enum procstate { UNUSED, EMBRYO, RUNNABLE, RUNNING, SLEEPING, ZOMBIE };
 
@@ -58,6 +60,13 @@ void proc_init(void);
 struct proc *proc_alloc(void); /* EMBRYO with kernel stack, trapframe, tables */
 void proc_free(struct proc *p);
 struct proc *proc_find(int pid); /* caller holds sched_lock */
+int proc_free_slots(void);       /* caller holds sched_lock */
+struct proc *proc_slot(int i);   /* 0 <= i < NPROC, for the self-check */
+
+/* selfcheck.c */
+long kernel_selfcheck(void); /* 0, or the number of broken invariants */
+void fault_inject_init(const char *bootargs);
+long fault_inject_enable(struct proc *p, int on); /* p and its future children */
 void proc_set_name(struct proc *p, const char *name);
 int proc_info(int index, struct procinfo *out);
 int proc_info_pid(int pid, struct procinfo *out); /* -ESRCH: none (or an embryo) */

@@ -1,5 +1,7 @@
 /* IPC, shared-page and device system calls: unpack the registers and call
- * into proc/ipc.c, proc/irq.c and mm/shm.c. */
+ * into proc/ipc.c, proc/irq.c and mm/shm.c. The message words stay in the
+ * process's saved registers a1..a5; ipc_msg_bind() is the one place that
+ * says where they are (proc/ipc.h: struct ipc_msg). */
 #include "trap/syscall.h"
 #include "proc/proc.h"
 
@@ -31,14 +33,27 @@ long sys_ep_close(const uint64 *a)
     return ipc_ep_close(num(a[0]));
 }
 
-long sys_ipc_call(const uint64 *a)
+/* Called once per process, when its trapframe is made (proc_alloc). */
+void ipc_msg_bind(struct proc *p)
 {
-    return ipc_call(num(a[0]), 0);
+    p->ipc.msg = (struct ipc_msg *)&p->tf->regs[REG_A1];
 }
 
+/* (h, w1..w4): the words are a1..a4 already */
+long sys_ipc_call(const uint64 *a)
+{
+    return ipc_call(num(a[0]), 0, 0, 0);
+}
+
+/* (h, va, npages, w1, w2): the server receives the words {w1, w2, npages, 0}
+ * and where the pages landed (abi.h). Rearranged here, in place: the
+ * registers are overwritten by the reply anyway. */
 long sys_ipc_share(const uint64 *a)
 {
-    return ipc_call(num(a[0]), 1);
+    uint64 va = a[1], npages = a[2], w1 = a[3], w2 = a[4];
+    struct ipc_msg *m = myproc()->ipc.msg;
+    m->w[0] = w1, m->w[1] = w2, m->w[2] = npages, m->w[3] = 0;
+    return ipc_call(num(a[0]), 1, va, npages);
 }
 
 long sys_ipc_recv(const uint64 *a)
@@ -46,14 +61,16 @@ long sys_ipc_recv(const uint64 *a)
     return ipc_recv(num(a[0]));
 }
 
+/* (pid, w1..w4) */
 long sys_ipc_reply(const uint64 *a)
 {
-    return ipc_reply(num(a[0]));
+    return ipc_reply(num(a[0]), &a[1]);
 }
 
+/* (h, pid, w1..w4) */
 long sys_ipc_reply_recv(const uint64 *a)
 {
-    return ipc_reply_recv(num(a[0]), num(a[1]));
+    return ipc_reply_recv(num(a[0]), num(a[1]), &a[2]);
 }
 
 long sys_ipc_notify(const uint64 *a)
@@ -63,7 +80,7 @@ long sys_ipc_notify(const uint64 *a)
 
 long sys_ev_subscribe(const uint64 *a)
 {
-    return ipc_ev_subscribe(num(a[0]));
+    return ipc_ev_subscribe(num(a[0]), num(a[1]));
 }
 
 long sys_shm_alloc(const uint64 *a)

@@ -54,6 +54,9 @@ static long (*const syscalls[NSYSCALL])(const uint64 *args) = {
     [SYS_irq_ack] = sys_irq_ack,
     [SYS_dev_list] = sys_dev_list,
     [SYS_procinfo_pid] = sys_procinfo_pid,
+    [SYS_uprobe] = sys_uprobe,
+    [SYS_selfcheck] = sys_selfcheck,
+    [SYS_faultinject] = sys_faultinject,
 };
 #pragma clang diagnostic pop
 

@@ -54,5 +54,9 @@ long sys_irq_ack(const uint64 *a);
 
 /* sys_dev.c */
 long sys_dev_list(const uint64 *a);
+/* sys_sec.c */
+long sys_uprobe(const uint64 *a);
+long sys_selfcheck(const uint64 *a);
+long sys_faultinject(const uint64 *a);
 
 #endif

@@ -21,6 +21,7 @@ struct cpu {
     int intena;          /* were interrupts on before the first intr_push? */
     uint32 hartid;
     int started;
+    uint64 *pt_tables; /* page-table pages made here count here (mm/kalloc.c) */
 };
 extern struct cpu cpus[NCPU];
 extern int ncpu;

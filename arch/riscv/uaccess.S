@@ -4,7 +4,7 @@
 # functions, so ra is still the caller's when the fixup runs.
 
     .section .text
-    .globl uaccess_begin, uaccess_end, uaccess_efault
+    .globl uaccess_begin, uaccess_end, uaccess_efault, uaccess_enomem
     .globl uaccess_copy, uaccess_strcpy
 
 uaccess_begin:
@@ -53,4 +53,7 @@ uaccess_end:
 
 uaccess_efault:
     li a0, -14              # -EFAULT
+    ret
+uaccess_enomem:             # a lazy or copy-on-write page found no memory
+    li a0, -12              # -ENOMEM
     ret

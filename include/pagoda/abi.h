@@ -36,7 +36,7 @@
 #define SYS_ipc_reply      27 /* (pid, w1..w4) */
 #define SYS_ipc_reply_recv 28 /* (h, pid, w1..w4): reply, then wait for the next message */
 #define SYS_ipc_notify     29 /* (h, bits): OR bits into the endpoint, never blocks */
-#define SYS_ev_subscribe   30 /* (h): receive fork/exit events on h (privileged) */
+#define SYS_ev_subscribe   30 /* (h, kinds): receive kernel events on h (privileged); kinds below */
 #define SYS_shm_alloc      31 /* (npages) -> va of zeroed pages that can be shared */
 #define SYS_shm_free       32 /* (va, npages) */
 #define SYS_spawn                                                                                  \
@@ -47,18 +47,35 @@
 #define SYS_va2pa     36 /* (va) -> physical address, for DMA (privileged) */
 #define SYS_irq_bind  37 /* (irq, h): the interrupt becomes a notify on h (privileged) */
 #define SYS_irq_ack   38 /* (irq): unmask it again (privileged) */
-/* 40-47: reserved for the isolation work */
+/* Checking the kernel (docs/security.md) */
+#define SYS_uprobe    40 /* (va, n, how) -> 0 (UPROBE_STR: length) or -EFAULT */
+#define SYS_selfcheck 41 /* () -> 0, or the number of broken invariants */
+#define SYS_faultinject                                                                            \
+    42 /* (on): page allocations for us and our children fail now                                  \
+          and then (boot with failpages=N); -ENOSYS without it */
+
 #define SYS_dev_list     48 /* (struct devinfo *out, max) -> devices there are; fills min(max, n) */
 #define SYS_procinfo_pid 49 /* (pid, struct procinfo *) -> 0, or -ESRCH: no such process */
 #define NSYSCALL         50 /* one more than the highest number */
 
+#define UPROBE_READ  0
+#define UPROBE_WRITE 1
+#define UPROBE_STR   2 /* a string of at most n bytes with its terminator */
+
 /* What ipc_recv returns: a0 = the caller's pid, a1..a4 = its words, a5 = where
- * the pages of an ipc_share landed in the receiver (0 if none; a3 = npages).
+ * the pages of an ipc_share landed in the receiver (0 if none). An
+ * ipc_share(h, va, npages, w1, w2) arrives as the words {w1, w2, npages, 0}
+ * (trap/sys_ipc.c: sys_ipc_share is the one place that arranges them).
  * a0 = 0 is a message from the kernel, a1 its kind: */
 #define IPC_KERNEL_NOTIFY 1 /* a2 = the notify bits */
 #define IPC_KERNEL_FORK   2 /* a2 = new pid, a3 = its parent */
 #define IPC_KERNEL_EXIT   3 /* a2 = pid that exited */
 #define IPC_NAME_LEN      16
+/* ev_subscribe kinds. ALL: every fork and exit, none ever lost. CLIENT_EXITS:
+ * the exits of processes that have shared pages with it (ipc_share); an exit of pid 0
+ * means some were lost (queue full): check your clients yourself. */
+#define IPC_EV_ALL          0
+#define IPC_EV_CLIENT_EXITS 1
 
 #define TICK_HZ 100 /* sleep/uptime unit: 10 ms */
 

@@ -33,11 +33,9 @@
  * after fork is not connected (fork does not copy shared pages) and must
  * connect itself.
  *
- * Limitation: the server is not told when a client exits (only one server,
- * fs, may subscribe to exit events). A client should send DISK_DISCONNECT;
- * if it does not, its region stays mapped in the server until a later
- * DISK_CONNECT finds the table full, when the server drops the entries of
- * processes that no longer exist (by pid, via procinfo). */
+ * A client should send DISK_DISCONNECT; if it exits without, the kernel tells
+ * the server (ev_subscribe_client_exits), which drops the client's entry and
+ * unmaps its region at once (after a request still in flight). */
 #ifndef PAGODA_DISK_PROTO_H
 #define PAGODA_DISK_PROTO_H
 

@@ -35,13 +35,15 @@ struct client {
     int next;   /* blocks submitted so far */
     int done;   /* blocks finished so far */
     long err;   /* first error, or 0 */
+    int gone;   /* the client exited: drop it when its call is finished */
 };
 
 static struct client clients[DISK_MAX_CLIENTS];
 static struct vblk dev;
 static int irq;
-static int owner[VBLK_QUEUE_MAX]; /* request id -> client index */
-static int rr;                    /* where pump() starts, for fairness */
+static int owner[VBLK_QUEUE_MAX];   /* request id -> client index */
+static int rr;                      /* where pump() starts, for fairness */
+static long fail_every, nsubmitted; /* faildisk=N: every Nth block fails with EIO */
 
 /* Replies ready to go out, sent before the next receive. At most one per
  * client plus one for the message just received. */
@@ -105,6 +107,20 @@ static long translate(char *region, long npages, long **out)
     }
     *out = pa;
     return 0;
+}
+
+/* The kernel says client pid exited (pid 0: some clients exited, unknown). */
+static void client_exited(long pid)
+{
+    if (pid == 0) {
+        collect_dead_clients();
+        return;
+    }
+    struct client *c = find_client(pid);
+    if (c && c->busy)
+        c->gone = 1; /* the device may still be writing into its pages */
+    else if (c)
+        drop_client(c);
 }
 
 static void connect(struct ipc_msg *m)
@@ -223,7 +239,10 @@ static void block_done(struct client *c, long err)
     if (err && !c->err) c->err = err;
     if (c->done == c->n) {
         c->busy = 0;
-        reply_status(c->pid, c->err);
+        if (c->gone)
+            drop_client(c);
+        else
+            reply_status(c->pid, c->err);
     }
 }
 
@@ -233,6 +252,10 @@ static int submit_one(struct client *c, int ci)
     int id;
     if (c->op == DISK_FLUSH) {
         id = vblk_submit(&dev, VBLK_T_FLUSH, 0, 0);
+    } else if (fail_every && ++nsubmitted % fail_every == 0) {
+        c->next++; /* fault injection (docs/security.md) */
+        block_done(c, -EIO);
+        return 1;
     } else {
         long pa = c->pa[c->page + c->next];
         int type = c->op == DISK_READ ? VBLK_T_IN : VBLK_T_OUT;
@@ -348,8 +371,9 @@ static int probe(void)
     return found;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc > 1 && strncmp(argv[1], "faildisk=", 9) == 0) fail_every = atoi(argv[1] + 9);
     int ep = ep_lookup(DISK_NAME);
     if (ep >= 0) { /* never reset a device another server is using */
         printf("disk: already running\n");
@@ -367,6 +391,7 @@ int main(void)
     printf_flush();
     ep = ep_create();
     long r = ep < 0 ? ep : irq_bind(irq, ep);
+    if (r >= 0) r = ev_subscribe_client_exits(ep); /* a client's slot goes when it exits */
     if (r >= 0) r = ep_register(ep, DISK_NAME);
     if (r < 0) {
         printf("disk: cannot set up the endpoint or interrupt (%ld)\n", r);
@@ -388,6 +413,7 @@ int main(void)
         errors = 0;
         if (m.pid == 0) {
             if (m.w[0] == IPC_KERNEL_NOTIFY) on_interrupt();
+            if (m.w[0] == IPC_KERNEL_EXIT) client_exited(m.w[1]);
         } else {
             handle_call(&m);
         }

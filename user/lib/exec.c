@@ -5,9 +5,13 @@
 #include "syscall.h"
 #include "sysret.h"
 
+#define EXEC_PATH_MAX 256
+
 int exec(const char *path, char **argv)
 {
-    if (path == 0) return fail(EFAULT);
+    /* Let the kernel look at path first: a wild pointer is EFAULT, not a fault. */
+    long len = sys_uprobe(path, EXEC_PATH_MAX, UPROBE_STR);
+    if (len < 0) return fail(len == -E2BIG ? ENOENT : (int)-len);
     if (path[0] == '/') path++; /* boot modules are named without the slash */
 
     long size = sys_bootmod(path, 0, 0);

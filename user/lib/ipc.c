@@ -70,7 +70,12 @@ long ipc_notify(int h, unsigned long bits)
 
 long ev_subscribe(int h)
 {
-    return ecall6(SYS_ev_subscribe, h, 0, 0, 0, 0, 0).a0;
+    return ecall6(SYS_ev_subscribe, h, IPC_EV_ALL, 0, 0, 0, 0).a0;
+}
+
+long ev_subscribe_client_exits(int h)
+{
+    return ecall6(SYS_ev_subscribe, h, IPC_EV_CLIENT_EXITS, 0, 0, 0, 0).a0;
 }
 
 void *shm_alloc(long npages)

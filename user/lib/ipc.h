@@ -31,7 +31,8 @@ long ipc_reply(int pid, const long w[4]);
 /* Reply to pid (0: nobody), then wait for the next message. */
 long ipc_reply_recv(int h, int pid, const long w[4], struct ipc_msg *m);
 long ipc_notify(int h, unsigned long bits);
-long ev_subscribe(int h);
+long ev_subscribe(int h);              /* every fork and exit (IPC_EV_ALL) */
+long ev_subscribe_client_exits(int h); /* exits of those who shared pages with us */
 
 void *shm_alloc(long npages); /* NULL if it fails */
 long shm_free(void *va, long npages);

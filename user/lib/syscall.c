@@ -112,3 +112,18 @@ long sys_vmprint(int which)
 {
     return CALL1(SYS_vmprint, which);
 }
+
+long sys_uprobe(const void *va, unsigned long n, int how)
+{
+    return CALL3(SYS_uprobe, va, n, how);
+}
+
+long sys_selfcheck(void)
+{
+    return CALL0(SYS_selfcheck);
+}
+
+long sys_faultinject(int on)
+{
+    return CALL1(SYS_faultinject, on);
+}

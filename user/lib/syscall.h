@@ -51,5 +51,11 @@ long sys_procinfo(int index, struct procinfo *info);
 long sys_procinfo_pid(int pid, struct procinfo *info);
 long sys_pgaccess(void *va, int npages, unsigned long *mask);
 long sys_vmprint(int which);
+/* 0 if [va, va+n) may be read (UPROBE_READ) or written (UPROBE_WRITE); for
+ * UPROBE_STR the length of the string at va (at most n bytes with its NUL);
+ * -EFAULT for a bad pointer: the library checks pointers with it. */
+long sys_uprobe(const void *va, unsigned long n, int how);
+long sys_selfcheck(void);     /* 0, or how many kernel invariants are broken */
+long sys_faultinject(int on); /* boot with failpages=N first; -ENOSYS otherwise */
 
 #endif

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include "user.h"
 #include "testcase.h"
+#include "syscall.h"
 
 const char *test_case;
 int test_case_failed;
@@ -96,6 +97,11 @@ int test_run(const struct testcase *cases, int n, int argc, char **argv)
 
 _Noreturn void test_summary(void)
 {
+    /* the kernel's own invariants, while all is quiet */
+    test_begin("selfcheck");
+    long bad = sys_selfcheck();
+    if (bad != 0) test_fail("the kernel found %ld broken invariants (its log is above)", bad);
+    test_finish();
     printf("%d passed, %d failed\n", test_passed, test_failed);
     exit(test_failed ? 1 : 0);
 }

@@ -26,8 +26,10 @@ int test_run(const struct testcase *cases, int n, int argc, char **argv);
 void test_run_case(const struct testcase *c);
 /* The same by hand, for a case that is not in a table: */
 void test_begin(const char *name);
-void test_finish(void);            /* the ok/FAIL line, counted */
-_Noreturn void test_summary(void); /* "N passed, M failed"; exit 0 only if none failed */
+void test_finish(void); /* the ok/FAIL line, counted */
+/* The selfcheck case (the kernel checks its own invariants, docs/security.md),
+ * then "N passed, M failed"; exit 0 only if none failed. */
+_Noreturn void test_summary(void);
 
 void test_fail(const char *fmt, ...);                       /* FAIL line (later ones: "also") */
 void test_info(const char *fmt, ...);                       /* "  # case: ..." */

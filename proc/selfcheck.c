@@ -1,0 +1,86 @@
+/* The kernel's self-check (docs/security.md), a system call the test suites
+ * make at their end, and fault injection for the processes that ask for it.
+ *
+ * Self-check: every frame a user table maps has exactly as many references
+ * as mappings, the free list matches its count, and every process is in a
+ * state it can be in, with parent and child links that agree. It reads
+ * other processes' tables, so it is exact only when they are idle, as at
+ * the end of a suite. */
+#include "proc/proc.h"
+#include "drivers/console.h"
+
+static void count_leaf(void *arg, uint64 va, pte_t *pte, int level)
+{
+    uint32 *maps = arg;
+    (void)va;
+    if (*pte & PTE_DEV) return;
+    for (uint64 i = 0; i < PT_LEVEL_SIZE(level) / PGSIZE; i++) {
+        long f = kalloc_frame(PTE2PA(*pte) + i * PGSIZE);
+        if (f >= 0) maps[f]++;
+    }
+}
+
+/* Problems with p's state and family links, printed. */
+static long check_proc(struct proc *p)
+{
+    long bad = 0;
+    if (p->state > ZOMBIE || (p->state == UNUSED) != (p->pid == 0)) bad++;
+    if (p->state == UNUSED || p->state == EMBRYO) return bad;
+    if (p != initproc && (!p->parent || p->parent->state == UNUSED || p->parent->state == EMBRYO))
+        bad++;
+    for (struct list *l = p->children.next; l != &p->children; l = l->next)
+        if (list_entry(l, struct proc, sibling)->parent != p) bad++;
+    if (bad)
+        kprintf("selfcheck: process %d (%s) in state %d is broken\n", p->pid, p->name, p->state);
+    return bad;
+}
+
+long kernel_selfcheck(void)
+{
+    if (kalloc_nframes() * sizeof(uint32) > MEGAPAGE) return -ENOMEM;
+    uint32 *maps = kalloc_mega(); /* zeroed: a count per frame */
+    if (!maps) return -ENOMEM;
+    long bad = 0;
+    spin_lock(&sched_lock);
+    for (int i = 0; i < NPROC; i++) {
+        struct proc *p = proc_slot(i);
+        bad += check_proc(p);
+        if (p->state != UNUSED && p->state != EMBRYO && p->vm.upt)
+            pt_for_each_leaf(p->vm.upt, 0, MAXVA, count_leaf, maps);
+    }
+    spin_unlock(&sched_lock);
+    bad += kalloc_check(maps);
+    for (uint64 i = 0; i < MEGAPAGE / PGSIZE; i++) kfree((char *)maps + i * PGSIZE);
+    return bad;
+}
+
+/* ---------------------------------------------------------- fault injection */
+
+static uint64 fail_every; /* boot option failpages=N: every Nth allocation fails */
+
+static int injectable(void)
+{
+    struct proc *p = myproc();
+    return p && p->ipc.inject;
+}
+
+void fault_inject_init(const char *bootargs)
+{
+    for (const char *s = bootargs; *s; s++) {
+        if (strncmp(s, "failpages=", 10) != 0 || (s != bootargs && s[-1] != ' ')) continue;
+        uint64 n = 0;
+        for (s += 10; *s >= '0' && *s <= '9'; s++) n = n * 10 + (uint64)(*s - '0');
+        fail_every = n;
+        break;
+    }
+    if (fail_every)
+        kprintf("pagoda: fault injection: 1 in %lu page allocations fails\n", fail_every);
+    kalloc_fail_set(fail_every, injectable);
+}
+
+long fault_inject_enable(struct proc *p, int on)
+{
+    if (!fail_every) return -ENOSYS;
+    p->ipc.inject = on != 0;
+    return (long)fail_every;
+}
