@@ -6,6 +6,7 @@
  * counts its free frames, so a whole free block can be taken for a megapage
  * without searching. The counts also let tests check that nothing leaks. */
 #include "mm/mm.h"
+#include "drivers/kprintf.h"
 #include "arch/riscv/cpu.h"
 
 struct free_page {

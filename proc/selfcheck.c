@@ -7,6 +7,7 @@
  * other processes' tables, so it is exact only when they are idle, as at
  * the end of a suite. */
 #include "proc/proc.h"
+#include "drivers/kprintf.h"
 #include "drivers/console.h"
 
 static void count_leaf(void *arg, uint64 va, pte_t *pte, int level)

@@ -8,6 +8,7 @@
  * Started by init (boot with spawn=sectest) it runs only the case that needs
  * privilege: the disk server is killed and must come back (restart).
  *
+ * ctest-drive: 4 MiB (a blank scratch disk: it attacks the disk server)
  * Prints "ok NAME" / "FAIL NAME: why" and ends with "N passed, M failed".
  * Each case runs in a child, so a kernel that kills it (a fault where an
  * error was due) fails that case only; the child's exit status is the
@@ -136,7 +137,7 @@ static void run_case(const char *name, int (*body)(void))
     printf_flush();
 }
 
-#define CHECK(cond, ...)                                                                           \
+#define CHILD_CHECK(cond, ...)                                                                     \
     do {                                                                                           \
         if (!(cond)) {                                                                             \
             test_child_fail(0, __VA_ARGS__);                                                       \
@@ -154,12 +155,13 @@ static int c_shm_wrap(void)
     long sizes[] = {SHM_NPAGES - 1, SHM_NPAGES, SHM_NPAGES + 1, 1L << 40, -1};
     for (int i = 0; i < 5; i++) {
         void *p = shm_alloc(sizes[i]);
-        CHECK(p == 0, "shm_alloc(%ld) succeeded at %p", sizes[i], p);
+        CHILD_CHECK(p == 0, "shm_alloc(%ld) succeeded at %p", sizes[i], p);
     }
     for (int i = 0; i < 64; i++) {
         long n = 1 + i % 5;
         char *p = shm_alloc(n);
-        CHECK(p && in_region((unsigned long)p, n), "shm_alloc(%ld) after the failures: %p", n, p);
+        CHILD_CHECK(p && in_region((unsigned long)p, n), "shm_alloc(%ld) after the failures: %p", n,
+                    p);
         if (!p || !in_region((unsigned long)p, n)) break;
         p[0] = 1; /* it is ours */
     }
@@ -172,7 +174,7 @@ static int c_shm_reuse(void)
     int bad = 0;
     char *keep = shm_alloc(3);
     char *first = shm_alloc(2);
-    CHECK(keep && first, "shm_alloc failed");
+    CHILD_CHECK(keep && first, "shm_alloc failed");
     if (!keep || !first) return bad;
     shm_free(first, 2);
     own_pages();
@@ -180,7 +182,7 @@ static int c_shm_reuse(void)
     for (int i = 0; i < 3000; i++) {
         char *p = shm_alloc(2);
         if (p != first) {
-            CHECK(0, "round %d: shm_alloc gave %p, want the freed %p", i, p, first);
+            CHILD_CHECK(0, "round %d: shm_alloc gave %p, want the freed %p", i, p, first);
             break;
         }
         p[PG] = 1;
@@ -188,7 +190,7 @@ static int c_shm_reuse(void)
     }
     /* other harts may hold a page for a moment (another process's call) */
     for (int t = 0; t < 100 && freepages() != free0; t++) sleep(1);
-    CHECK(freepages() == free0, "free pages %d, want %ld", freepages(), free0);
+    CHILD_CHECK(freepages() == free0, "free pages %d, want %ld", freepages(), free0);
     return bad;
 }
 
@@ -220,24 +222,24 @@ static int c_share_edges(void)
     }
     int h = lookup_wait("sec_edge");
     char *buf = shm_alloc(4);
-    CHECK(h >= 0 && buf, "lookup %d, shm_alloc %p", h, buf);
+    CHILD_CHECK(h >= 0 && buf, "lookup %d, shm_alloc %p", h, buf);
     long first = 0;
     for (int i = 0; i < 2000 && h >= 0 && buf; i++) {
         long reply[4];
         long r = ipc_share(h, buf, 1 + i % 4, 0, 0, reply);
         if (r < 0 || !reply[1]) {
-            CHECK(0, "share %d: %ld, landed at 0x%lx", i, r, reply[0]);
+            CHILD_CHECK(0, "share %d: %ld, landed at 0x%lx", i, r, reply[0]);
             break;
         }
         if (i == 0) first = reply[0];
         if (reply[0] != first) {
-            CHECK(0, "share %d landed at 0x%lx, want the freed 0x%lx", i, reply[0], first);
+            CHILD_CHECK(0, "share %d landed at 0x%lx, want the freed 0x%lx", i, reply[0], first);
             break;
         }
     }
     long w[4] = {-1};
     if (h >= 0) ipc_call(h, w);
-    CHECK(reap_within(pid, WAIT_TICKS) == 0, "the server failed");
+    CHILD_CHECK(reap_within(pid, WAIT_TICKS) == 0, "the server failed");
     return bad;
 }
 
@@ -254,20 +256,20 @@ static int c_disk_share_flood(void)
     for (int i = 0; i < 31000; i++) {
         long r = ipc_share(h, page, 1, DISK_INFO, 0, reply);
         if (r < 0 || reply[0] != -EINVAL) {
-            CHECK(0, "share %d: %ld / %ld", i, r, reply[0]);
+            CHILD_CHECK(0, "share %d: %ld / %ld", i, r, reply[0]);
             break;
         }
         refused++;
     }
-    CHECK(disk_open(4) == 0, "disk_open after %d refused shares", refused);
-    CHECK(disk_read(0, 0) == 0, "disk_read after the flood");
+    CHILD_CHECK(disk_open(4) == 0, "disk_open after %d refused shares", refused);
+    CHILD_CHECK(disk_read(0, 0) == 0, "disk_read after the flood");
     disk_close();
     struct procinfo pi;
     int dpid = pid_of("disk");
-    CHECK(dpid > 0 && proc_state(dpid, &pi) &&
-                  pi.size<512 * 1024, "disk server is %lu KiB after the flood", dpid> 0
-              ? pi.size / 1024
-              : 0);
+    CHILD_CHECK(dpid > 0 && proc_state(dpid, &pi) &&
+                        pi.size<512 * 1024, "disk server is %lu KiB after the flood", dpid> 0
+                    ? pi.size / 1024
+                    : 0);
     return bad;
 }
 
@@ -292,15 +294,16 @@ static int c_ref_overflow(void)
         long reply[4], took = 0;
         while (total < WANT && ipc_share(h, page, 1, 0, 0, reply) == 0) total++, took++;
         if (s == 0)
-            CHECK(took == SHM_LIMIT, "a server took %ld shared pages, limit %d", took, SHM_LIMIT);
+            CHILD_CHECK(took == SHM_LIMIT, "a server took %ld shared pages, limit %d", took,
+                        SHM_LIMIT);
         ep_close(h);
     }
-    CHECK(total >= WANT, "only %ld shares were taken", total);
+    CHILD_CHECK(total >= WANT, "only %ld shares were taken", total);
     for (int s = 0; s < NSERVERS; s++) {
         kill(pids[s]);
         wait(0);
     }
-    CHECK(page[0] == 42, "the page changed");
+    CHILD_CHECK(page[0] == 42, "the page changed");
     return bad;
 }
 
@@ -327,14 +330,14 @@ static int c_limits(void)
     /* endpoints: at most 8 each */
     int n = 0;
     while (n < 20 && ep_create() >= 0) n++;
-    CHECK(n == 8 - 0, "created %d endpoints, want the limit 8", n);
+    CHILD_CHECK(n == 8 - 0, "created %d endpoints, want the limit 8", n);
     for (int h = 0; h < 16; h++) ep_close(h);
     /* handles: 16, the table in the process */
     int srv = ep_create();
     ep_register(srv, "sec_lim");
     n = 1;
     while (n < 40 && ep_lookup("sec_lim") >= 0) n++;
-    CHECK(n == 16, "%d handles, want 16", n);
+    CHILD_CHECK(n == 16, "%d handles, want 16", n);
     for (int h = 0; h < 16; h++) ep_close(h);
     /* children: at most CHILD_LIMIT each */
     int kids = 0, err = 0;
@@ -350,7 +353,7 @@ static int c_limits(void)
         }
         kids++;
     }
-    CHECK(kids <= CHILD_LIMIT && err == EAGAIN, "%d children, then errno %d", kids, err);
+    CHILD_CHECK(kids <= CHILD_LIMIT && err == EAGAIN, "%d children, then errno %d", kids, err);
     /* ... and meanwhile another process runs normally (the case's parent
      * checks disk I/O after we are done; here: IPC and memory). */
     struct procinfo pi;
@@ -362,7 +365,7 @@ static int c_limits(void)
     long got = 0;
     char *p;
     while ((p = shm_alloc(1024)) != 0) got += 1024;
-    CHECK(got <= SHM_LIMIT && got >= SHM_LIMIT - 1024, "%ld shared pages", got);
+    CHILD_CHECK(got <= SHM_LIMIT && got >= SHM_LIMIT - 1024, "%ld shared pages", got);
     /* page tables: ps counts them, and past the limit a touch kills */
     int pid = fork();
     if (pid == 0) {
@@ -373,11 +376,11 @@ static int c_limits(void)
         exit(me.size >= (400 + 800) * (unsigned long)PG ? 0 : 2);
     }
     int st = reap_within(pid, WAIT_TICKS);
-    CHECK(st == 0, "ps does not count page-table pages (status %d)", st);
+    CHILD_CHECK(st == 0, "ps does not count page-table pages (status %d)", st);
     pid = fork();
     if (pid == 0) exit(sparse_toucher(1100)); /* needs 2200 table pages */
     st = reap_within(pid, WAIT_TICKS);
-    CHECK(st == -1, "1100 sparse pages: status %d, want killed (-1) at the table limit", st);
+    CHILD_CHECK(st == -1, "1100 sparse pages: status %d, want killed (-1) at the table limit", st);
     return bad;
 }
 
@@ -390,9 +393,10 @@ static int c_names(void)
     const char *names[] = {"fs", "init", "disk"};
     for (int i = 0; i < 3; i++) {
         int r = ep_register(h, names[i]);
-        CHECK(r == -EPERM || (r == -EEXIST && i == 2), "ep_register(\"%s\") = %d", names[i], r);
+        CHILD_CHECK(r == -EPERM || (r == -EEXIST && i == 2), "ep_register(\"%s\") = %d", names[i],
+                    r);
     }
-    CHECK(ep_register(h, "sec_mine") == 0, "an ordinary name was refused");
+    CHILD_CHECK(ep_register(h, "sec_mine") == 0, "an ordinary name was refused");
     return bad;
 }
 
@@ -400,15 +404,15 @@ static int c_kill_servers(void)
 {
     int bad = 0;
     int dpid = pid_of("disk");
-    CHECK(dpid > 0, "no disk server");
+    CHILD_CHECK(dpid > 0, "no disk server");
     int r = kill(dpid);
-    CHECK(r == -1 && errno == EPERM, "kill(disk) = %d (errno %d)", r, errno);
+    CHILD_CHECK(r == -1 && errno == EPERM, "kill(disk) = %d (errno %d)", r, errno);
     r = kill(1);
-    CHECK(r == -1 && errno == EPERM, "kill(init) = %d (errno %d)", r, errno);
+    CHILD_CHECK(r == -1 && errno == EPERM, "kill(init) = %d (errno %d)", r, errno);
     long w[4] = {DISK_INFO};
     int h = ep_lookup(DISK_NAME);
-    CHECK(h >= 0 && ipc_call(h, w) == 0 && w[0] == 0, "the disk server does not answer");
-    CHECK(pid_of("disk") == dpid, "the disk server changed");
+    CHILD_CHECK(h >= 0 && ipc_call(h, w) == 0 && w[0] == 0, "the disk server does not answer");
+    CHILD_CHECK(pid_of("disk") == dpid, "the disk server changed");
     return bad;
 }
 
@@ -440,8 +444,8 @@ static int c_ep_reserve(void)
         }
         /* it stays blocked in its call, holding its endpoints, until killed */
     }
-    CHECK(total <= 64 - 8 - 1, "unprivileged processes hold %d endpoints", total);
-    CHECK(total >= 40, "only %d endpoints could be made", total);
+    CHILD_CHECK(total <= 64 - 8 - 1, "unprivileged processes hold %d endpoints", total);
+    CHILD_CHECK(total >= 40, "only %d endpoints could be made", total);
     struct procinfo pi;
     for (int i = 0; procinfo(i, &pi) == 0; i++)
         if (pi.ppid == getpid()) kill(pi.pid);
@@ -473,14 +477,15 @@ static int c_client_exit(void)
     }
     int t0 = uptime(), during = before;
     while (during < before + 32 && uptime() - t0 < WAIT_TICKS) during = disk_size(), sleep(1);
-    CHECK(during >= before + 32, "the client did not connect (%d pages, then %d)", before, during);
+    CHILD_CHECK(during >= before + 32, "the client did not connect (%d pages, then %d)", before,
+                during);
     kill(pid);
     wait(0);
     t0 = uptime();
     int after = disk_size();
     while (after > before && uptime() - t0 < 2 * TICK_HZ) after = disk_size(), sleep(1);
-    CHECK(after <= before, "disk server: %d pages, %d with the client, %d 2 s after it died",
-          before, during, after);
+    CHILD_CHECK(after <= before, "disk server: %d pages, %d with the client, %d 2 s after it died",
+                before, during, after);
     /* and exits of many clients, some in mid-request, never leave it stuck */
     for (int i = 0; i < 20; i++) {
         pid = fork();
@@ -492,7 +497,7 @@ static int c_client_exit(void)
         kill(pid);
         wait(0);
     }
-    CHECK(disk_open(4) == 0 && disk_read(2, 1) == 0, "disk I/O after 20 killed clients");
+    CHILD_CHECK(disk_open(4) == 0 && disk_read(2, 1) == 0, "disk I/O after 20 killed clients");
     disk_close();
     return bad;
 }
@@ -508,13 +513,13 @@ static int c_bad_pointers(void)
     for (int i = 0; i < 4; i++) {
         errno = 0;
         int r = exec(paths[i], argv);
-        CHECK(r == -1 && errno == EFAULT, "exec(%p) = %d, errno %d", paths[i], r, errno);
+        CHILD_CHECK(r == -1 && errno == EFAULT, "exec(%p) = %d, errno %d", paths[i], r, errno);
     }
     void *bufs[] = {(void *)WILD_PTR, 0, (void *)(SHM_BASE + (1UL << 34)), (void *)UTEXT_BASE};
     for (int i = 0; i < 4; i++) {
         errno = 0;
         int r = read(0, bufs[i], 10);
-        CHECK(r == -1 && errno == EFAULT, "read(0, %p) = %d, errno %d", bufs[i], r, errno);
+        CHILD_CHECK(r == -1 && errno == EFAULT, "read(0, %p) = %d, errno %d", bufs[i], r, errno);
     }
     return bad;
 }
@@ -560,11 +565,11 @@ static int c_fork_bomb(void)
     int me = fork(); /* we are no child of init: no reserve for us */
     if (me == 0) exit(0);
     if (me > 0) wait(0);
-    CHECK(live <= 64 - 4, "%d processes live during the bomb: no reserve left", live);
-    CHECK(live >= 64 - 4 - 3, "only %d processes: the bomb did not fill the table", live);
-    CHECK(live < 64 - 4 || (me < 0 && errno == EAGAIN),
-          "with %d processes live our fork gave %d: it took the reserve", live, me);
-    CHECK(reap_within(pid, 30 * TICK_HZ) == 0, "the bomb did not end");
+    CHILD_CHECK(live <= 64 - 4, "%d processes live during the bomb: no reserve left", live);
+    CHILD_CHECK(live >= 64 - 4 - 3, "only %d processes: the bomb did not fill the table", live);
+    CHILD_CHECK(live < 64 - 4 || (me < 0 && errno == EAGAIN),
+                "with %d processes live our fork gave %d: it took the reserve", live, me);
+    CHILD_CHECK(reap_within(pid, 30 * TICK_HZ) == 0, "the bomb did not end");
     return bad;
 }
 
@@ -635,7 +640,8 @@ static int fault_driver(long every)
         wait(&st);
         if (st == -1) oom++; /* killed: a page fault found no memory */
         if (st == 100) eio++, st = 0;
-        CHECK(st == 0 || st == -1, "round %d: the worker saw an unclean error (check %d)", i, st);
+        CHILD_CHECK(st == 0 || st == -1, "round %d: the worker saw an unclean error (check %d)", i,
+                    st);
         if (st != 0 && st != -1) break;
     }
     test_info("%d rounds: %d workers killed for lack of memory (1 in %ld allocations fails), "
@@ -653,13 +659,13 @@ static int c_faults(void)
     int free0 = freepages();
     int pid = fork();
     if (pid == 0) exit(fault_driver(every));
-    CHECK(reap_within(pid, 100 * TICK_HZ) == 0, "the workers failed (above)");
+    CHILD_CHECK(reap_within(pid, 100 * TICK_HZ) == 0, "the workers failed (above)");
     for (int t = 0; t < 1000 && freepages() != free0; t++) sleep(1); /* servers catch up */
-    CHECK(freepages() == free0, "free pages %d, %d before", freepages(), free0);
+    CHILD_CHECK(freepages() == free0, "free pages %d, %d before", freepages(), free0);
     long w[4] = {DISK_INFO};
     int h = ep_lookup(DISK_NAME);
-    CHECK(h >= 0 && ipc_call(h, w) == 0 && w[0] == 0, "the disk server does not answer");
-    CHECK(sys_selfcheck() == 0, "kernel self-check failed (kernel log above)");
+    CHILD_CHECK(h >= 0 && ipc_call(h, w) == 0 && w[0] == 0, "the disk server does not answer");
+    CHILD_CHECK(sys_selfcheck() == 0, "kernel self-check failed (kernel log above)");
     return bad;
 }
 
@@ -693,12 +699,13 @@ static int c_restart(void)
     int bad = 0, pid = 0, took[4];
     for (int i = 0; i < 4; i++) {
         took[i] = kill_and_wait_disk(&pid);
-        CHECK(took[i] >= 0, "kill %d: no disk server came back", i + 1);
+        CHILD_CHECK(took[i] >= 0, "kill %d: no disk server came back", i + 1);
         if (took[i] < 0) return bad;
     }
     test_info("back after %d, %d, %d, %d ticks", took[0], took[1], took[2], took[3]);
-    CHECK(took[3] > took[1] && took[3] >= 20, "no backoff: %d, then %d ticks", took[1], took[3]);
-    CHECK(disk_open(4) == 0 && disk_read(0, 0) == 0, "disk I/O through the new server");
+    CHILD_CHECK(took[3] > took[1] && took[3] >= 20, "no backoff: %d, then %d ticks", took[1],
+                took[3]);
+    CHILD_CHECK(disk_open(4) == 0 && disk_read(0, 0) == 0, "disk I/O through the new server");
     disk_close();
     return bad;
 }
