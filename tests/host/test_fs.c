@@ -338,6 +338,32 @@ static void unlink_open_file(void)
     t_done();
 }
 
+/* The open-count table: full at FS_MAX_OPEN inodes, counts survive removals
+ * of other entries in any order. */
+static void open_refs_many(void)
+{
+    t_fresh(8, 2048);
+    int bad = 0;
+    for (uint32_t i = 1; i <= FS_MAX_OPEN; i++) bad += fs_open_ref(i, +1) != 0;
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(fs_open_ref(FS_MAX_OPEN + 1, +1), -ENFILE);
+    CHECK_EQ(fs_open_ref(5, +1), 0); /* a second reference needs no slot */
+    /* drop every third, then check all counts */
+    for (uint32_t i = 3; i <= FS_MAX_OPEN; i += 3) bad += fs_open_ref(i, -1) != 0;
+    CHECK_EQ(bad, 0);
+    for (uint32_t i = 1; i <= FS_MAX_OPEN; i++) {
+        int want = i % 3 == 0 ? 0 : i == 5 ? 2 : 1;
+        bad += open_count(i) != want;
+    }
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(fs_open_ref(FS_MAX_OPEN + 1, +1), 0);
+    CHECK_EQ(fs_open_ref(3, -1), -EINVAL);
+    for (uint32_t i = 1; i <= FS_MAX_OPEN + 1; i++)
+        while (open_count(i) > 0) bad += fs_open_ref(i, -1) != 0;
+    CHECK_EQ(bad, 0);
+    t_done();
+}
+
 static void renames(void)
 {
     t_fresh(4, 0);
@@ -481,6 +507,7 @@ int main(void)
     t_run("readdir_lists_entries", readdir_lists_entries);
     t_run("links_and_unlink", links_and_unlink);
     t_run("unlink_open_file", unlink_open_file);
+    t_run("open_refs_many", open_refs_many);
     t_run("renames", renames);
     t_run("deep_tree", deep_tree);
     t_run("many_files", many_files);
