@@ -422,23 +422,23 @@ long fs_write(uint32_t ino, uint64_t off, const void *src, uint64_t n)
     uint64_t chunk = (uint64_t)write_chunk_blocks() * BSIZE;
     while (done < n) {
         /* a chunk ends on a block boundary so it touches at most
-         * write_chunk_blocks() blocks */
+         * write_chunk_blocks() data blocks */
         uint64_t pos = off + done;
         uint64_t m = chunk - pos % BSIZE;
         if (m > n - done) m = n - done;
-        r = log_begin(2 * write_chunk_blocks() + 8);
+        r = log_begin(write_chunk_blocks() + 8);
         if (r < 0) break;
         r = iread(ino, &di);
         long w = r < 0 ? r : writei(&di, pos, p + done, m);
         if (r == 0) r = iwrite(ino, &di); /* size and new blocks, even after a short write */
         log_end();
-        if (w < 0) {
-            r = (int)w;
+        if (w <= 0) {
+            /* nothing written: the disk is full (after a short chunk) or an error */
+            if (w < 0) r = (int)w;
             break;
         }
         if (r < 0) break;
         done += (uint64_t)w;
-        if ((uint64_t)w < m) break;
     }
     return done ? (long)done : r;
 }

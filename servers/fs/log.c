@@ -14,12 +14,12 @@
 #define INDEX_SIZE 2048 /* power of two, > 2 * LOG_MAX: at most half full */
 
 static struct {
-    uint32_t start;    /* header block */
-    uint32_t cap;      /* data blocks */
-    uint32_t used;     /* blocks in the group */
-    uint32_t reserved; /* blocks promised to the open transaction */
-    uint64_t seq;      /* commits so far */
-    int broken;        /* an I/O error or overflow: refuse further changes */
+    uint32_t start; /* header block */
+    uint32_t cap;   /* data blocks */
+    uint32_t used;  /* blocks in the group */
+    uint32_t limit; /* the open transaction may fill the group up to here */
+    uint64_t seq;   /* commits so far */
+    int broken;     /* an I/O error or overflow: refuse further changes */
     struct buf *bufs[LOG_MAX];
     /* which blocks are in the group: index + 1 into bufs, by block number,
      * open addressing (log_write is called for every changed block) */
@@ -42,7 +42,7 @@ void log_init(const struct superblock *sb)
     lg.start = sb->log_start;
     lg.cap = sb->log_blocks - 1;
     lg.used = 0;
-    lg.reserved = 0;
+    lg.limit = 0;
     lg.broken = 0;
     memset(lg.index, 0, sizeof(lg.index));
 }
@@ -67,10 +67,15 @@ uint32_t op_reserve(void)
 
 uint32_t write_chunk_blocks(void)
 {
-    /* per data block: itself and at worst one bitmap block; plus indirect
-     * blocks and the inode */
-    uint32_t d = (lg.cap - 8) / 2;
+    /* the data blocks, plus a few bitmap and indirect blocks and the inode:
+     * writei stops early (log_room) when allocations were scattered */
+    uint32_t d = lg.cap - 8;
     return d < FS_WRITE_CHUNK / BSIZE ? d : FS_WRITE_CHUNK / BSIZE;
+}
+
+int log_room(uint32_t n)
+{
+    return lg.used + n <= lg.limit;
 }
 
 static int write_header(uint32_t n)
@@ -142,7 +147,7 @@ int log_begin(uint32_t reserve)
         int r = log_commit();
         if (r < 0) return r;
     }
-    lg.reserved = reserve;
+    lg.limit = lg.used + reserve;
     return 0;
 }
 
@@ -163,7 +168,7 @@ void log_write(struct buf *b)
 
 void log_end(void)
 {
-    lg.reserved = 0;
+    lg.limit = 0;
 }
 
 int log_recover(void)
