@@ -13,6 +13,7 @@
 #include "testcase.h"
 
 static int passed, failed;
+#define SHM_SLACK 4
 static int quiet; /* the no_leak round: only failures print */
 static char buf[65536];
 
@@ -528,15 +529,23 @@ int main(int argc, char **argv)
     int f0 = freepages();
     int keep = passed, keepf = failed;
     quiet = 1;
-    if (argc > 1)
-        runner(argc, argv);
-    else
-        runner(15, again);
-    passed = keep, failed = keepf + (failed > keepf);
-    int f1 = freepages();
-    for (int i = 0; i < 100 && f1 < f0 - 2; i++) {
-        sleep(1);
-        f1 = freepages();
+    char **list = argc > 1 ? argv : again;
+    for (int i = 1; list[i]; i++) { /* one runner per case: says which one leaks */
+        char *one[] = {"unixtest", list[i], 0};
+        int before = freepages();
+        runner(2, one);
+        int after = freepages();
+        for (int t = 0; t < 100 && after != before; t++) {
+            sleep(1);
+            after = freepages();
+        }
+        if (after != before) printf("  # no_leak: %s: %d pages\n", list[i], before - after);
     }
-    test_end(passed, failed, f0, f1 < f0 && f1 >= f0 - 2 ? f0 : f1);
+    passed = keep, failed = keepf + (failed > keepf);
+    /* Allowed: SHM_SLACK pages of page tables for the new addresses at which
+     * the server maps each connection's region (mm/shm.c never reuses a
+     * shared address; some 30 connections fill one page-table page, and
+     * pipelines8 alone makes 25). A leak per call or per process is more. */
+    int f1 = freepages();
+    test_end(passed, failed, f0, f1 < f0 && f1 >= f0 - SHM_SLACK ? f0 : f1);
 }
