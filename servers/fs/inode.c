@@ -229,13 +229,13 @@ long readi(const struct dinode *di, uint64_t off, void *dst, uint64_t n)
     if (n > di->size - off) n = di->size - off;
     uint8_t *p = dst;
     uint64_t done = 0;
-    struct dinode copy = *di;
+    struct dinode *d = (struct dinode *)di; /* bmap without alloc does not change it */
     while (done < n) {
         uint64_t pos = off + done;
         uint64_t in = pos % BSIZE;
         uint64_t m = BSIZE - in < n - done ? BSIZE - in : n - done;
         uint32_t bno;
-        int r = bmap(&copy, pos / BSIZE, 0, &bno, 0);
+        int r = bmap(d, pos / BSIZE, 0, &bno, 0);
         if (r < 0) return done ? (long)done : r;
         if (bno == 0) {
             memset(p + done, 0, m);
