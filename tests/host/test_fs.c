@@ -300,6 +300,21 @@ static void links_and_unlink(void)
     CHECK_EQ(fs_stat(FS_ROOT_INO, &st), 0);
     CHECK_EQ(st.nlink, 2);
     CHECK_EQ(t_fsck(), 0);
+    /* a removed directory that is still someone's cwd takes no entries */
+    uint32_t cwd = t_create("/cwd", T_DIR);
+    uint32_t g = t_create("/g", T_FILE);
+    CHECK_EQ(fs_open_ref(cwd, +1), 0);
+    CHECK_EQ(fs_rmdir(FS_ROOT_INO, "/cwd"), 0);
+    uint32_t ino;
+    CHECK_EQ(fs_create(cwd, "x", T_FILE, 0, 0, &ino), -ENOENT);
+    CHECK_EQ(fs_create(cwd, "x", T_DIR, 0, 0, &ino), -ENOENT);
+    CHECK_EQ(fs_link(cwd, "/g", "x"), -ENOENT);
+    CHECK_EQ(fs_rename(cwd, "/g", "x"), -ENOENT);
+    CHECK_EQ(fs_lookup(cwd, "..", &ino), 0); /* still its old parent */
+    CHECK_EQ(fs_stat(g, &st), 0);
+    CHECK_EQ(fs_open_ref(cwd, -1), 0);
+    CHECK_EQ(fs_stat(cwd, &st), -ENOENT);
+    CHECK_EQ(t_fsck(), 0);
     t_done();
 }
 
