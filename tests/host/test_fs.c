@@ -545,6 +545,51 @@ static void read_error(void)
     t_done();
 }
 
+/* Group commit: many calls, no disk write until the group is committed;
+ * then all of them are on the disk together, and a crash before the
+ * commit loses them all (never a part of one). */
+static void group_commit(void)
+{
+    t_fresh(4, 0);
+    CHECK_EQ(fs_sync(), 0);
+    long w0 = hostbio_writes();
+    char name[16];
+    for (int i = 0; i < 50; i++) {
+        snprintf(name, sizeof(name), "/g%02d", i);
+        uint32_t f = t_create(name, T_FILE);
+        CHECK(f != 0);
+        CHECK_EQ(fs_write(f, 0, name, 4), 4);
+    }
+    CHECK_EQ(hostbio_writes(), w0); /* all still in the log, in memory */
+    CHECK(log_pending() > 0);
+    CHECK_EQ(fs_commit_due(), 0);
+    long w1 = hostbio_writes();
+    CHECK(w1 > w0);
+    CHECK_EQ(log_pending(), 0);
+    CHECK_EQ(fs_commit_due(), 0); /* nothing to do: no write */
+    CHECK_EQ(hostbio_writes(), w1);
+    /* one more call, then the power fails before its commit */
+    uint32_t late = t_create("/late", T_FILE);
+    CHECK(late != 0);
+    hostbio_crash_after(0, 1);
+    CHECK_EQ(fs_sync(), 0); /* the "disk" ignores it */
+    CHECK(hostbio_crashed());
+    hostbio_detach();
+    hostbio_attach(t_img, t_nblocks, 512);
+    CHECK_EQ(fs_mount(), 0);
+    uint32_t ino;
+    int found = 0;
+    for (int i = 0; i < 50; i++) {
+        snprintf(name, sizeof(name), "/g%02d", i);
+        char buf[8];
+        found += t_read_str(name, buf, sizeof(buf)) == 4 && memcmp(buf, name, 4) == 0;
+    }
+    CHECK_EQ(found, 50);
+    CHECK_EQ(fs_lookup(FS_ROOT_INO, "/late", &ino), -ENOENT);
+    CHECK_EQ(t_fsck(), 0);
+    t_done();
+}
+
 /* A damaged inode (a block number in the inode table, a huge size) gives
  * -EIO, not a crash, a hang or a write outside the data area. */
 static void damaged_inode(void)
@@ -592,6 +637,7 @@ int main(void)
     t_run("many_files", many_files);
     t_run("disk_full", disk_full);
     t_run("out_of_inodes", out_of_inodes);
+    t_run("group_commit", group_commit);
     t_run("read_error", read_error);
     t_run("damaged_inode", damaged_inode);
     t_run("big_file", big_file);
