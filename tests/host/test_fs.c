@@ -590,6 +590,66 @@ static void group_commit(void)
     t_done();
 }
 
+/* Random calls on a small set of names (so they collide: renames over
+ * existing files, into their own subtrees, rmdir of full directories,
+ * writes to directories, ...): whatever each returns, fsck stays clean. */
+static void random_ops(void)
+{
+    t_fresh(4, 256);
+    static const char *names[] = {"/a", "/b", "/a/c", "/b/d", "/a/c/e", "/b/a", "/a/b/c", "/e"};
+    const int nn = (int)(sizeof(names) / sizeof(names[0]));
+    uint32_t seed = 12345;
+    uint8_t *buf = malloc(200000);
+    memset(buf, 0x42, 200000);
+    int problems = 0, oks = 0;
+    for (int i = 0; i < 3000 && problems == 0; i++) {
+        seed = seed * 1103515245u + 12345u;
+        uint32_t x = seed >> 8;
+        const char *p = names[x % nn], *q = names[(x / 8) % nn];
+        uint32_t ino;
+        int r = 0;
+        switch ((x / 64) % 9) {
+        case 0:
+            r = fs_create(FS_ROOT_INO, p, T_FILE, 0, 0, &ino);
+            break;
+        case 1:
+            r = fs_create(FS_ROOT_INO, p, T_DIR, 0, 0, &ino);
+            break;
+        case 2:
+            r = fs_unlink(FS_ROOT_INO, p);
+            break;
+        case 3:
+            r = fs_rmdir(FS_ROOT_INO, p);
+            break;
+        case 4:
+            r = fs_rename(FS_ROOT_INO, p, q);
+            break;
+        case 5:
+            r = fs_link(FS_ROOT_INO, p, q);
+            break;
+        case 6:
+        case 7:
+            r = fs_lookup(FS_ROOT_INO, p, &ino);
+            if (r == 0) {
+                long w = fs_write(ino, (x >> 12) % 100000, buf, (x >> 4) % 100000);
+                r = w < 0 ? (int)w : 0;
+            }
+            break;
+        case 8:
+            r = fs_lookup(FS_ROOT_INO, p, &ino);
+            if (r == 0) r = fs_truncate(ino, (x >> 10) % 150000);
+            break;
+        }
+        oks += r == 0;
+        if (i % 100 == 99) problems = t_fsck();
+    }
+    CHECK_EQ(problems, 0);
+    printf("  random_ops: %d of 3000 calls succeeded\n", oks);
+    CHECK(oks > 250); /* the mix does real work, not only errors (374 at this seed) */
+    free(buf);
+    t_done();
+}
+
 /* A damaged inode (a block number in the inode table, a huge size) gives
  * -EIO, not a crash, a hang or a write outside the data area. */
 static void damaged_inode(void)
@@ -638,6 +698,7 @@ int main(void)
     t_run("disk_full", disk_full);
     t_run("out_of_inodes", out_of_inodes);
     t_run("group_commit", group_commit);
+    t_run("random_ops", random_ops);
     t_run("read_error", read_error);
     t_run("damaged_inode", damaged_inode);
     t_run("big_file", big_file);
