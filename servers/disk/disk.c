@@ -20,6 +20,7 @@
 #include "ipc.h"
 #include "virtio_blk.h"
 #include "pagoda/disk_proto.h"
+#include "ring.h"
 
 struct client {
     int pid;      /* 0: a free entry */
@@ -41,7 +42,7 @@ struct client {
 static struct client clients[DISK_MAX_CLIENTS];
 static struct vblk dev;
 static int irq;
-static int owner[VBLK_QUEUE_MAX];   /* request id -> client index */
+static int owner[VBLK_QUEUE_MAX];   /* request id -> client index, or ring slot (< 0) */
 static int rr;                      /* where pump() starts, for fairness */
 static long fail_every, nsubmitted; /* faildisk=N: every Nth block fails with EIO */
 
@@ -75,6 +76,7 @@ static struct client *find_client(long pid)
 
 static void drop_client(struct client *c)
 {
+    ring_drop(c->pid);
     shm_free(c->region, c->npages);
     free(c->pa);
     *c = (struct client){0};
@@ -88,7 +90,7 @@ static void collect_dead_clients(void)
     struct procinfo info;
     for (int i = 0; i < DISK_MAX_CLIENTS; i++) {
         struct client *c = &clients[i];
-        if (!c->pid || c->busy) continue;
+        if (!c->pid || c->busy || ring_busy(c->pid)) continue;
         if (procinfo_pid(c->pid, &info) < 0 || info.state == PS_ZOMBIE) drop_client(c);
     }
 }
@@ -117,7 +119,7 @@ static void client_exited(long pid)
         return;
     }
     struct client *c = find_client(pid);
-    if (c && c->busy)
+    if (c && (c->busy || ring_busy(c->pid)))
         c->gone = 1; /* the device may still be writing into its pages */
     else if (c)
         drop_client(c);
@@ -126,6 +128,7 @@ static void client_exited(long pid)
 static void connect(struct ipc_msg *m)
 {
     long npages = disk_connect_npages(m->w);
+    collect_dead_clients(); /* e.g. a killed fs server's region: give it back */
     long *pa = 0;
     long err = translate(m->shared, npages, &pa);
     if (err) {
@@ -134,7 +137,13 @@ static void connect(struct ipc_msg *m)
         return;
     }
     struct client *c = find_client(m->pid);
+    if (c && ring_busy(c->pid)) {
+        shm_free(m->shared, npages);
+        reply_status((int)m->pid, -EBUSY);
+        return;
+    }
     if (c) { /* connecting again: the new region replaces the old one */
+        ring_drop(c->pid);
         shm_free(c->region, c->npages);
         free(c->pa);
     } else {
@@ -203,6 +212,11 @@ static void handle_call(struct ipc_msg *m)
         reply_status(pid, -EINVAL);
         return;
     }
+    if (op == DISK_RING_SETUP) {
+        reply_status(pid,
+                     c ? ring_setup(pid, c->region, c->pa, c->npages, m->w[1], &dev) : -ENOENT);
+        return;
+    }
     if (op != DISK_READ && op != DISK_WRITE && op != DISK_FLUSH && op != DISK_DISCONNECT) {
         reply_status(pid, -EINVAL);
         return;
@@ -217,6 +231,10 @@ static void handle_call(struct ipc_msg *m)
     }
     switch (op) {
     case DISK_DISCONNECT:
+        if (ring_busy(pid)) {
+            reply_status(pid, -EBUSY);
+            break;
+        }
         drop_client(c);
         reply_status(pid, 0);
         break;
@@ -275,7 +293,7 @@ static int submit_one(struct client *c, int ci)
  * client in turn. */
 static void pump(void)
 {
-    int submitted = 0, progress = 1;
+    int submitted = ring_pump(&dev, owner), progress = 1;
     while (progress && vblk_room(&dev) > 0) {
         progress = 0;
         for (int k = 0; k < DISK_MAX_CLIENTS; k++) {
@@ -311,8 +329,11 @@ static void on_interrupt(void)
         do {
             n = vblk_complete(&dev, done, VBLK_QUEUE_MAX);
             for (int i = 0; i < n; i++) {
-                struct client *c = &clients[owner[done[i].id]];
-                block_done(c, done[i].status == VBLK_S_OK ? 0 : -EIO);
+                long err = done[i].status == VBLK_S_OK ? 0 : -EIO;
+                if (owner[done[i].id] < 0)
+                    ring_block_done(owner[done[i].id], err);
+                else
+                    block_done(&clients[owner[done[i].id]], err);
             }
         } while (n == VBLK_QUEUE_MAX);
         irq_ack(irq);
@@ -412,12 +433,14 @@ int main(int argc, char **argv)
         }
         errors = 0;
         if (m.pid == 0) {
-            if (m.w[0] == IPC_KERNEL_NOTIFY) on_interrupt();
+            if (m.w[0] == IPC_KERNEL_NOTIFY && (m.w[1] & DISK_RING_KICK)) ring_pull();
+            if (m.w[0] == IPC_KERNEL_NOTIFY && (m.w[1] & ~DISK_RING_KICK)) on_interrupt();
             if (m.w[0] == IPC_KERNEL_EXIT) client_exited(m.w[1]);
         } else {
             handle_call(&m);
         }
         pump();
+        ring_notify();
         r = reply_and_recv(ep, &m);
     }
 }

@@ -98,6 +98,7 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++)
         if (strncmp(argv[i], "faildisk=", 9) == 0) server_arg = argv[i];
     add_server("disk");
+    add_server("fs"); /* after disk: it mounts from it */
     for (int i = 1; i < argc; i++)
         if (strncmp(argv[i], "spawn=", 6) == 0) add_server(argv[i] + 6);
     for (;;) {

@@ -59,6 +59,14 @@ int procinfo_pid(int pid, struct procinfo *); /* 0, or -1 (ESRCH): no such proce
 int pgaccess(void *base, int npages, void *mask); /* mask gets ceil(npages/8) bytes */
 int vmprint(int which);                           /* kernel prints a page table */
 int isatty(int fd);                               /* 1 if fd is the console */
+/* File-system extras (the fs server). */
+int fsync(int fd);
+int sync(void);
+int lseek(int fd, int off, int whence);
+int rename(const char *from, const char *to);
+int rmdir(const char *path);
+char *getcwd(char *buf, int n);
+int ftruncate(int fd, int size);
 
 /* ulib (xv6). */
 int stat(const char *, struct stat *);
