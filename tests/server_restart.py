@@ -28,7 +28,7 @@ def main():
         img.truncate(4 << 20)
         img.flush()
         argv = qemu_argv(kernel=args.kernel, smp=args.smp, drive=img.name,
-                         append="spawn=sectest")
+                         append="spawn=sectest nofs")
         try:
             with Console(argv, limit=args.timeout, live=sys.stdout) as con:
                 con.expect(re.compile(r"(\d+) passed, (\d+) failed"), args.timeout)

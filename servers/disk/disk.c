@@ -74,11 +74,24 @@ static struct client *find_client(long pid)
     return 0;
 }
 
+/* A client's table of physical addresses lives in pages of its own that go
+ * back with the client, so a connection leaves nothing behind here (a
+ * malloc'd table would grow this server's heap for good). */
+static long table_pages(long npages)
+{
+    return (npages * (long)sizeof(long) + DISK_BLOCK_SIZE - 1) / DISK_BLOCK_SIZE;
+}
+
+static void free_table(long *pa, long npages)
+{
+    if (pa) shm_free(pa, table_pages(npages));
+}
+
 static void drop_client(struct client *c)
 {
     ring_drop(c->pid);
     shm_free(c->region, c->npages);
-    free(c->pa);
+    free_table(c->pa, c->npages);
     *c = (struct client){0};
 }
 
@@ -98,12 +111,12 @@ static void collect_dead_clients(void)
 /* The physical address of every page of a region: 0, or -ENOMEM/-EFAULT. */
 static long translate(char *region, long npages, long **out)
 {
-    long *pa = malloc((unsigned long)npages * sizeof(long));
+    long *pa = shm_alloc(table_pages(npages));
     if (!pa) return -ENOMEM;
     for (long i = 0; i < npages; i++) {
         pa[i] = va2pa(region + i * DISK_BLOCK_SIZE);
         if (pa[i] < 0) { /* cannot happen: the pages are mapped here */
-            free(pa);
+            free_table(pa, npages);
             return -EFAULT;
         }
     }
@@ -139,13 +152,14 @@ static void connect(struct ipc_msg *m)
     struct client *c = find_client(m->pid);
     if (c && ring_busy(c->pid)) {
         shm_free(m->shared, npages);
+        free_table(pa, npages);
         reply_status((int)m->pid, -EBUSY);
         return;
     }
     if (c) { /* connecting again: the new region replaces the old one */
         ring_drop(c->pid);
         shm_free(c->region, c->npages);
-        free(c->pa);
+        free_table(c->pa, c->npages);
     } else {
         c = find_client(0);
         if (!c) {
@@ -154,7 +168,7 @@ static void connect(struct ipc_msg *m)
         }
         if (!c) {
             shm_free(m->shared, npages);
-            free(pa);
+            free_table(pa, npages);
             reply_status((int)m->pid, -EBUSY);
             return;
         }
@@ -338,6 +352,10 @@ static void on_interrupt(void)
         } while (n == VBLK_QUEUE_MAX);
         irq_ack(irq);
     } while (vblk_has_completions(&dev));
+    /* a client that exited with ring requests in flight goes once they are done */
+    for (int i = 0; i < DISK_MAX_CLIENTS; i++)
+        if (clients[i].gone && !clients[i].busy && !ring_busy(clients[i].pid))
+            drop_client(&clients[i]);
 }
 
 /* Send the replies that are ready, the last one with the next receive. */

@@ -128,6 +128,12 @@ int cache_init(int n, const char *name)
     return 0;
 }
 
+void cache_close(void)
+{
+    long w[4] = {DISK_DISCONNECT, 0, 0, 0};
+    ipc_call(disk_h, w); /* the disk server lets go of the cache's pages now */
+}
+
 int cache_size(void)
 {
     return nbufs;

@@ -286,12 +286,13 @@ int main(void)
             handle_call(&m);
         }
         worker_run(reaped);
-        if (fs_mounted && !registered) {
+        if (fs_mounted > 0 && !registered) {
             registered = 1;
             r = ep_register(ep, FS_NAME);
             if (r < 0) printf("fs: cannot register (%ld)\n", r);
         } else if (fs_mounted < 0) {
-            return 0; /* not a file system: leave the disk to others (disktest) */
+            cache_close(); /* before we exit, so no one sees our pages still held */
+            return 0;      /* not a file system: leave the disk to others (disktest) */
         }
         r = reply_and_recv(&m);
     }

@@ -7,7 +7,9 @@
  *
  * Its arguments are the kernel's boot arguments: `spawn=NAME` starts one more
  * boot-image program with device rights (tests use it, e.g. evtest);
- * `faildisk=N` is passed on to the servers (fault injection, docs/security.md). */
+ * `faildisk=N` is passed on to the servers (fault injection, docs/security.md);
+ * `nofs` starts no file-system server (suites that attack the kernel and the
+ * disk server on a blank scratch disk, where fs would only start and stop). */
 #include "user.h"
 #include "ipc.h"
 
@@ -95,10 +97,13 @@ static void server_exited(int pid, int status)
 
 int main(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++)
+    int fs = 1;
+    for (int i = 1; i < argc; i++) {
         if (strncmp(argv[i], "faildisk=", 9) == 0) server_arg = argv[i];
+        if (strcmp(argv[i], "nofs") == 0) fs = 0;
+    }
     add_server("disk");
-    add_server("fs"); /* after disk: it mounts from it */
+    if (fs) add_server("fs"); /* after disk: it mounts from it */
     for (int i = 1; i < argc; i++)
         if (strncmp(argv[i], "spawn=", 6) == 0) add_server(argv[i] + 6);
     for (;;) {

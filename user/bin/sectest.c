@@ -9,6 +9,7 @@
  * privilege: the disk server is killed and must come back (restart).
  *
  * ctest-drive: 4 MiB (a blank scratch disk: it attacks the disk server)
+ * ctest-append: nofs (no file system on that disk, so no fs server)
  * Prints "ok NAME" / "FAIL NAME: why" and ends with "N passed, M failed".
  * Each case runs in a child, so a kernel that kills it (a fault where an
  * error was due) fails that case only; the child's exit status is the

@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""The fs server killed and restarted (docs/fs.md, docs/security.md): boots
+the disk image with `spawn=unixtest`, so that init starts unixtest from the
+boot image with the right to kill a system server. Its last case, fs_restart,
+kills the fs server while a reader waits on a pipe: the reader must get
+EPIPE, init must start a new fs server, and a file synced before the kill
+must still be there. The image is used with snapshot=on (left unchanged).
+
+    python3 tests/fs_restart.py [KERNEL] [--smp N] [--timeout S]
+"""
+import argparse
+import pathlib
+import re
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from console import Console, qemu_argv  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("kernel", nargs="?", default=str(ROOT / "build/riscv/pagoda.elf"))
+    ap.add_argument("--smp", type=int, default=1)
+    ap.add_argument("--timeout", type=float, default=180)
+    args = ap.parse_args()
+    image = pathlib.Path(args.kernel).resolve().parent.parent / "fs.img"
+    ok = False
+    argv = qemu_argv(kernel=args.kernel, smp=args.smp, drive=str(image), snapshot=True,
+                     append="spawn=unixtest")
+    try:
+        with Console(argv, limit=args.timeout, live=sys.stdout) as con:
+            con.expect(re.compile(r"(\d+) passed, (\d+) failed"), args.timeout)
+            done = con.match
+            ok = int(done.group(1)) > 0 and int(done.group(2)) == 0
+            if ok and "ok fs_restart" not in con.before:
+                print("\nfs_restart: the fs_restart case did not run")
+                ok = False
+    except Exception as e:  # timeout, panic, QEMU gone: a failure, said plainly
+        print(f"\nfs_restart: {e}")
+    print(f"\n{1 if ok else 0} passed, {0 if ok else 1} failed")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
