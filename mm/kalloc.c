@@ -149,18 +149,18 @@ void kfree(void *page)
 int kref_get(uint64 pa, uint64 nframes)
 {
     check_frame(pa);
-    check_frame(pa + (nframes - 1) * PGSIZE);
+    if (nframes > 1) check_frame(pa + (nframes - 1) * PGSIZE);
     uint32 *ref = &refs[frame_index(pa)];
     spin_lock(&kalloc_lock);
-    /* Refuse before any count could wrap: a user may ask for many mappings. */
-    for (uint64 i = 0; i < nframes; i++) {
+    /* Refuse before any count could wrap: a user may ask for many mappings.
+     * One compare per frame: a count in [1, KREF_MAX) may grow. */
+    uint64 i = 0;
+    while (i < nframes && ref[i] - 1 < KREF_MAX - 1) ref[i++]++;
+    if (i < nframes) {
         if (ref[i] == 0) panic("kref_get: free frame %p", (void *)(pa + i * PGSIZE));
-        if (ref[i] >= KREF_MAX) {
-            while (i-- > 0) ref[i]--;
-            spin_unlock(&kalloc_lock);
-            return -1;
-        }
-        ref[i]++;
+        while (i-- > 0) ref[i]--;
+        spin_unlock(&kalloc_lock);
+        return -1;
     }
     spin_unlock(&kalloc_lock);
     return 0;

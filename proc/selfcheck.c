@@ -2,8 +2,10 @@
  * make at their end, and fault injection for the processes that ask for it.
  *
  * Self-check: every frame a user table maps has exactly as many references
- * as mappings, the free list matches its count, and every process is in a
- * state it can be in, with parent and child links that agree. It reads
+ * as mappings, the free list matches its count, no process's tables reach
+ * into the kernel half but through the kernel's own shared entries, and
+ * every process is in a state it can be in, with parent and child links
+ * that agree. It reads
  * other processes' tables, so it is exact only when they are idle, as at
  * the end of a suite. */
 #include "proc/proc.h"
@@ -19,6 +21,21 @@ static void count_leaf(void *arg, uint64 va, pte_t *pte, int level)
         long f = kalloc_frame(PTE2PA(*pte) + i * PGSIZE);
         if (f >= 0) maps[f]++;
     }
+}
+
+/* Nothing of a process's may reach the kernel half: its user table has no
+ * entry there, and its kernel table's shared entries are the kernel's own. */
+static long check_tables(struct proc *p)
+{
+    long bad = 0;
+    for (int i = PT_ENTRIES / 2; i < PT_ENTRIES; i++) {
+        bad += p->vm.upt[i] != 0;
+        bad += p->vm.kpt && i < PT_ENTRIES - 1 && p->vm.kpt[i] != kernel_pagetable[i];
+    }
+    if (bad)
+        kprintf("selfcheck: process %d (%s): %ld kernel-half entries wrong\n", p->pid, p->name,
+                bad);
+    return bad;
 }
 
 /* Problems with p's state and family links, printed. */
@@ -46,8 +63,10 @@ long kernel_selfcheck(void)
     for (int i = 0; i < NPROC; i++) {
         struct proc *p = proc_slot(i);
         bad += check_proc(p);
-        if (p->state != UNUSED && p->state != EMBRYO && p->vm.upt)
+        if (p->state != UNUSED && p->state != EMBRYO && p->vm.upt) {
             pt_for_each_leaf(p->vm.upt, 0, MAXVA, count_leaf, maps);
+            bad += check_tables(p);
+        }
     }
     spin_unlock(&sched_lock);
     bad += kalloc_check(maps);
