@@ -1,6 +1,7 @@
 /* The console terminal: input is edited a line at a time (echo, backspace,
  * Ctrl-U erases the line, Ctrl-D ends input) and handed to readers a line at
- * a time; output goes to the UART. */
+ * a time; output goes to the UART. In raw mode (cons_mode, for sh's history
+ * keys) bytes go to readers as they arrive, unechoed and unedited. */
 #include "drivers/console.h"
 #include "proc/proc.h"
 
@@ -12,6 +13,7 @@ static struct waitq readers;
 static char input[INPUT_SIZE];
 /* ring indices: [rd, committed) can be read, [committed, edit) is being typed */
 static uint64 rd, committed, edit;
+static int raw; /* CONS_RAW: every byte is committed as it arrives */
 
 void console_init(void)
 {
@@ -25,6 +27,13 @@ static void echo(const char *s)
 
 static void console_input(int c)
 {
+    if (raw) {
+        if (edit - rd >= INPUT_SIZE) return; /* full: drop until someone reads */
+        input[edit++ % INPUT_SIZE] = (char)c;
+        committed = edit;
+        wake_all(&readers);
+        return;
+    }
     switch (c) {
     case CTRL('U'):
         while (edit != committed && input[(edit - 1) % INPUT_SIZE] != '\n') {
@@ -75,8 +84,11 @@ long console_read_user(uint64 uva, long n)
         }
         sleep_on(&readers, &cons_lock);
     }
-    /* Take at most one line; Ctrl-D at the start of a read means end of input. */
+    /* Take at most one line; Ctrl-D at the start of a read means end of input.
+     * Raw: whatever has arrived, bytes as they are. */
     uint64 pos = rd;
+    while (raw && pos != committed && got < n && got < INPUT_SIZE)
+        line[got++] = input[pos++ % INPUT_SIZE];
     while (pos != committed && got < n && got < INPUT_SIZE) {
         char c = input[pos % INPUT_SIZE];
         if (c == CTRL('D')) {
@@ -92,6 +104,18 @@ long console_read_user(uint64 uva, long n)
     if (r == 0) rd = pos;
     spin_unlock(&cons_lock);
     return r < 0 ? r : got;
+}
+
+long console_set_mode(long mode)
+{
+    if (mode != CONS_COOKED && mode != CONS_RAW) return -EINVAL;
+    spin_lock(&cons_lock);
+    long old = raw ? CONS_RAW : CONS_COOKED;
+    raw = mode == CONS_RAW;
+    committed = edit; /* a half-typed line (already echoed) goes to readers as is */
+    if (committed != rd) wake_all(&readers);
+    spin_unlock(&cons_lock);
+    return old;
 }
 
 long console_write_user(uint64 uva, long n)

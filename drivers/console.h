@@ -13,6 +13,7 @@ void console_init(void);
 void console_intr(void); /* UART receive interrupt */
 long console_write_user(uint64 uva, long n);
 long console_read_user(uint64 uva, long n);
+long console_set_mode(long mode); /* CONS_COOKED/CONS_RAW -> old mode */
 
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_puts(const char *s, uint64 n); /* whole, not interleaved with other harts */

@@ -47,7 +47,9 @@
 #define SYS_va2pa     36 /* (va) -> physical address, for DMA (privileged) */
 #define SYS_irq_bind  37 /* (irq, h): the interrupt becomes a notify on h (privileged) */
 #define SYS_irq_ack   38 /* (irq): unmask it again (privileged) */
-#define NSYSCALL      40
+/* 40-47 sec, 48-55 house, 56-63 fs-server (reserved) */
+#define SYS_cons_mode 64 /* (mode): CONS_COOKED or CONS_RAW -> the old mode */
+#define NSYSCALL      65
 
 /* What ipc_recv returns: a0 = the caller's pid, a1..a4 = its words, a5 = where
  * the pages of an ipc_share landed in the receiver (0 if none; a3 = npages).
@@ -56,6 +58,13 @@
 #define IPC_KERNEL_FORK   2 /* a2 = new pid, a3 = its parent */
 #define IPC_KERNEL_EXIT   3 /* a2 = pid that exited */
 #define IPC_NAME_LEN      16
+
+/* Console input modes. Cooked (the default): the kernel edits a line (echo,
+ * backspace, ^U, ^D) and cons_read returns one line. Raw: no echo, no
+ * editing; cons_read returns whatever bytes have arrived (at least one), so a
+ * program (sh) can edit the line itself and see arrow keys. */
+#define CONS_COOKED 0
+#define CONS_RAW    1
 
 #define TICK_HZ 100 /* sleep/uptime unit: 10 ms */
 

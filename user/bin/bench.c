@@ -52,30 +52,6 @@ static void stop(void)
     t_total = rdinstret() - t_start;
 }
 
-static const char *errname(int e)
-{
-    switch (e) {
-    case ENOSYS:
-        return "ENOSYS";
-    case ENOENT:
-        return "ENOENT";
-    case ENOMEM:
-        return "ENOMEM";
-    case EINVAL:
-        return "EINVAL";
-    case ECHILD:
-        return "ECHILD";
-    case EAGAIN:
-        return "EAGAIN";
-    case EFAULT:
-        return "EFAULT";
-    case ENOEXEC:
-        return "ENOEXEC";
-    default:
-        return "?";
-    }
-}
-
 /* A benchmark could not run, for a reason given as text. */
 static enum outcome skipped(const char *reason)
 {

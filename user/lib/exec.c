@@ -1,26 +1,86 @@
-/* exec(): load the program's ELF image into our memory, then ask the kernel to
- * replace us with it. Programs come from the boot image for now; once the fs
- * server exists this reads the file through it instead. */
+/* exec(): read the program's ELF image from the file system into our own
+ * memory, then ask the kernel to replace us with it (SYS_exec copies the
+ * segments into the new address space). The file is read straight into
+ * fresh heap pages taken with sbrk, so the only copies are the fs read and
+ * the kernel's load. Programs that must run before the fs server is up
+ * (init, disk, fs) are in the kernel's boot image: when the file system
+ * cannot give us the file, "/NAME", "/bin/NAME" and "NAME" are looked up
+ * there. Like xv6, a relative path is relative to the working directory;
+ * the shell is the one that searches /bin. */
 #include "user.h"
+#include "stat.h"
+#include "fcntl.h"
 #include "syscall.h"
 #include "sysret.h"
 
+#define EXEC_MAX_BYTES (64L * 1024 * 1024) /* more than any program here; bounds sbrk */
+
+/* Load [buf, buf+size) as the new program; returns only on failure (-errno). */
+static long exec_image(const char *elf, long size, char **argv)
+{
+    printf_flush(); /* output buffered now would vanish with our memory */
+    return sys_exec(elf, (unsigned long)size, argv);
+}
+
+/* The whole file behind fd into new heap pages; exec it. -errno on failure. */
+static long exec_fd(int fd, char **argv)
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0) return -errno;
+    if (st.type != T_FILE || st.size == 0) return -ENOEXEC;
+    if (st.size > EXEC_MAX_BYTES) return -E2BIG;
+    long size = (long)st.size;
+    char *buf = sbrk((int)size);
+    if (buf == (char *)-1) return -ENOMEM;
+    long got = 0, r = 0;
+    while (got < size) {
+        int n = read(fd, buf + got, (int)(size - got));
+        if (n <= 0) break;
+        got += n;
+    }
+    if (got != size)
+        r = got < 0 ? -errno : -EIO; /* shrank underneath us, or a read failed */
+    else
+        r = exec_image(buf, size, argv);
+    sbrk((int)-size); /* only reached when exec failed: give the pages back */
+    return r;
+}
+
+/* The boot image's copy of a program that has no directory but "/" or "/bin/". */
+static long exec_bootmod(const char *path, char **argv)
+{
+    if (strncmp(path, "/bin/", 5) == 0)
+        path += 5;
+    else if (path[0] == '/')
+        path++;
+    if (strchr(path, '/')) return -ENOENT;
+    long size = sys_bootmod(path, 0, 0);
+    if (size < 0) return size;
+    if (size == 0 || size > EXEC_MAX_BYTES) return -ENOEXEC;
+    char *buf = sbrk((int)size);
+    if (buf == (char *)-1) return -ENOMEM;
+    long r = sys_bootmod(path, buf, (unsigned long)size);
+    if (r >= 0) r = exec_image(buf, size, argv);
+    sbrk((int)-size);
+    return r;
+}
+
 int exec(const char *path, char **argv)
 {
-    if (path == 0) return fail(EFAULT);
-    if (path[0] == '/') path++; /* boot modules are named without the slash */
+    /* A bad path pointer fails here, in the kernel's checked copy of the
+     * name, instead of faulting inside the library. */
+    long r = sys_bootmod(path, 0, 0);
+    if (r == -EFAULT) return fail(EFAULT);
 
-    long size = sys_bootmod(path, 0, 0);
-    if (size < 0) return sysret(size);
-    if (size == 0 || size > 0xffffffffL) return fail(ENOEXEC);
-
-    char *elf = malloc((uint)size);
-    if (elf == 0) return fail(ENOMEM);
-    long r = sys_bootmod(path, elf, (unsigned long)size);
-    if (r >= 0) {
-        printf_flush(); /* output buffered now would vanish with our memory */
-        r = sys_exec(elf, (unsigned long)size, argv);
+    int fd = open(path, O_RDONLY);
+    if (fd >= 0) {
+        r = exec_fd(fd, argv);
+        close(fd);
+        return sysret(r);
     }
-    free(elf); /* only reached when exec failed */
-    return sysret(r < 0 ? r : -ENOEXEC);
+    long fs_err = -errno;
+    r = exec_bootmod(path, argv);
+    /* Not in the boot image either: the file system's reason is the one to
+     * give, unless there is no file system (ENOSYS) to give one. */
+    return sysret(r == -ENOENT && fs_err != -ENOSYS ? fs_err : r);
 }

@@ -1,11 +1,8 @@
-/* open() flags, with xv6's values. */
+/* open() flags (O_RDONLY ... O_APPEND, xv6's values) and lseek's SEEK_*: they
+ * belong to the fs server's protocol, include/pagoda/fs_proto.h. */
 #ifndef PAGODA_USER_FCNTL_H
 #define PAGODA_USER_FCNTL_H
 
-#define O_RDONLY 0x000
-#define O_WRONLY 0x001
-#define O_RDWR   0x002
-#define O_CREATE 0x200
-#define O_TRUNC  0x400
+#include "pagoda/fs_proto.h"
 
 #endif

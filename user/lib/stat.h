@@ -1,19 +1,10 @@
-/* File metadata as returned by fstat()/stat(), laid out like xv6's. */
+/* File metadata as fstat()/stat() return it, laid out like xv6's, and the
+ * directory records read() returns on a directory: the definitions are the fs
+ * server's protocol (include/pagoda/fs_proto.h); this header forwards them. */
 #ifndef PAGODA_USER_STAT_H
 #define PAGODA_USER_STAT_H
 
 #include "types.h"
-
-#define T_DIR    1 /* directory */
-#define T_FILE   2 /* regular file */
-#define T_DEVICE 3 /* device node (the console) */
-
-struct stat {
-    int dev;     /* file system's disk device */
-    uint ino;    /* inode number */
-    short type;  /* T_DIR, T_FILE or T_DEVICE */
-    short nlink; /* number of links to the file */
-    uint64 size; /* size in bytes */
-};
+#include "pagoda/fs_proto.h"
 
 #endif
