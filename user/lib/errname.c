@@ -86,3 +86,10 @@ void perror(const char *what)
     else
         fprintf(2, "%s: error %d\n", what, code);
 }
+
+void perror_path(const char *prog, const char *path)
+{
+    char what[192];
+    snprintf(what, sizeof what, "%s: %s", prog, path);
+    perror(what);
+}

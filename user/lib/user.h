@@ -103,5 +103,6 @@ const char *errname(int code);
 const char *strerror(int code);
 /* fprintf(2, "WHAT: ENOENT (no such file or directory)\n") for errno. */
 void perror(const char *what);
+void perror_path(const char *prog, const char *path); /* "PROG: PATH: ENOENT (...)" */
 
 #endif
