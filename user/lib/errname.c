@@ -24,39 +24,19 @@ static const struct errinfo errors[] = {
     {EFAULT, "EFAULT", "bad address"},
     {EBUSY, "EBUSY", "busy"},
     {EEXIST, "EEXIST", "file exists"},
-#ifdef EXDEV
     {EXDEV, "EXDEV", "cross-device link"},
-#endif
-#ifdef ENOTDIR
     {ENOTDIR, "ENOTDIR", "not a directory"},
-#endif
-#ifdef EISDIR
     {EISDIR, "EISDIR", "is a directory"},
-#endif
     {EINVAL, "EINVAL", "invalid argument"},
-#ifdef ENFILE
     {ENFILE, "ENFILE", "too many open files in the system"},
-#endif
-#ifdef EMFILE
     {EMFILE, "EMFILE", "too many open files"},
-#endif
-#ifdef EFBIG
     {EFBIG, "EFBIG", "file too large"},
-#endif
-#ifdef ENOSPC
     {ENOSPC, "ENOSPC", "no space left on device"},
-#endif
-#ifdef ESPIPE
     {ESPIPE, "ESPIPE", "illegal seek"},
-#endif
     {EPIPE, "EPIPE", "broken pipe"},
-#ifdef ENAMETOOLONG
     {ENAMETOOLONG, "ENAMETOOLONG", "file name too long"},
-#endif
     {ENOSYS, "ENOSYS", "not implemented"},
-#ifdef ENOTEMPTY
     {ENOTEMPTY, "ENOTEMPTY", "directory not empty"},
-#endif
 };
 
 static const struct errinfo *find(int code)
