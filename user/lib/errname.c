@@ -1,6 +1,5 @@
 /* Error codes as names and short texts, so programs can say why a call failed
- * in one line: "rm: x: ENOENT (no such file or directory)". Codes the kernel
- * or a server does not define yet are left out by the #ifdefs. */
+ * in one line: "rm: x: ENOENT (no such file or directory)". */
 #include "user.h"
 
 struct errinfo {
