@@ -274,14 +274,14 @@ static void redirect(struct cmd *c)
     if (c->in) {
         int fd = open(c->in, O_RDONLY);
         if (fd < 0 || move_fd(fd, 0) < 0) {
-            perror(c->in);
+            perror_path("sh", c->in);
             exit(1);
         }
     }
     if (c->out) {
         int fd = open(c->out, O_WRONLY | O_CREATE | (c->append ? O_APPEND : O_TRUNC));
         if (fd < 0 || move_fd(fd, 1) < 0) {
-            perror(c->out);
+            perror_path("sh", c->out);
             exit(1);
         }
     }
@@ -350,9 +350,7 @@ static void run_child(struct cmd *c, char **argv)
         fprintf(2, "sh: %s: not found\n", argv[0]);
         exit(127);
     }
-    char what[MAXLINE + 8];
-    snprintf(what, sizeof what, "sh: %s", argv[0]);
-    perror(what); /* e.g. "sh: README: ENOEXEC (not an executable)" */
+    perror_path("sh", argv[0]); /* e.g. "sh: ./README: ENOEXEC (not an executable)" */
     exit(126);
 }
 
@@ -371,9 +369,7 @@ static int run_builtin(struct cmd *c, char **argv)
             fprintf(2, "usage: cd [dir]\n");
             last_status = 2;
         } else if (chdir(dir) < 0) {
-            char what[MAXLINE + 8];
-            snprintf(what, sizeof what, "sh: cd: %s", dir);
-            perror(what);
+            perror_path("sh: cd", dir);
             last_status = 1;
         }
         return 1;
@@ -628,9 +624,7 @@ int main(int argc, char **argv)
     if (argc == 2) {
         r.fd = open(argv[1], O_RDONLY);
         if (r.fd < 0) {
-            char what[MAXLINE];
-            snprintf(what, sizeof what, "sh: %s", argv[1]);
-            perror(what);
+            perror_path("sh", argv[1]);
             exit(127);
         }
         run_input(&r, 0);
