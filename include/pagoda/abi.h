@@ -97,6 +97,7 @@
 #define ESPIPE       29 /* seek on a pipe or device */
 #define ENAMETOOLONG 36 /* a path component longer than DIRSIZ */
 #define ENOTEMPTY    39 /* rmdir of a directory with entries */
+#define ENOTCONN     107 /* fs call that needs FS_CONNECT first */
 
 /* pgaccess(va, npages, mask): bit i of mask = page va + i*4096 was accessed
  * since the last call; at most PGACCESS_MAX pages; mask gets ceil(npages/8)

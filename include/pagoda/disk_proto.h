@@ -37,7 +37,32 @@
  * fs, may subscribe to exit events). A client should send DISK_DISCONNECT;
  * if it does not, its region stays mapped in the server until a later
  * DISK_CONNECT finds the table full, when the server drops the entries of
- * processes that no longer exist (by pid, via procinfo). */
+ * processes that no longer exist (by pid, via procinfo).
+ *
+ * The asynchronous ring (for a server client such as fs, which must not
+ * block in ipc_call while it has other work):
+ *     ipc_call(h, {DISK_RING_SETUP, page, 0, 0}) after DISK_CONNECT
+ *     page: the page of the region that holds a struct disk_ring, zeroed
+ *           except `notify`, the name of an endpoint the client owns
+ *     reply w[0] = 0, or -ENOENT (not connected or no such endpoint name),
+ *           -EINVAL (bad page), -EBUSY (DISK_MAX_RINGS rings exist)
+ * Then the client puts requests in the submission queue and calls
+ * ipc_notify(h, DISK_RING_KICK); the disk server takes every entry between
+ * sub_head and sub_tail, moves the blocks, and for each finished request puts
+ * {tag, status} in the completion queue and notifies the client's endpoint
+ * with DISK_RING_DONE (one notify for all the completions of an interrupt).
+ *
+ *      client writes           server writes
+ *      sub[], sub_tail  --->   sub_head          (submissions)
+ *      done_head        <---   done[], done_tail (completions)
+ *
+ * Indexes only grow (mod 2^32); entry i is at [i % DISK_RING_SIZE]. Each
+ * side publishes its index with a release store after writing the entries
+ * and reads the other side's with an acquire load. The client keeps at most
+ * DISK_RING_SIZE requests outstanding, so neither queue overflows.
+ * A request's status is 0 or -EINVAL, -EPERM, -EIO as for DISK_READ/WRITE;
+ * its blocks, like DISK_READ's, are in flight together. DISK_FLUSH entries
+ * are ordered after every write whose completion the client has seen. */
 #ifndef PAGODA_DISK_PROTO_H
 #define PAGODA_DISK_PROTO_H
 
@@ -51,6 +76,7 @@
 #define DISK_READ       4
 #define DISK_WRITE      5
 #define DISK_FLUSH      6
+#define DISK_RING_SETUP 7
 
 #define DISK_MAX_CLIENTS 16 /* connected processes at once */
 #define DISK_MAX_NBLOCKS 64 /* blocks per read/write call */
@@ -58,5 +84,33 @@
 /* DISK_INFO flags (reply w[2]) */
 #define DISK_INFO_READONLY 1 /* writes fail with -EPERM */
 #define DISK_INFO_CACHE    2 /* the device caches writes: DISK_FLUSH matters */
+
+/* The ring in one page of the region (see above). */
+#define DISK_RING_SIZE  64          /* entries per queue, a power of two */
+#define DISK_MAX_RINGS  2           /* ring clients at once */
+#define DISK_RING_KICK  (1UL << 63) /* client -> disk: look at sub[] */
+#define DISK_RING_DONE  (1UL << 62) /* disk -> client: look at done[] */
+#define DISK_NOTIFY_LEN 16          /* = IPC_NAME_LEN */
+
+struct disk_ring_req {
+    unsigned int op;      /* DISK_READ, DISK_WRITE or DISK_FLUSH */
+    unsigned int nblocks; /* 1..DISK_MAX_NBLOCKS (ignored for a flush) */
+    unsigned int page;    /* first page of the region */
+    unsigned int tag;     /* the client's, echoed in the completion */
+    unsigned long block;  /* first block */
+};
+
+struct disk_ring_done {
+    unsigned int tag;
+    int status; /* 0 or a negative error */
+};
+
+struct disk_ring {
+    char notify[DISK_NOTIFY_LEN]; /* endpoint to notify, NUL-terminated */
+    unsigned int sub_head, sub_tail;
+    unsigned int done_head, done_tail;
+    struct disk_ring_req sub[DISK_RING_SIZE];
+    struct disk_ring_done done[DISK_RING_SIZE];
+};
 
 #endif

@@ -16,6 +16,7 @@
 #include "ipc.h"
 #include "drivers/virtio_blk.h"
 #include "pagoda/disk_proto.h"
+#include "ring.h"
 
 #define VIRTIO_MMIO_BASE  0x10001000UL /* QEMU virt: slot i at base + i * 0x1000 */
 #define VIRTIO_MMIO_SLOTS 8
@@ -39,7 +40,7 @@ struct client {
 static struct client clients[DISK_MAX_CLIENTS];
 static struct vblk dev;
 static int irq;
-static int owner[VBLK_QUEUE_MAX]; /* request id -> client index */
+static int owner[VBLK_QUEUE_MAX]; /* request id -> client index, or ring slot (< 0) */
 static int rr;                    /* where pump() starts, for fairness */
 
 /* Replies ready to go out, sent before the next receive. At most one per
@@ -68,6 +69,7 @@ static struct client *find_client(long pid)
 
 static void drop_client(struct client *c)
 {
+    ring_drop(c->pid);
     shm_free(c->region, c->npages);
     *c = (struct client){0};
 }
@@ -84,7 +86,7 @@ static void collect_dead_clients(void)
         if (info.state != PS_ZOMBIE) live[nlive++] = info.pid;
     for (int i = 0; i < DISK_MAX_CLIENTS; i++) {
         struct client *c = &clients[i];
-        if (!c->pid || c->busy) continue;
+        if (!c->pid || c->busy || ring_busy(c->pid)) continue;
         int alive = 0;
         for (int k = 0; k < nlive && !alive; k++) alive = live[k] == c->pid;
         if (!alive) drop_client(c);
@@ -95,7 +97,13 @@ static void connect(struct ipc_msg *m)
 {
     long npages = m->w[2];
     struct client *c = find_client(m->pid);
+    if (c && ring_busy(c->pid)) {
+        shm_free(m->shared, npages);
+        reply((int)m->pid, -EBUSY, 0, 0, 0);
+        return;
+    }
     if (c) { /* connecting again: the new region replaces the old one */
+        ring_drop(c->pid);
         shm_free(c->region, c->npages);
     } else {
         c = find_client(0);
@@ -158,6 +166,10 @@ static void handle_call(struct ipc_msg *m)
         reply(pid, -EINVAL, 0, 0, 0);
         return;
     }
+    if (op == DISK_RING_SETUP) {
+        reply(pid, c ? ring_setup(pid, c->region, c->npages, m->w[1], &dev) : -ENOENT, 0, 0, 0);
+        return;
+    }
     if (op != DISK_READ && op != DISK_WRITE && op != DISK_FLUSH && op != DISK_DISCONNECT) {
         reply(pid, -EINVAL, 0, 0, 0);
         return;
@@ -172,6 +184,10 @@ static void handle_call(struct ipc_msg *m)
     }
     switch (op) {
     case DISK_DISCONNECT:
+        if (ring_busy(pid)) {
+            reply(pid, -EBUSY, 0, 0, 0);
+            break;
+        }
         drop_client(c);
         reply(pid, 0, 0, 0, 0);
         break;
@@ -228,7 +244,7 @@ static int submit_one(struct client *c, int ci)
  * client in turn. */
 static void pump(void)
 {
-    int submitted = 0, progress = 1;
+    int submitted = ring_pump(&dev, owner), progress = 1;
     while (progress && vblk_room(&dev) > 0) {
         progress = 0;
         for (int k = 0; k < DISK_MAX_CLIENTS; k++) {
@@ -264,8 +280,11 @@ static void on_interrupt(void)
         do {
             n = vblk_complete(&dev, done, VBLK_QUEUE_MAX);
             for (int i = 0; i < n; i++) {
-                struct client *c = &clients[owner[done[i].id]];
-                block_done(c, done[i].status == VBLK_S_OK ? 0 : -EIO);
+                long err = done[i].status == VBLK_S_OK ? 0 : -EIO;
+                if (owner[done[i].id] < 0)
+                    ring_block_done(owner[done[i].id], err);
+                else
+                    block_done(&clients[owner[done[i].id]], err);
             }
         } while (n == VBLK_QUEUE_MAX);
         irq_ack(irq);
@@ -359,11 +378,13 @@ int main(void)
         }
         errors = 0;
         if (m.pid == 0) {
-            if (m.w[0] == IPC_KERNEL_NOTIFY) on_interrupt();
+            if (m.w[0] == IPC_KERNEL_NOTIFY && (m.w[1] & DISK_RING_KICK)) ring_pull();
+            if (m.w[0] == IPC_KERNEL_NOTIFY && (m.w[1] & ~DISK_RING_KICK)) on_interrupt();
         } else {
             handle_call(&m);
         }
         pump();
+        ring_notify();
         r = reply_and_recv(ep, &m);
     }
 }

@@ -74,6 +74,7 @@ static void server_exited(int pid, int status)
 int main(int argc, char **argv)
 {
     add_server("disk");
+    add_server("fs"); /* after disk: it mounts from it */
     for (int i = 1; i < argc; i++)
         if (strncmp(argv[i], "spawn=", 6) == 0) add_server(argv[i] + 6);
     for (;;) {

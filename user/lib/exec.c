@@ -6,7 +6,8 @@
  * (init, disk, fs) are in the kernel's boot image: when the file system
  * cannot give us the file, "/NAME", "/bin/NAME" and "NAME" are looked up
  * there. Like xv6, a relative path is relative to the working directory;
- * the shell is the one that searches /bin. */
+ * a bare NAME that is not there is also looked for as /bin/NAME (the shell
+ * does its own /bin search; this is for programs that exec "NAME"). */
 #include "user.h"
 #include "stat.h"
 #include "fcntl.h"
@@ -73,6 +74,11 @@ int exec(const char *path, char **argv)
     if (r == -EFAULT) return fail(EFAULT);
 
     int fd = open(path, O_RDONLY);
+    char in_bin[FS_PATH_MAX];
+    if (fd < 0 && errno == ENOENT && !strchr(path, '/') && strlen(path) + 6 <= sizeof in_bin) {
+        snprintf(in_bin, sizeof in_bin, "/bin/%s", path); /* not here: try /bin */
+        fd = open(in_bin, O_RDONLY);
+    }
     if (fd >= 0) {
         r = exec_fd(fd, argv);
         close(fd);

@@ -1,0 +1,269 @@
+/* fs: the file-system server (protocol in include/pagoda/fs_proto.h).
+ *
+ * Started by init after the disk server. It registers "fs", subscribes to
+ * the kernel's fork and exit events, connects to the disk server with a
+ * region that holds the request ring and the block cache (cache.c), mounts
+ * the file system in the worker coroutine (recovering from the log), and
+ * then serves forever. A child process ("fs-tick") notifies it every FS_TICK
+ * so that committed-but-unsynced work is made durable within a bounded time.
+ *
+ * The loop: take a message; kernel events update the fd tables, disk
+ * completions let the worker go on; a request is either answered here at
+ * once (fd table, pipes, console) or queued for the worker (anything that
+ * needs the core). Replies are collected and sent before the next receive,
+ * the last one together with it (ipc_reply_recv). */
+#include "user.h"
+#include "ipc.h"
+#include "syscall.h"
+#include "pagoda/disk_proto.h"
+#include "fs.h"
+#include "runtime.h"
+
+#define CACHE_BLOCKS 2048 /* 8 MiB: larger than the log plus what one call pins */
+
+static struct {
+    int pid;
+    long w[4];
+} replies[FS_MAX_CLIENTS + 16];
+static int nreplies;
+static int ep;
+
+void reply(int pid, long w0, long w1, long w2, long w3)
+{
+    if (nreplies == (int)(sizeof replies / sizeof replies[0])) { /* flush early */
+        for (int i = 0; i < nreplies; i++) ipc_reply(replies[i].pid, replies[i].w);
+        nreplies = 0;
+    }
+    replies[nreplies].pid = pid;
+    replies[nreplies].w[0] = w0, replies[nreplies].w[1] = w1;
+    replies[nreplies].w[2] = w2, replies[nreplies].w[3] = w3;
+    nreplies++;
+}
+
+static long reply_and_recv(struct ipc_msg *m)
+{
+    for (int i = 0; i + 1 < nreplies; i++) ipc_reply(replies[i].pid, replies[i].w);
+    long r;
+    if (nreplies) {
+        r = ipc_reply_recv(ep, replies[nreplies - 1].pid, replies[nreplies - 1].w, m);
+        if (r == -ESRCH) r = ipc_recv(ep, m);
+    } else {
+        r = ipc_recv(ep, m);
+    }
+    nreplies = 0;
+    return r;
+}
+
+static void connect(struct ipc_msg *m)
+{
+    long npages = m->w[2];
+    int pid = (int)m->pid;
+    struct fsproc *p = npages <= FS_REGION_PAGES ? proc_get(pid) : 0;
+    if (!p || p->in_core) { /* in_core cannot happen: it waits for that reply */
+        shm_free(m->shared, npages);
+        reply(pid, p ? -EBUSY : npages > FS_REGION_PAGES ? -EINVAL : -EBUSY, 0, 0, 0);
+        return;
+    }
+    if (p->region) shm_free(p->region, p->rsize / 4096);
+    p->region = m->shared, p->rsize = npages * 4096;
+    reply(pid, 0, p->rsize, 0, 0);
+}
+
+static int needs_region(long op)
+{
+    return op == FS_OPEN || op == FS_READ || op == FS_WRITE || op == FS_FSTAT || op == FS_STAT ||
+           op == FS_LINK || op == FS_UNLINK || op == FS_MKDIR || op == FS_MKNOD || op == FS_RMDIR ||
+           op == FS_RENAME || op == FS_CHDIR || op == FS_GETCWD || op == FS_TRUNCATE;
+}
+
+/* Requests answered without the core; 0 if it is for the worker. */
+static int quick(struct fsproc *p, const long *w)
+{
+    int pid = p->pid;
+    struct file *f = fd_get(p, w[1]);
+    switch (w[0]) {
+    case FS_FDINFO:
+        reply(pid, f ? f->kind : -EBADF, 0, 0, 0);
+        return 1;
+    case FS_CLOSE:
+        if (!f) {
+            reply(pid, -EBADF, 0, 0, 0);
+            return 1;
+        }
+        p->fd[w[1]] = 0;
+        file_put(f);
+        reply(pid, 0, 0, 0, 0);
+        return 1;
+    case FS_DUP: {
+        if (!f) {
+            reply(pid, -EBADF, 0, 0, 0);
+            return 1;
+        }
+        int fd = fd_alloc(p, f);
+        if (fd >= 0) f->refs++;
+        reply(pid, fd, 0, 0, 0);
+        return 1;
+    }
+    case FS_PIPE: {
+        struct file *r = file_alloc(), *wr = r ? file_alloc() : 0;
+        int pi = wr ? pipe_create() : -ENFILE;
+        int rfd = pi >= 0 ? fd_alloc(p, r) : -1;
+        int wfd = rfd >= 0 ? fd_alloc(p, wr) : -1;
+        if (wfd < 0) {
+            if (rfd >= 0) p->fd[rfd] = 0;
+            if (r) r->refs = 0;
+            if (wr) wr->refs = 0;
+            if (pi >= 0) {
+                pipe_end_closed(pi, 0);
+                pipe_end_closed(pi, 1);
+            }
+            reply(pid, pi < 0 ? pi : -EMFILE, 0, 0, 0);
+            return 1;
+        }
+        *r = (struct file){.refs = 1, .kind = FS_KIND_PIPE_R, .readable = 1, .pipe = pi};
+        *wr = (struct file){.refs = 1, .kind = FS_KIND_PIPE_W, .writable = 1, .pipe = pi};
+        reply(pid, 0, rfd, wfd, 0);
+        return 1;
+    }
+    case FS_DISCONNECT:
+        if (p->region) shm_free(p->region, p->rsize / 4096);
+        p->region = 0, p->rsize = 0;
+        reply(pid, 0, 0, 0, 0);
+        return 1;
+    case FS_READ:
+    case FS_WRITE: {
+        if (!f || f->kind == FS_KIND_FILE || f->kind == FS_KIND_DIR) return 0;
+        long off = w[2], n = w[3];
+        if (n < 0) {
+            reply(pid, -EINVAL, 0, 0, 0);
+        } else if (off < 0 || off > p->rsize || n > p->rsize - off) {
+            reply(pid, -EFAULT, 0, 0, 0);
+        } else if (w[0] == FS_READ ? !f->readable : !f->writable) {
+            reply(pid, -EBADF, 0, 0, 0);
+        } else if (f->kind == FS_KIND_CONSOLE) {
+            if (w[0] == FS_READ) /* the library reads the console itself */
+                reply(pid, -EINVAL, 0, 0, 0);
+            else {
+                long k = 0;
+                while (k < n) {
+                    long c = sys_cons_write(p->region + off + k, (unsigned long)(n - k));
+                    if (c <= 0) break;
+                    k += c;
+                }
+                reply(pid, k, 0, 0, 0);
+            }
+        } else if (w[0] == FS_READ) {
+            pipe_read(p, f->pipe, off, n);
+        } else {
+            pipe_write(p, f->pipe, off, n);
+        }
+        return 1;
+    }
+    case FS_LSEEK:
+        if (f && f->kind != FS_KIND_FILE && f->kind != FS_KIND_DIR) {
+            reply(pid, -ESPIPE, 0, 0, 0);
+            return 1;
+        }
+        return 0;
+    }
+    return 0;
+}
+
+static void handle_call(struct ipc_msg *m)
+{
+    int pid = (int)m->pid;
+    long op = m->w[0];
+    if (m->shared) { /* pages came with the call: only FS_CONNECT takes them */
+        if (op == FS_CONNECT)
+            connect(m);
+        else {
+            shm_free(m->shared, m->w[2]);
+            reply(pid, -EINVAL, 0, 0, 0);
+        }
+        return;
+    }
+    if (op <= FS_CONNECT || op >= FS_NOPS) {
+        reply(pid, -EINVAL, 0, 0, 0);
+        return;
+    }
+    struct fsproc *p = proc_get(pid);
+    if (!p) {
+        reply(pid, -EBUSY, 0, 0, 0);
+        return;
+    }
+    if (needs_region(op) && !p->region) {
+        reply(pid, -ENOTCONN, 0, 0, 0);
+        return;
+    }
+    if (!quick(p, m->w)) job_call(p, m->w);
+}
+
+/* The ticker: a child that wakes the server every FS_TICK; it exits when
+ * the server is gone. */
+static void start_ticker(void)
+{
+    int pid = fork();
+    if (pid != 0) return;
+    for (;;) {
+        sleep(FS_TICK);
+        if (ipc_notify(ep, FS_TICK_BIT) < 0) exit(0);
+    }
+}
+
+int main(void)
+{
+    int old = ep_lookup(FS_NAME);
+    if (old >= 0) {
+        printf("fs: already running\n");
+        return 1;
+    }
+    if (ep_lookup(DISK_NAME) < 0) {
+        printf("fs: no disk server: no file system\n");
+        return 0;
+    }
+    ep = ep_create();
+    long r = ep < 0 ? ep : ep_register(ep, FS_NAME);
+    if (r >= 0) r = ev_subscribe(ep);
+    if (r < 0) {
+        printf("fs: cannot set up the endpoint (%ld)\n", r);
+        return 1;
+    }
+    r = cache_init(CACHE_BLOCKS);
+    if (r < 0) {
+        printf("fs: cannot connect to the disk server (%ld)\n", r);
+        return 1;
+    }
+    worker_init();
+    job_mount();
+    start_ticker();
+
+    struct ipc_msg m;
+    int errors = 0;
+    r = ipc_recv(ep, &m);
+    for (;;) {
+        if (r < 0) {
+            if (++errors > 1000) {
+                printf("fs: ipc_recv keeps failing (%ld)\n", r);
+                return 1;
+            }
+            r = ipc_recv(ep, &m);
+            continue;
+        }
+        errors = 0;
+        int reaped = 0;
+        if (m.pid == 0) {
+            if (m.w[0] == IPC_KERNEL_NOTIFY) {
+                if (m.w[1] & DISK_RING_DONE) cache_reap(), reaped = 1;
+                if (m.w[1] & FS_TICK_BIT) job_commit();
+            } else if (m.w[0] == IPC_KERNEL_FORK) {
+                proc_fork((int)m.w[1], (int)m.w[2]);
+            } else if (m.w[0] == IPC_KERNEL_EXIT) {
+                proc_exit((int)m.w[1]);
+            }
+        } else {
+            handle_call(&m);
+        }
+        worker_run(reaped);
+        r = reply_and_recv(&m);
+    }
+}

@@ -1,0 +1,89 @@
+/* The fs server's runtime: the parts around the file-system core (fs.h).
+ * main.c receives messages and dispatches them; requests that need the core
+ * become jobs run one at a time by the worker coroutine (worker.c), which
+ * yields to the main loop whenever the block cache (cache.c) waits for the
+ * disk server's ring; fd tables and open files (procs.c), pipes (pipe.c) and
+ * the console are served from the main loop directly, never waiting. */
+#ifndef FS_RUNTIME_H
+#define FS_RUNTIME_H
+
+#include <stdint.h>
+#include "pagoda/abi.h"
+#include "pagoda/fs_proto.h"
+
+#define FS_NFILE     512 /* open files in the whole server */
+#define FS_NPIPE     64
+#define FS_PIPE_SIZE 4096
+#define FS_TICK_BIT  (1UL << 0)    /* notify from the ticker: time for a commit */
+#define FS_TICK      (TICK_HZ / 2) /* commit at the latest every 0.5 s (+ one tick) */
+
+/* An open file: what open() or pipe() made, shared by dup and fork. */
+struct file {
+    int refs; /* fds naming it, in all processes; 0 = free */
+    int kind; /* FS_KIND_* */
+    int readable, writable, append;
+    uint32_t ino; /* FILE, DIR, CONSOLE opened by path (0 for the default console) */
+    uint64_t off; /* shared by every fd naming this file */
+    int pipe;     /* pipe index for PIPE_R / PIPE_W */
+};
+
+/* What the server knows about one process. */
+struct fsproc {
+    int pid;      /* 0: free */
+    char *region; /* its shared pages, mapped here; 0 if not connected */
+    long rsize;   /* bytes */
+    struct file *fd[FS_NFD];
+    uint32_t cwd;
+    int in_core; /* a job of this process is queued or running in the worker */
+    int dead;    /* exited while in_core: the worker frees the entry */
+    /* A pipe read or write waiting for the other side (deferred reply). */
+    int wait_op;   /* 0, FS_READ or FS_WRITE */
+    int wait_pipe; /* pipe index */
+    unsigned long wait_seq;
+    long wait_off, wait_n, wait_done;
+};
+
+/* main.c */
+void reply(int pid, long w0, long w1, long w2, long w3);
+
+/* procs.c */
+struct fsproc *proc_get(int pid); /* the entry, made with the default table if new; 0 if full */
+struct fsproc *proc_find(int pid);
+void proc_fork(int child, int parent);
+void proc_exit(int pid);
+void proc_free(struct fsproc *p); /* region and entry, once no job uses them */
+struct file *file_alloc(void);
+void file_put(struct file *f);                  /* drop one fd's reference */
+int fd_alloc(struct fsproc *p, struct file *f); /* lowest free fd, or -EMFILE */
+struct file *fd_get(struct fsproc *p, long fd);
+int proc_count(void);
+
+/* pipe.c */
+int pipe_create(void);                                         /* index, or -ENFILE */
+void pipe_read(struct fsproc *p, int pipe, long off, long n);  /* replies now or later */
+void pipe_write(struct fsproc *p, int pipe, long off, long n); /* replies now or later */
+void pipe_end_closed(int pipe, int writer);
+void pipe_cancel(struct fsproc *p); /* p exits: forget its waiting call */
+
+/* worker.c: jobs for the core, run one at a time */
+enum { JOB_CALL = 1, JOB_RELEASE, JOB_COMMIT, JOB_MOUNT };
+void job_call(struct fsproc *p, const long w[4]);
+void job_release(uint32_t ino);
+void job_commit(void);
+void job_mount(void);
+void worker_init(void);
+void worker_run(int reaped); /* main loop: let the worker go on while it can */
+void worker_wait(void);      /* worker: yield until something completes */
+int worker_busy(void);
+
+/* fileops.c: a request in the worker, with the core */
+void fileop(struct fsproc *p, const long w[4]);
+extern int fs_mounted;
+
+/* cache.c (implements bio.h) */
+int cache_init(int nblocks); /* connect to the disk server, set up the ring */
+void cache_reap(void);       /* main loop: take completions from the ring */
+void cache_kick(void);       /* tell the disk server about new submissions */
+int cache_size(void);
+
+#endif

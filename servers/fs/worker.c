@@ -1,0 +1,131 @@
+/* The worker: one coroutine that runs the jobs needing the file-system core,
+ * one at a time and in arrival order (the core is not reentrant). When the
+ * block cache must wait for the disk it calls worker_wait(), which switches
+ * back to the main loop; the main loop switches to the worker again after
+ * each batch of disk completions. So a job waiting for the disk holds only
+ * the core: pipes, the console, fd-table calls and fork/exit events are
+ * answered meanwhile, and the next core jobs wait their turn in the queue. */
+#include "user.h"
+#include "fs.h"
+#include "coro.h"
+#include "runtime.h"
+
+#define NJOBS 2048 /* > FS_MAX_CLIENTS calls + FS_NFILE releases + a commit */
+
+struct job {
+    int kind;
+    int pid; /* JOB_CALL */
+    struct fsproc *p;
+    long w[4];
+    uint32_t ino; /* JOB_RELEASE */
+};
+
+static struct job jobs[NJOBS];
+static unsigned int head, tail;
+static int commit_queued;
+
+static struct coro main_ctx, worker_ctx;
+static char worker_stack[64 * 1024] __attribute__((aligned(16)));
+static enum { W_IDLE, W_WAITING, W_RUNNING } state = W_IDLE;
+static int started;
+
+static void push(struct job j)
+{
+    if (tail - head == NJOBS) { /* cannot happen: the sizes above bound it */
+        printf("fs: job queue full\n");
+        return;
+    }
+    jobs[tail++ % NJOBS] = j;
+}
+
+void job_call(struct fsproc *p, const long w[4])
+{
+    p->in_core++;
+    push((struct job){.kind = JOB_CALL, .pid = p->pid, .p = p, .w = {w[0], w[1], w[2], w[3]}});
+}
+
+void job_release(uint32_t ino)
+{
+    push((struct job){.kind = JOB_RELEASE, .ino = ino});
+}
+
+void job_commit(void)
+{
+    if (commit_queued) return;
+    commit_queued = 1;
+    push((struct job){.kind = JOB_COMMIT});
+}
+
+void job_mount(void)
+{
+    push((struct job){.kind = JOB_MOUNT});
+}
+
+static void run(struct job *j)
+{
+    switch (j->kind) {
+    case JOB_CALL: {
+        struct fsproc *p = j->p;
+        if (!p->dead) fileop(p, j->w);
+        if (--p->in_core == 0 && p->dead) proc_free(p);
+        break;
+    }
+    case JOB_RELEASE:
+        if (fs_mounted) fs_open_ref(j->ino, -1);
+        break;
+    case JOB_COMMIT:
+        commit_queued = 0;
+        if (fs_mounted) fs_commit_due();
+        break;
+    case JOB_MOUNT: {
+        int r = fs_mount();
+        if (r < 0)
+            printf("fs: cannot mount the file system (%d); every file call fails with EIO\n", r);
+        else
+            fs_mounted = 1;
+        break;
+    }
+    }
+}
+
+static void worker_main(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        while (head == tail) {
+            state = W_IDLE;
+            coro_switch(&worker_ctx, &main_ctx);
+        }
+        state = W_RUNNING;
+        struct job j = jobs[head++ % NJOBS];
+        run(&j);
+    }
+}
+
+void worker_init(void)
+{
+    coro_init(&worker_ctx, worker_main, 0, worker_stack, sizeof worker_stack);
+    started = 1;
+}
+
+void worker_wait(void)
+{
+    cache_kick();
+    state = W_WAITING;
+    coro_switch(&worker_ctx, &main_ctx);
+    state = W_RUNNING;
+}
+
+/* The worker runs until it has no job or waits for the disk. A waiting
+ * worker is resumed after each batch of completions (reaped): it checks its own condition and waits
+ * again if the completion was not the one it needs. */
+void worker_run(int reaped)
+{
+    if (!started) return;
+    if (state == W_WAITING ? reaped : head != tail) coro_switch(&main_ctx, &worker_ctx);
+}
+
+int worker_busy(void)
+{
+    return state != W_IDLE || head != tail;
+}
