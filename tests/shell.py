@@ -95,7 +95,7 @@ CASES = [
     ]),
     ("help", [
         ("help | grep built-ins", "built-ins: cd [dir], exit [status], wait, help, history\n"),
-        ("help | grep -c", "usage: grep pattern [file...]\n"),
+        ("help | grep -c; echo $?", "usage: grep pattern [file...]\n2\n"),
         ("help | grep '^  .*sh'", re.compile(r"(  .*\n)+")),
     ]),
     ("coreutils", [

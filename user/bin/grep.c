@@ -80,7 +80,7 @@ static int grep(const char *re, int fd, const char *prefix)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
+    if (argc < 2 || (argv[1][0] == '-' && argv[1][1] != 0)) { /* no options */
         fprintf(2, "usage: grep pattern [file...]\n");
         exit(2);
     }

