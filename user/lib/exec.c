@@ -1,8 +1,10 @@
-/* exec(): read the program's ELF image from the file system into our own
- * memory, then ask the kernel to replace us with it (SYS_exec copies the
- * segments into the new address space). The file is read straight into
- * fresh heap pages taken with sbrk, so the only copies are the fs read and
- * the kernel's load. Programs that must run before the fs server is up
+/* exec(): read the program's ELF image from the file system, then ask the
+ * kernel to replace us with it (SYS_exec copies the segments into the new
+ * address space). A file that fits in this process's fs region (the pages
+ * shared with the fs server) is read there with one request and loaded from
+ * there: the server's copy into the region and the kernel's load are the
+ * only copies. A larger one is read straight into fresh heap pages taken
+ * with sbrk (one more copy, no allocator). Programs that must run before the fs server is up
  * (init, disk, fs) are in the kernel's boot image: when the file system
  * cannot give us the file, "/NAME", "/bin/NAME" and "NAME" are looked up
  * there. Like xv6, a relative path is relative to the working directory;
@@ -13,6 +15,7 @@
 #include "fcntl.h"
 #include "syscall.h"
 #include "sysret.h"
+#include "fsclient.h"
 
 #define EXEC_MAX_BYTES (64L * 1024 * 1024) /* more than any program here; bounds sbrk */
 
@@ -31,6 +34,15 @@ static long exec_fd(int fd, char **argv)
     if (st.type != T_FILE || st.size == 0) return -ENOEXEC;
     if (st.size > EXEC_MAX_BYTES) return -E2BIG;
     long size = (long)st.size;
+    /* Small enough for the fs region (the usual case): one read request puts
+     * the file there and the kernel loads it from there, with no copy into
+     * our own memory at all. */
+    if (fsc_connect() == 0 && size <= fsc_region_size()) {
+        long got = fsc_call(FS_READ, fd, 0, size, 0);
+        if (got < 0) return got;
+        if (got != size) return -EIO;
+        return exec_image(fsc_region(), size, argv);
+    }
     char *buf = sbrk((int)size);
     if (buf == (char *)-1) return -ENOMEM;
     long got = 0, r = 0;
