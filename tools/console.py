@@ -74,7 +74,7 @@ class Exited(ConsoleError):
 
 
 def qemu_argv(kernel=DEFAULT_KERNEL, smp=4, mem="128M", drive=None,
-              icount=False, gdb=False, append=None):
+              icount=False, gdb=False, append=None, snapshot=False):
     fw = str(FIRMWARE) if FIRMWARE.is_file() else "default"
     argv = ["qemu-system-riscv64", "-machine", "virt", "-cpu", "rv64",
             "-m", mem, "-smp", "1" if icount else str(smp), "-nographic",
@@ -82,7 +82,9 @@ def qemu_argv(kernel=DEFAULT_KERNEL, smp=4, mem="128M", drive=None,
             "-global", "virtio-mmio.force-legacy=false"]
     if drive:
         # QEMU option values escape "," by doubling it.
-        argv += ["-drive", f"file={str(drive).replace(',', ',,')},if=none,format=raw,id=hd0",
+        # snapshot=on: writes go to a temporary overlay, the image is unchanged
+        snap = ",snapshot=on" if snapshot else ""
+        argv += ["-drive", f"file={str(drive).replace(',', ',,')},if=none,format=raw,id=hd0{snap}",
                  "-device", "virtio-blk-device,drive=hd0"]
     if icount:
         argv += ["-icount", "shift=0,sleep=off"]
@@ -328,6 +330,9 @@ def parse_args(argv):
     ap.add_argument("--drive", metavar="IMG",
                     help="disk image for virtio-blk (default build/fs.img if it "
                          "exists; '' = none)")
+    ap.add_argument("--persist", action="store_true",
+                    help="let the guest write the disk image (default: snapshot=on, "
+                         "writes are discarded, so tests never change build/fs.img)")
     ap.add_argument("-c", dest="commands", metavar="COMMANDS",
                     help="shell command line(s) to run, then power off")
     ap.add_argument("--summary", action="store_true",
@@ -450,7 +455,7 @@ def main(argv=None):
         qemu = ["sh", "-c", args.qemu_cmd]
     else:
         qemu = qemu_argv(args.kernel, args.smp, args.mem, args.drive,
-                         args.icount, args.gdb, args.append)
+                         args.icount, args.gdb, args.append, not args.persist)
     if args.print_cmd:
         print(args.qemu_cmd or shlex.join(qemu))
         return 0

@@ -28,7 +28,7 @@
 
 struct buf {
     uint32_t blockno; /* device block number */
-    uint8_t *data;    /* BSIZE bytes */
+    uint8_t *data;    /* BSIZE bytes, 8-byte aligned (the core casts it) */
     void *impl;       /* the implementation's own bookkeeping */
 };
 

@@ -88,7 +88,7 @@ static void unhash(struct cbuf *b)
         }
 }
 
-int cache_init(int n)
+int cache_init(int n, const char *name)
 {
     disk_h = ep_lookup(DISK_NAME);
     if (disk_h < 0) return disk_h;
@@ -100,7 +100,7 @@ int cache_init(int n)
     if (r < 0) return (int)r;
     capacity = (uint32_t)w[1];
     ring = (struct disk_ring *)region;
-    strcpy(ring->notify, FS_NAME);
+    strcpy(ring->notify, name);
     long s[4] = {DISK_RING_SETUP, 0, 0, 0};
     r = ipc_call(disk_h, s);
     if (r >= 0) r = s[0];

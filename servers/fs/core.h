@@ -70,5 +70,7 @@ int is_dot_or_dotdot(const char *name);
 
 /* fsops.c: open references (orphans). */
 int open_count(uint32_t ino);
+/* Free inodes with no links and no open reference (after a crash). */
+int orphans_free(void);
 
 #endif

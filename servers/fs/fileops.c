@@ -152,7 +152,7 @@ void fileop(struct fsproc *p, const long *w)
     long r = 0;
     uint32_t ino = 0;
     struct stat st;
-    if (!fs_mounted && w[0] != FS_FSTAT) {
+    if (fs_mounted <= 0 && w[0] != FS_FSTAT) {
         reply(p->pid, -EIO, 0, 0, 0);
         return;
     }

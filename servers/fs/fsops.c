@@ -61,7 +61,7 @@ int fs_open_ref(uint32_t ino, int delta)
 
 /* ------------------------------------------------------------------- mount */
 
-static int free_orphans(void)
+int orphans_free(void)
 {
     for (uint32_t ino = 1; ino < fs_sb.ninodes; ino++) {
         struct dinode di;
@@ -85,7 +85,7 @@ int fs_mount(void)
     r = log_recover();
     if (r < 0) return r;
     for (int i = 0; i < FS_MAX_OPEN; i++) opens[i].ino = opens[i].count = 0;
-    return free_orphans();
+    return orphans_free();
 }
 
 uint32_t fs_log_capacity(void)

@@ -19,7 +19,8 @@
 #include "fs.h"
 #include "runtime.h"
 
-#define CACHE_BLOCKS 2048 /* 8 MiB: larger than the log plus what one call pins */
+#define FS_MOUNT_NAME "fs-mount"
+#define CACHE_BLOCKS  2048 /* 8 MiB: larger than the log plus what one call pins */
 
 static struct {
     int pid;
@@ -221,14 +222,17 @@ int main(void)
         printf("fs: no disk server: no file system\n");
         return 0;
     }
+    /* Registered as "fs" only once mounted, so that clients (and init, which
+     * waits for the name) never see a server without a file system; the
+     * disk server finds us for ring notifications by the first name. */
     ep = ep_create();
-    long r = ep < 0 ? ep : ep_register(ep, FS_NAME);
+    long r = ep < 0 ? ep : ep_register(ep, FS_MOUNT_NAME);
     if (r >= 0) r = ev_subscribe(ep);
     if (r < 0) {
         printf("fs: cannot set up the endpoint (%ld)\n", r);
         return 1;
     }
-    r = cache_init(CACHE_BLOCKS);
+    r = cache_init(CACHE_BLOCKS, FS_MOUNT_NAME);
     if (r < 0) {
         printf("fs: cannot connect to the disk server (%ld)\n", r);
         return 1;
@@ -238,7 +242,7 @@ int main(void)
     start_ticker();
 
     struct ipc_msg m;
-    int errors = 0;
+    int errors = 0, registered = 0;
     r = ipc_recv(ep, &m);
     for (;;) {
         if (r < 0) {
@@ -264,6 +268,13 @@ int main(void)
             handle_call(&m);
         }
         worker_run(reaped);
+        if (fs_mounted && !registered) {
+            registered = 1;
+            r = ep_register(ep, FS_NAME);
+            if (r < 0) printf("fs: cannot register (%ld)\n", r);
+        } else if (fs_mounted < 0) {
+            return 0; /* not a file system: leave the disk to others (disktest) */
+        }
         r = reply_and_recv(&m);
     }
 }

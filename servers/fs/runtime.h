@@ -78,12 +78,13 @@ int worker_busy(void);
 
 /* fileops.c: a request in the worker, with the core */
 void fileop(struct fsproc *p, const long w[4]);
-extern int fs_mounted;
+extern int fs_mounted; /* 1 mounted, -1 mount failed, 0 not yet */
 
 /* cache.c (implements bio.h) */
-int cache_init(int nblocks); /* connect to the disk server, set up the ring */
-void cache_reap(void);       /* main loop: take completions from the ring */
-void cache_kick(void);       /* tell the disk server about new submissions */
+int cache_init(int nblocks, const char *name); /* connect to the disk server; ring
+                                                 notifications go to endpoint name */
+void cache_reap(void);                         /* main loop: take completions from the ring */
+void cache_kick(void);                         /* tell the disk server about new submissions */
 int cache_size(void);
 
 #endif

@@ -71,18 +71,16 @@ static void run(struct job *j)
         break;
     }
     case JOB_RELEASE:
-        if (fs_mounted) fs_open_ref(j->ino, -1);
+        if (fs_mounted > 0) fs_open_ref(j->ino, -1);
         break;
     case JOB_COMMIT:
         commit_queued = 0;
-        if (fs_mounted) fs_commit_due();
+        if (fs_mounted > 0) fs_commit_due();
         break;
     case JOB_MOUNT: {
         int r = fs_mount();
-        if (r < 0)
-            printf("fs: cannot mount the file system (%d); every file call fails with EIO\n", r);
-        else
-            fs_mounted = 1;
+        if (r < 0) printf("fs: no file system on the disk (%d): the fs server stops\n", r);
+        fs_mounted = r < 0 ? -1 : 1;
         break;
     }
     }

@@ -13,7 +13,7 @@
 struct hbuf {
     struct buf b;
     int pins;
-    uint8_t data[BSIZE];
+    _Alignas(64) uint8_t data[BSIZE]; /* the core casts it to structures */
 };
 
 /* A block written since the last flush, with its contents before that. */

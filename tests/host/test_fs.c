@@ -1,0 +1,492 @@
+/* Host unit tests of the file-system core (servers/fs) on in-memory
+ * images: format, every fs.h operation and its errors, a 64 MiB file,
+ * 2,000 files in one directory, a tree 50 deep, links and renames, disk
+ * full and out of inodes, unlinked-but-open files; fsck after each. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fs_testlib.h"
+
+static void format_is_clean(void)
+{
+    t_fresh(4, 0);
+    struct stat st;
+    CHECK_EQ(fs_stat(FS_ROOT_INO, &st), 0);
+    CHECK_EQ(st.type, T_DIR);
+    CHECK_EQ(st.nlink, 2);
+    CHECK_EQ(st.ino, FS_ROOT_INO);
+    uint32_t ino;
+    CHECK_EQ(fs_lookup(FS_ROOT_INO, "/..", &ino), 0);
+    CHECK_EQ(ino, FS_ROOT_INO);
+    CHECK_EQ(fs_lookup(FS_ROOT_INO, "/../../.", &ino), 0);
+    CHECK_EQ(ino, FS_ROOT_INO);
+    CHECK_EQ(t_fsck(), 0);
+    t_done();
+}
+
+static void create_read_write(void)
+{
+    t_fresh(4, 0);
+    uint32_t f = t_create("/a", T_FILE);
+    CHECK(f != 0);
+    CHECK_EQ(fs_write(f, 0, "hello", 5), 5);
+    CHECK_EQ(fs_write(f, 5, " world", 6), 6);
+    char buf[64];
+    CHECK_EQ(t_read_str("/a", buf, sizeof(buf)), 11);
+    CHECK(strcmp(buf, "hello world") == 0);
+    CHECK_EQ(fs_read(f, 6, buf, 3), 3);
+    CHECK(memcmp(buf, "wor", 3) == 0);
+    CHECK_EQ(fs_read(f, 11, buf, 3), 0);
+    CHECK_EQ(fs_read(f, 1000, buf, 3), 0);
+    uint32_t again;
+    CHECK_EQ(fs_create(FS_ROOT_INO, "/a", T_FILE, 0, 0, &again), -EEXIST);
+    CHECK_EQ(again, f);
+    /* a hole reads as zeros */
+    CHECK_EQ(fs_write(f, 3 * BSIZE + 10, "x", 1), 1);
+    struct stat st;
+    CHECK_EQ(fs_stat(f, &st), 0);
+    CHECK_EQ(st.size, 3 * BSIZE + 11);
+    uint8_t blk[BSIZE];
+    memset(blk, 0xaa, sizeof(blk));
+    CHECK_EQ(fs_read(f, BSIZE, blk, BSIZE), BSIZE);
+    int zeros = 1;
+    for (int i = 0; i < BSIZE; i++) zeros &= blk[i] == 0;
+    CHECK(zeros);
+    /* truncate: shrinking zeroes the tail, growing reads zeros */
+    CHECK_EQ(fs_truncate(f, 3), 0);
+    CHECK_EQ(fs_truncate(f, 8), 0);
+    CHECK_EQ(fs_read(f, 0, buf, 64), 8);
+    CHECK(memcmp(buf, "hel\0\0\0\0\0", 8) == 0);
+    CHECK_EQ(fs_truncate(f, MAXFILE_BYTES + 1), -EFBIG);
+    /* a device node */
+    uint32_t dev;
+    CHECK_EQ(fs_create(FS_ROOT_INO, "/console", T_DEVICE, CONSOLE_MAJOR, 7, &dev), 0);
+    int major, minor;
+    CHECK_EQ(fs_device(dev, &major, &minor), 0);
+    CHECK_EQ(major, CONSOLE_MAJOR);
+    CHECK_EQ(minor, 7);
+    CHECK_EQ(fs_device(f, &major, &minor), -EINVAL);
+    CHECK_EQ(fs_write(dev, 0, "x", 1), -EINVAL);
+    CHECK_EQ(fs_read(dev, 0, buf, 1), -EINVAL);
+    CHECK_EQ(fs_write(FS_ROOT_INO, 0, "x", 1), -EISDIR);
+    CHECK_EQ(fs_create(FS_ROOT_INO, "/bad", 9, 0, 0, &dev), -EINVAL);
+    CHECK_EQ(t_fsck(), 0);
+    t_done();
+}
+
+static void paths_and_errors(void)
+{
+    t_fresh(4, 0);
+    uint32_t d = t_create("/d", T_DIR);
+    uint32_t e = t_create("d/e", T_DIR);
+    uint32_t f = t_create("/d/e/f", T_FILE);
+    CHECK(d && e && f);
+    uint32_t ino;
+    CHECK_EQ(fs_lookup(d, "e/f", &ino), 0);
+    CHECK_EQ(ino, f);
+    CHECK_EQ(fs_lookup(e, "../e/./f", &ino), 0);
+    CHECK_EQ(ino, f);
+    CHECK_EQ(fs_lookup(e, "//d///e//f", &ino), 0);
+    CHECK_EQ(ino, f);
+    CHECK_EQ(fs_lookup(e, "..", &ino), 0);
+    CHECK_EQ(ino, d);
+    CHECK_EQ(fs_lookup(FS_ROOT_INO, "/d/e/", &ino), 0);
+    CHECK_EQ(ino, e);
+    CHECK_EQ(fs_lookup(FS_ROOT_INO, "/d/e/f/", &ino), -ENOTDIR);
+    CHECK_EQ(fs_lookup(FS_ROOT_INO, "/d/e/f/g", &ino), -ENOTDIR);
+    CHECK_EQ(fs_create(FS_ROOT_INO, "/d/e/f/g", T_FILE, 0, 0, &ino), -ENOTDIR);
+    CHECK_EQ(fs_lookup(FS_ROOT_INO, "/d/x", &ino), -ENOENT);
+    CHECK_EQ(fs_lookup(FS_ROOT_INO, "/x/e", &ino), -ENOENT);
+    CHECK_EQ(fs_lookup(FS_ROOT_INO, "", &ino), -ENOENT);
+    CHECK_EQ(fs_lookup(f, "x", &ino), -ENOTDIR); /* a cwd that is a file */
+    char name60[61], name61[62];
+    memset(name60, 'n', 60);
+    name60[0] = '/';
+    name60[60] = 0;
+    memset(name61, 'n', 61);
+    name61[0] = '/';
+    name61[61] = 0;
+    /* "/" + 59 bytes fits; with 60 bytes (name61 is "/" + 60) it still fits */
+    CHECK(t_create(name60, T_FILE) != 0);
+    CHECK(t_create(name61, T_FILE) != 0);
+    CHECK_EQ(fs_lookup(FS_ROOT_INO, name61, &ino), 0);
+    char name62[63];
+    memset(name62, 'n', 62);
+    name62[0] = '/';
+    name62[62] = 0;
+    CHECK_EQ(fs_create(FS_ROOT_INO, name62, T_FILE, 0, 0, &ino), -ENAMETOOLONG);
+    CHECK_EQ(fs_lookup(FS_ROOT_INO, name62, &ino), -ENAMETOOLONG);
+    CHECK_EQ(fs_create(FS_ROOT_INO, "/", T_DIR, 0, 0, &ino), -EEXIST);
+    CHECK_EQ(fs_create(FS_ROOT_INO, "/d/..", T_DIR, 0, 0, &ino), -EEXIST);
+    char path[256];
+    CHECK_EQ(fs_getpath(e, path, sizeof(path)), 4);
+    CHECK(strcmp(path, "/d/e") == 0);
+    CHECK_EQ(fs_getpath(FS_ROOT_INO, path, sizeof(path)), 1);
+    CHECK(strcmp(path, "/") == 0);
+    CHECK_EQ(fs_getpath(e, path, 4), -ENAMETOOLONG);
+    CHECK_EQ(fs_getpath(f, path, sizeof(path)), -ENOTDIR);
+    struct stat st;
+    CHECK_EQ(fs_stat(d, &st), 0);
+    CHECK_EQ(st.nlink, 3); /* its entry, its ".", e's ".." */
+    CHECK_EQ(fs_stat(9999999, &st), -ENOENT);
+    CHECK_EQ(t_fsck(), 0);
+    t_done();
+}
+
+static void readdir_lists_entries(void)
+{
+    t_fresh(4, 0);
+    t_create("/x", T_FILE);
+    t_create("/y", T_DIR);
+    t_create("/z", T_FILE);
+    CHECK_EQ(fs_unlink(FS_ROOT_INO, "/x"), 0);
+    struct dirent de;
+    const char *want[] = {".", "..", "y", "z"};
+    long off = 0;
+    int n = 0;
+    while ((off = fs_readdir(FS_ROOT_INO, (uint64_t)off, &de)) > 0) {
+        if (n < 4) CHECK(strcmp(de.name, want[n]) == 0);
+        n++;
+    }
+    CHECK_EQ(off, 0);
+    CHECK_EQ(n, 4);
+    uint32_t z;
+    CHECK_EQ(fs_lookup(FS_ROOT_INO, "z", &z), 0);
+    CHECK_EQ(fs_readdir(z, 0, &de), -ENOTDIR);
+    /* read() of a directory gives the raw records */
+    struct dirent raw[4];
+    CHECK_EQ(fs_read(FS_ROOT_INO, 0, raw, sizeof(raw)), sizeof(raw));
+    CHECK_EQ(raw[2].inum, 0); /* x's slot, freed */
+    CHECK(strcmp(raw[3].name, "y") == 0);
+    t_done();
+}
+
+static void big_file(void)
+{
+    t_fresh(80, 0);
+    uint32_t f = t_create("/big", T_FILE);
+    const uint64_t size = 64ull << 20;
+    const uint64_t step = 1 << 20;
+    uint8_t *buf = malloc(step), *got = malloc(step);
+    for (uint64_t off = 0; off < size; off += step) {
+        t_pattern(buf, off, step, 7);
+        CHECK_EQ(fs_write(f, off, buf, step), step);
+    }
+    struct stat st;
+    CHECK_EQ(fs_stat(f, &st), 0);
+    CHECK_EQ(st.size, size);
+    int same = 1;
+    for (uint64_t off = 0; off < size; off += step) {
+        t_pattern(buf, off, step, 7);
+        CHECK_EQ(fs_read(f, off, got, step), step);
+        same &= memcmp(buf, got, step) == 0;
+    }
+    CHECK(same);
+    /* unaligned piece across the indirect / double-indirect boundary */
+    uint64_t edge = (uint64_t)(NDIRECT + NINDIRECT) * BSIZE - 100;
+    CHECK_EQ(fs_read(f, edge, got, 300), 300);
+    t_pattern(buf, edge, 300, 7);
+    CHECK(memcmp(buf, got, 300) == 0);
+    CHECK_EQ(t_fsck(), 0);
+    /* shrinking into the double-indirect part, then to nothing */
+    CHECK_EQ(fs_truncate(f, edge + 5000), 0);
+    CHECK_EQ(t_fsck(), 0);
+    CHECK_EQ(fs_unlink(FS_ROOT_INO, "/big"), 0);
+    CHECK_EQ(t_fsck(), 0);
+    /* the space is back: the same file fits again */
+    f = t_create("/big2", T_FILE);
+    for (uint64_t off = 0; off < size; off += step) {
+        t_pattern(buf, off, step, 9);
+        CHECK_EQ(fs_write(f, off, buf, step), step);
+    }
+    CHECK_EQ(fs_write(f, MAXFILE_BYTES, "x", 1), -EFBIG);
+    CHECK_EQ(t_fsck(), 0);
+    free(buf);
+    free(got);
+    t_done();
+}
+
+static void many_files(void)
+{
+    t_fresh(32, 4096);
+    uint32_t d = t_create("/many", T_DIR);
+    char name[32];
+    int made = 0;
+    for (int i = 0; i < 2000; i++) {
+        snprintf(name, sizeof(name), "/many/file-%04d", i);
+        uint32_t f = t_create(name, T_FILE);
+        if (f && fs_write(f, 0, name, strlen(name)) == (long)strlen(name)) made++;
+    }
+    CHECK_EQ(made, 2000);
+    int found = 0;
+    for (int i = 0; i < 2000; i += 7) {
+        snprintf(name, sizeof(name), "/many/file-%04d", i);
+        char buf[32];
+        found += t_read_str(name, buf, sizeof(buf)) > 0 && strcmp(buf, name) == 0;
+    }
+    CHECK_EQ(found, (2000 + 6) / 7);
+    long off = 0;
+    int n = 0;
+    struct dirent de;
+    while ((off = fs_readdir(d, (uint64_t)off, &de)) > 0) n++;
+    CHECK_EQ(n, 2002);
+    CHECK_EQ(t_fsck(), 0);
+    for (int i = 0; i < 2000; i += 2) {
+        snprintf(name, sizeof(name), "/many/file-%04d", i);
+        CHECK_EQ(fs_unlink(FS_ROOT_INO, name), 0);
+    }
+    CHECK_EQ(fs_rmdir(FS_ROOT_INO, "/many"), -ENOTEMPTY);
+    CHECK_EQ(t_fsck(), 0);
+    t_done();
+}
+
+static void deep_tree(void)
+{
+    t_fresh(8, 0);
+    char path[50 * 4 + 8] = "";
+    uint32_t last = 0;
+    for (int i = 0; i < 50; i++) {
+        char part[8];
+        snprintf(part, sizeof(part), "/d%02d", i);
+        strcat(path, part);
+        last = t_create(path, T_DIR);
+        CHECK(last != 0);
+    }
+    strcat(path, "/leaf");
+    uint32_t leaf = t_create(path, T_FILE);
+    CHECK(leaf != 0);
+    uint32_t ino;
+    CHECK_EQ(fs_lookup(last, "leaf", &ino), 0);
+    CHECK_EQ(ino, leaf);
+    /* 50 ".." from the deepest directory is "/" (and more stays there) */
+    char up[60 * 3 + 1] = "";
+    for (int i = 0; i < 60; i++) strcat(up, "../");
+    CHECK_EQ(fs_lookup(last, up, &ino), 0);
+    CHECK_EQ(ino, FS_ROOT_INO);
+    char got[512];
+    CHECK_EQ(fs_getpath(last, got, sizeof(got)), 200);
+    path[200] = 0;
+    CHECK(strcmp(got, path) == 0);
+    CHECK_EQ(t_fsck(), 0);
+    t_done();
+}
+
+static void links_and_unlink(void)
+{
+    t_fresh(4, 0);
+    uint32_t f = t_create("/f", T_FILE);
+    t_create("/d", T_DIR);
+    CHECK_EQ(t_write_str("/f", "data"), 4);
+    CHECK_EQ(fs_link(FS_ROOT_INO, "/f", "/d/g"), 0);
+    struct stat st;
+    CHECK_EQ(fs_stat(f, &st), 0);
+    CHECK_EQ(st.nlink, 2);
+    CHECK_EQ(fs_link(FS_ROOT_INO, "/f", "/d/g"), -EEXIST);
+    CHECK_EQ(fs_link(FS_ROOT_INO, "/d", "/d2"), -EISDIR);
+    CHECK_EQ(fs_link(FS_ROOT_INO, "/nope", "/x"), -ENOENT);
+    CHECK_EQ(fs_unlink(FS_ROOT_INO, "/f"), 0);
+    char buf[16];
+    CHECK_EQ(t_read_str("/d/g", buf, sizeof(buf)), 4);
+    CHECK_EQ(fs_unlink(FS_ROOT_INO, "/d"), -EISDIR);
+    CHECK_EQ(fs_unlink(FS_ROOT_INO, "/"), -EISDIR);
+    CHECK_EQ(fs_unlink(FS_ROOT_INO, "/f"), -ENOENT);
+    CHECK_EQ(fs_rmdir(FS_ROOT_INO, "/d"), -ENOTEMPTY);
+    CHECK_EQ(fs_rmdir(FS_ROOT_INO, "/d/g"), -ENOTDIR);
+    CHECK_EQ(fs_rmdir(FS_ROOT_INO, "/"), -EBUSY);
+    CHECK_EQ(fs_rmdir(FS_ROOT_INO, "/d/."), -EINVAL);
+    CHECK_EQ(fs_unlink(FS_ROOT_INO, "/d/g"), 0);
+    CHECK_EQ(fs_stat(f, &st), -ENOENT);
+    CHECK_EQ(fs_rmdir(FS_ROOT_INO, "/d"), 0);
+    CHECK_EQ(fs_stat(FS_ROOT_INO, &st), 0);
+    CHECK_EQ(st.nlink, 2);
+    CHECK_EQ(t_fsck(), 0);
+    t_done();
+}
+
+static void unlink_open_file(void)
+{
+    t_fresh(4, 0);
+    uint32_t f = t_create("/f", T_FILE);
+    uint8_t buf[3 * BSIZE];
+    t_pattern(buf, 0, sizeof(buf), 3);
+    CHECK_EQ(fs_write(f, 0, buf, sizeof(buf)), sizeof(buf));
+    CHECK_EQ(fs_open_ref(f, +1), 0);
+    CHECK_EQ(fs_open_ref(f, +1), 0);
+    CHECK_EQ(fs_unlink(FS_ROOT_INO, "/f"), 0);
+    uint32_t ino;
+    CHECK_EQ(fs_lookup(FS_ROOT_INO, "/f", &ino), -ENOENT);
+    uint8_t got[sizeof(buf)];
+    CHECK_EQ(fs_read(f, 0, got, sizeof(got)), sizeof(got));
+    CHECK(memcmp(buf, got, sizeof(buf)) == 0);
+    CHECK_EQ(fs_write(f, sizeof(buf), "more", 4), 4);
+    CHECK_EQ(fs_open_ref(f, -1), 0);
+    struct stat st;
+    CHECK_EQ(fs_stat(f, &st), 0); /* one reference left */
+    CHECK_EQ(fs_open_ref(f, -1), 0);
+    CHECK_EQ(fs_stat(f, &st), -ENOENT); /* freed at the last close */
+    CHECK_EQ(fs_open_ref(f, -1), -EINVAL);
+    CHECK_EQ(t_fsck(), 0);
+    /* after a "crash" with the file still open, mount frees it */
+    f = t_create("/g", T_FILE);
+    CHECK_EQ(fs_write(f, 0, buf, sizeof(buf)), sizeof(buf));
+    CHECK_EQ(fs_open_ref(f, +1), 0);
+    CHECK_EQ(fs_unlink(FS_ROOT_INO, "/g"), 0);
+    CHECK_EQ(fs_sync(), 0);
+    CHECK_EQ(fs_mount(), 0);
+    CHECK_EQ(fs_stat(f, &st), -ENOENT);
+    CHECK_EQ(t_fsck(), 0);
+    t_done();
+}
+
+static void renames(void)
+{
+    t_fresh(4, 0);
+    uint32_t a = t_create("/a", T_DIR);
+    uint32_t b = t_create("/b", T_DIR);
+    uint32_t f = t_create("/a/f", T_FILE);
+    uint32_t g = t_create("/b/g", T_FILE);
+    uint32_t sub = t_create("/a/sub", T_DIR);
+    t_create("/a/sub/x", T_FILE);
+    uint32_t ino;
+    /* file: within a directory, across, over another file */
+    CHECK_EQ(fs_rename(FS_ROOT_INO, "/a/f", "/a/f2"), 0);
+    CHECK_EQ(fs_lookup(FS_ROOT_INO, "/a/f2", &ino), 0);
+    CHECK_EQ(ino, f);
+    CHECK_EQ(fs_rename(FS_ROOT_INO, "/a/f2", "/b/g"), 0);
+    CHECK_EQ(fs_lookup(FS_ROOT_INO, "/b/g", &ino), 0);
+    CHECK_EQ(ino, f);
+    struct stat st;
+    CHECK_EQ(fs_stat(g, &st), -ENOENT); /* the replaced file is freed */
+    CHECK_EQ(fs_lookup(FS_ROOT_INO, "/a/f2", &ino), -ENOENT);
+    /* directory: moves with its "..", link counts follow */
+    CHECK_EQ(fs_rename(FS_ROOT_INO, "/a/sub", "/b/sub"), 0);
+    CHECK_EQ(fs_lookup(sub, "..", &ino), 0);
+    CHECK_EQ(ino, b);
+    CHECK_EQ(fs_stat(a, &st), 0);
+    CHECK_EQ(st.nlink, 2);
+    CHECK_EQ(fs_stat(b, &st), 0);
+    CHECK_EQ(st.nlink, 3);
+    /* errors */
+    CHECK_EQ(fs_rename(FS_ROOT_INO, "/b", "/b/sub/in"), -EINVAL);
+    CHECK_EQ(fs_rename(FS_ROOT_INO, "/b", "/b"), 0);
+    CHECK_EQ(fs_rename(FS_ROOT_INO, "/b/g", "/a"), -EISDIR);
+    CHECK_EQ(fs_rename(FS_ROOT_INO, "/b/sub", "/b/g"), -ENOTDIR);
+    CHECK_EQ(fs_rename(FS_ROOT_INO, "/a", "/b"), -ENOTEMPTY);
+    CHECK_EQ(fs_rename(FS_ROOT_INO, "/nope", "/x"), -ENOENT);
+    CHECK_EQ(fs_rename(FS_ROOT_INO, "/b/g", "/nope/x"), -ENOENT);
+    CHECK_EQ(fs_rename(FS_ROOT_INO, "/", "/x"), -EINVAL);
+    CHECK_EQ(fs_rename(FS_ROOT_INO, "/b/g", "/b/.."), -EINVAL);
+    /* a directory over an empty directory */
+    CHECK_EQ(fs_rename(FS_ROOT_INO, "/b/sub", "/a"), 0);
+    CHECK_EQ(fs_lookup(FS_ROOT_INO, "/a/x", &ino), 0);
+    CHECK_EQ(fs_stat(a, &st), -ENOENT);
+    CHECK_EQ(t_fsck(), 0);
+    t_done();
+}
+
+/* Fill the disk; check the errors, that everything else is intact, and
+ * that deleting gives the space back. */
+static void disk_full(void)
+{
+    t_fresh(2, 0);
+    uint32_t keep = t_create("/keep", T_FILE);
+    uint8_t buf[5000];
+    t_pattern(buf, 0, sizeof(buf), 5);
+    CHECK_EQ(fs_write(keep, 0, buf, sizeof(buf)), sizeof(buf));
+    uint32_t f = t_create("/fill", T_FILE);
+    uint8_t *big = malloc(1 << 20);
+    memset(big, 0x5a, 1 << 20);
+    uint64_t total = 0;
+    long w;
+    while ((w = fs_write(f, total, big, 1 << 20)) == 1 << 20) total += (uint64_t)w;
+    CHECK(w >= 0); /* a short count first */
+    total += (uint64_t)w;
+    CHECK_EQ(fs_write(f, total, big, 4096), -ENOSPC);
+    struct stat st;
+    CHECK_EQ(fs_stat(f, &st), 0);
+    CHECK_EQ(st.size, total);
+    /* directory growth and mkdir fail cleanly too (once the last block of /
+     * is full) */
+    int made = 0, err = 0;
+    for (int i = 0; i < 200 && !err; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "/n%03d", i);
+        uint32_t ino;
+        int r = fs_create(FS_ROOT_INO, name, T_DIR, 0, 0, &ino);
+        if (r == 0)
+            made++;
+        else
+            err = r;
+    }
+    CHECK_EQ(err, -ENOSPC);
+    uint8_t got[sizeof(buf)];
+    CHECK_EQ(fs_read(keep, 0, got, sizeof(got)), sizeof(got));
+    CHECK(memcmp(got, buf, sizeof(buf)) == 0);
+    CHECK_EQ(t_fsck(), 0);
+    CHECK_EQ(fs_unlink(FS_ROOT_INO, "/fill"), 0);
+    f = t_create("/fill2", T_FILE);
+    CHECK_EQ(fs_write(f, 0, big, 1 << 20), 1 << 20);
+    CHECK_EQ(t_fsck(), 0);
+    free(big);
+    t_done();
+}
+
+static void out_of_inodes(void)
+{
+    t_fresh(4, 64); /* 64 inode numbers: 1..63 usable */
+    int made = 0, err = 0;
+    char name[16];
+    for (int i = 0; i < 100 && !err; i++) {
+        snprintf(name, sizeof(name), "/f%03d", i);
+        uint32_t ino;
+        int r = fs_create(FS_ROOT_INO, name, T_FILE, 0, 0, &ino);
+        if (r == 0)
+            made++;
+        else
+            err = r;
+    }
+    CHECK_EQ(err, -ENOSPC);
+    CHECK_EQ(made, 62); /* 63 minus "/" */
+    CHECK_EQ(t_fsck(), 0);
+    CHECK_EQ(fs_unlink(FS_ROOT_INO, "/f010"), 0);
+    CHECK(t_create("/again", T_FILE) != 0);
+    CHECK_EQ(t_fsck(), 0);
+    t_done();
+}
+
+/* A read error in the middle of a call: the call fails, the disk is intact. */
+static void read_error(void)
+{
+    t_fresh(4, 0);
+    t_create("/a", T_FILE);
+    CHECK_EQ(fs_sync(), 0);
+    CHECK_EQ(fs_mount(), 0); /* empty the log, so the next call reads */
+    hostbio_detach();
+    hostbio_attach(t_img, t_nblocks, 1); /* tiny cache: everything is read again */
+    CHECK_EQ(fs_mount(), 0);
+    hostbio_fail_reads(0);
+    uint32_t ino;
+    CHECK_EQ(fs_lookup(FS_ROOT_INO, "/a", &ino), -EIO);
+    hostbio_fail_reads(-1);
+    CHECK_EQ(fs_lookup(FS_ROOT_INO, "/a", &ino), 0);
+    CHECK_EQ(t_fsck(), 0);
+    t_done();
+}
+
+int main(void)
+{
+    t_run("format_is_clean", format_is_clean);
+    t_run("create_read_write", create_read_write);
+    t_run("paths_and_errors", paths_and_errors);
+    t_run("readdir_lists_entries", readdir_lists_entries);
+    t_run("links_and_unlink", links_and_unlink);
+    t_run("unlink_open_file", unlink_open_file);
+    t_run("renames", renames);
+    t_run("deep_tree", deep_tree);
+    t_run("many_files", many_files);
+    t_run("disk_full", disk_full);
+    t_run("out_of_inodes", out_of_inodes);
+    t_run("read_error", read_error);
+    t_run("big_file", big_file);
+    return t_summary();
+}
