@@ -87,16 +87,16 @@
 #define EBADF   9  /* not a handle */
 #define ENOSYS  38
 /* File-system errors (servers/fs). */
-#define EXDEV        18 /* rename across file systems */
-#define ENOTDIR      20 /* a path component is not a directory */
-#define EISDIR       21 /* a directory where a file is required */
-#define ENFILE       23 /* the server's open-file table is full */
-#define EMFILE       24 /* the process's fd table is full */
-#define EFBIG        27 /* file larger than the format allows */
-#define ENOSPC       28 /* no free block or no free inode */
-#define ESPIPE       29 /* seek on a pipe or device */
-#define ENAMETOOLONG 36 /* a path component longer than DIRSIZ */
-#define ENOTEMPTY    39 /* rmdir of a directory with entries */
+#define EXDEV        18  /* rename across file systems */
+#define ENOTDIR      20  /* a path component is not a directory */
+#define EISDIR       21  /* a directory where a file is required */
+#define ENFILE       23  /* the server's open-file table is full */
+#define EMFILE       24  /* the process's fd table is full */
+#define EFBIG        27  /* file larger than the format allows */
+#define ENOSPC       28  /* no free block or no free inode */
+#define ESPIPE       29  /* seek on a pipe or device */
+#define ENAMETOOLONG 36  /* a path component longer than DIRSIZ */
+#define ENOTEMPTY    39  /* rmdir of a directory with entries */
 #define ENOTCONN     107 /* fs call that needs FS_CONNECT first */
 
 /* pgaccess(va, npages, mask): bit i of mask = page va + i*4096 was accessed

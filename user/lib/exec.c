@@ -26,33 +26,43 @@ static long exec_image(const char *elf, long size, char **argv)
     return sys_exec(elf, (unsigned long)size, argv);
 }
 
-/* The whole file behind fd into new heap pages; exec it. -errno on failure. */
+/* Read the whole file behind fd, close fd (the new program must not inherit
+ * it), exec the image. -errno on failure, fd closed either way. */
 static long exec_fd(int fd, char **argv)
 {
     struct stat st;
-    if (fstat(fd, &st) < 0) return -errno;
-    if (st.type != T_FILE || st.size == 0) return -ENOEXEC;
-    if (st.size > EXEC_MAX_BYTES) return -E2BIG;
+    long r = fstat(fd, &st) < 0 ? -errno : 0;
+    if (r == 0 && (st.type != T_FILE || st.size == 0)) r = -ENOEXEC;
+    if (r == 0 && st.size > EXEC_MAX_BYTES) r = -E2BIG;
+    if (r < 0) {
+        close(fd);
+        return r;
+    }
     long size = (long)st.size;
     /* Small enough for the fs region (the usual case): one read request puts
      * the file there and the kernel loads it from there, with no copy into
      * our own memory at all. */
     if (fsc_connect() == 0 && size <= fsc_region_size()) {
         long got = fsc_call(FS_READ, fd, 0, size, 0);
+        close(fd); /* a request without data: the region keeps the image */
         if (got < 0) return got;
         if (got != size) return -EIO;
         return exec_image(fsc_region(), size, argv);
     }
     char *buf = sbrk((int)size);
-    if (buf == (char *)-1) return -ENOMEM;
-    long got = 0, r = 0;
+    if (buf == (char *)-1) {
+        close(fd);
+        return -ENOMEM;
+    }
+    long got = 0;
     while (got < size) {
         int n = read(fd, buf + got, (int)(size - got));
         if (n <= 0) break;
         got += n;
     }
+    close(fd);
     if (got != size)
-        r = got < 0 ? -errno : -EIO; /* shrank underneath us, or a read failed */
+        r = -EIO; /* shrank underneath us, or a read failed */
     else
         r = exec_image(buf, size, argv);
     sbrk((int)-size); /* only reached when exec failed: give the pages back */
@@ -91,11 +101,7 @@ int exec(const char *path, char **argv)
         snprintf(in_bin, sizeof in_bin, "/bin/%s", path); /* not here: try /bin */
         fd = open(in_bin, O_RDONLY);
     }
-    if (fd >= 0) {
-        r = exec_fd(fd, argv);
-        close(fd);
-        return sysret(r);
-    }
+    if (fd >= 0) return sysret(exec_fd(fd, argv));
     long fs_err = -errno;
     r = exec_bootmod(path, argv);
     /* Not in the boot image either: the file system's reason is the one to
