@@ -28,6 +28,7 @@ struct cbuf {
     int pins;
     int state;
     int page;                 /* page of the shared region */
+    int ra;                   /* read ahead and not yet asked for */
     struct cbuf *hnext;       /* hash chain */
     struct cbuf *prev, *next; /* LRU list, when unpinned */
 };
@@ -37,7 +38,10 @@ struct io {
     int used, done, status;
     int n;
     struct cbuf *first; /* a read: the buffer(s) it fills */
+    int prefetch;       /* a read ahead: the request holds the buffer's pin */
 };
+
+#define READ_AHEAD 16 /* blocks read ahead of a sequential reader */
 
 #define HASH_SIZE 4096
 
@@ -51,9 +55,12 @@ static char *region;
 static int disk_h = -1;
 static uint32_t capacity;
 static int kick_pending;
+static int nunpinned;                    /* buffers on the LRU list */
+static uint32_t last_read = 0xffffffffu; /* block of the last bread */
 
 static void lru_del(struct cbuf *b)
 {
+    nunpinned--;
     b->prev->next = b->next;
     b->next->prev = b->prev;
     b->prev = b->next = 0;
@@ -61,6 +68,7 @@ static void lru_del(struct cbuf *b)
 
 static void lru_add_tail(struct cbuf *b)
 {
+    nunpinned++;
     b->prev = lru.prev;
     b->next = &lru;
     lru.prev->next = b;
@@ -114,6 +122,7 @@ int cache_init(int n, const char *name)
         b->b.data = (uint8_t *)region + (long)(i + 1) * BSIZE;
         b->b.impl = b;
         b->b.blockno = 0xffffffffu;
+        b->next = b->prev = 0;
         lru_add_tail(b);
     }
     return 0;
@@ -171,7 +180,11 @@ void cache_reap(void)
         struct io *io = &ios[d.tag];
         io->done = 1, io->status = d.status;
         if (io->first) { /* a read: the buffers say it, and the request is free */
-            for (int i = 0; i < io->n; i++) io->first[i].state = d.status ? B_EMPTY : B_VALID;
+            for (int i = 0; i < io->n; i++) {
+                struct cbuf *b = &io->first[i];
+                b->state = d.status ? B_EMPTY : B_VALID;
+                if (io->prefetch && --b->pins == 0) lru_add_tail(b);
+            }
             io->used = 0;
         }
     }
@@ -189,6 +202,7 @@ static struct cbuf *claim(uint32_t blockno)
     unhash(b);
     b->b.blockno = blockno;
     b->state = B_EMPTY;
+    b->ra = 0;
     b->pins = 1;
     struct cbuf **h = hslot(blockno);
     b->hnext = *h;
@@ -201,14 +215,44 @@ static void pin(struct cbuf *b)
     if (b->pins++ == 0) lru_del(b);
 }
 
+/* Start reading blockno into a free buffer, if that costs no waiting and
+ * leaves most of the cache alone. */
+static void prefetch(uint32_t blockno)
+{
+    if (blockno >= capacity || nunpinned < nbufs / 2 || lookup(blockno)) return;
+    int tag = -1;
+    for (int i = 0; i < DISK_RING_SIZE && tag < 0; i++)
+        if (!ios[i].used) tag = i;
+    if (tag < 0) return;
+    struct cbuf *b = claim(blockno);
+    if (!b) return;
+    ios[tag] = (struct io){.used = 1, .first = b, .n = 1, .prefetch = 1};
+    b->state = B_READING;
+    b->ra = 1;
+    submit(tag, DISK_READ, blockno, b->page, 1);
+}
+
 int bread(uint32_t blockno, struct buf **out)
 {
     if (blockno >= capacity) return -EIO;
     struct cbuf *b = lookup(blockno);
-    if (b)
+    int sequential = blockno == last_read + 1;
+    last_read = blockno;
+    if (b) {
         pin(b);
-    else if (!(b = claim(blockno)))
+        if (b->ra) { /* a block read ahead is used: keep the window ahead */
+            b->ra = 0;
+            prefetch(blockno + READ_AHEAD);
+        }
+    } else if (!(b = claim(blockno))) {
         return -EIO;
+    } else if (sequential) {
+        b->state = B_READING; /* ours goes first, the read-ahead after it */
+        int tag = io_alloc();
+        ios[tag].first = b, ios[tag].n = 1;
+        submit(tag, DISK_READ, blockno, b->page, 1);
+        for (uint32_t k = 1; k <= READ_AHEAD; k++) prefetch(blockno + k);
+    }
     for (int tries = 0; b->state != B_VALID; tries++) {
         if (b->state == B_EMPTY) {
             if (tries >= 2) {

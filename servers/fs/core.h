@@ -32,6 +32,7 @@ uint32_t log_capacity(void);       /* blocks one group can hold */
 uint32_t log_pending(void);        /* blocks in the uncommitted group */
 uint32_t op_reserve(void);         /* reserve for a metadata call (may free a whole file) */
 uint32_t write_chunk_blocks(void); /* data blocks per fs_write transaction */
+int log_room(uint32_t n);          /* n more blocks fit in the open transaction's reserve */
 
 /* balloc.c: the free-block bitmap. */
 int balloc(uint32_t *bno);               /* mark a free data block used: 0, -ENOSPC, -EIO */
@@ -49,7 +50,8 @@ int ifree(uint32_t ino);                           /* free blocks and inode */
 int bmap(struct dinode *di, uint64_t bn, int alloc, uint32_t *out, int *fresh);
 int itrunc(struct dinode *di, uint64_t size); /* caller writes di back */
 long readi(const struct dinode *di, uint64_t off, void *dst, uint64_t n);
-/* Write within one transaction; updates di->size; caller writes di back. */
+/* Write within one transaction; updates di->size; caller writes di back.
+ * Stops early (a short count) when the transaction's reserve runs low. */
 long writei(struct dinode *di, uint64_t off, const void *src, uint64_t n);
 
 /* dir.c: directories. Names are at most DIRSIZ bytes, NUL-terminated here. */

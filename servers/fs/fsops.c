@@ -8,16 +8,42 @@
 
 /* ------------------------------------------------------------ open references */
 
+/* Open counts by inode number: open addressing with linear probing, at
+ * most half full, so an open or close costs a probe or two. */
+#define OPEN_SLOTS (2 * FS_MAX_OPEN) /* a power of two */
 static struct {
-    uint32_t ino;
+    uint32_t ino; /* 0: empty */
     uint32_t count;
-} opens[FS_MAX_OPEN];
+} opens[OPEN_SLOTS];
+static int nopen;
+
+static uint32_t open_slot(uint32_t ino)
+{
+    uint32_t h = (ino * 2654435761u) & (OPEN_SLOTS - 1);
+    while (opens[h].ino && opens[h].ino != ino) h = (h + 1) & (OPEN_SLOTS - 1);
+    return h;
+}
+
+/* Remove slot h, moving later entries of its probe run back into the gap. */
+static void open_remove(uint32_t h)
+{
+    opens[h].ino = 0;
+    nopen--;
+    for (uint32_t j = (h + 1) & (OPEN_SLOTS - 1); opens[j].ino; j = (j + 1) & (OPEN_SLOTS - 1)) {
+        uint32_t home = (opens[j].ino * 2654435761u) & (OPEN_SLOTS - 1);
+        /* can the entry at j move to the gap at h? (is h between home and j, cyclically) */
+        if (((j - home) & (OPEN_SLOTS - 1)) >= ((j - h) & (OPEN_SLOTS - 1))) {
+            opens[h] = opens[j];
+            opens[j].ino = 0;
+            h = j;
+        }
+    }
+}
 
 int open_count(uint32_t ino)
 {
-    for (int i = 0; i < FS_MAX_OPEN; i++)
-        if (opens[i].ino == ino) return (int)opens[i].count;
-    return 0;
+    uint32_t h = open_slot(ino);
+    return opens[h].ino ? (int)opens[h].count : 0;
 }
 
 /* Free ino if nothing names it and nothing holds it open. Inside a transaction. */
@@ -32,26 +58,23 @@ static int maybe_free(uint32_t ino)
 
 int fs_open_ref(uint32_t ino, int delta)
 {
-    int slot = -1, empty = -1;
-    for (int i = 0; i < FS_MAX_OPEN; i++) {
-        if (opens[i].ino == ino) slot = i;
-        if (opens[i].ino == 0 && empty < 0) empty = i;
-    }
+    if (ino == 0) return -EINVAL;
+    uint32_t h = open_slot(ino);
     if (delta > 0) {
-        if (slot < 0) {
-            if (empty < 0) return -ENFILE;
-            slot = empty;
-            opens[slot].ino = ino;
-            opens[slot].count = 0;
+        if (!opens[h].ino) {
+            if (nopen >= FS_MAX_OPEN) return -ENFILE;
+            opens[h].ino = ino;
+            opens[h].count = 0;
+            nopen++;
         }
-        opens[slot].count += (uint32_t)delta;
+        opens[h].count += (uint32_t)delta;
         return 0;
     }
     if (delta == 0) return 0;
-    if (slot < 0 || opens[slot].count < (uint32_t)-delta) return -EINVAL;
-    opens[slot].count -= (uint32_t)-delta;
-    if (opens[slot].count > 0) return 0;
-    opens[slot].ino = 0;
+    if (!opens[h].ino || opens[h].count < (uint32_t)-delta) return -EINVAL;
+    opens[h].count -= (uint32_t)-delta;
+    if (opens[h].count > 0) return 0;
+    open_remove(h);
     int r = log_begin(op_reserve());
     if (r < 0) return r;
     r = maybe_free(ino);
@@ -84,7 +107,8 @@ int fs_mount(void)
     log_init(&fs_sb);
     r = log_recover();
     if (r < 0) return r;
-    for (int i = 0; i < FS_MAX_OPEN; i++) opens[i].ino = opens[i].count = 0;
+    memset(opens, 0, sizeof(opens));
+    nopen = 0;
     return orphans_free();
 }
 
@@ -398,23 +422,23 @@ long fs_write(uint32_t ino, uint64_t off, const void *src, uint64_t n)
     uint64_t chunk = (uint64_t)write_chunk_blocks() * BSIZE;
     while (done < n) {
         /* a chunk ends on a block boundary so it touches at most
-         * write_chunk_blocks() blocks */
+         * write_chunk_blocks() data blocks */
         uint64_t pos = off + done;
         uint64_t m = chunk - pos % BSIZE;
         if (m > n - done) m = n - done;
-        r = log_begin(2 * write_chunk_blocks() + 8);
+        r = log_begin(write_chunk_blocks() + 8);
         if (r < 0) break;
         r = iread(ino, &di);
         long w = r < 0 ? r : writei(&di, pos, p + done, m);
         if (r == 0) r = iwrite(ino, &di); /* size and new blocks, even after a short write */
         log_end();
-        if (w < 0) {
-            r = (int)w;
+        if (w <= 0) {
+            /* nothing written: the disk is full (after a short chunk) or an error */
+            if (w < 0) r = (int)w;
             break;
         }
         if (r < 0) break;
         done += (uint64_t)w;
-        if ((uint64_t)w < m) break;
     }
     return done ? (long)done : r;
 }

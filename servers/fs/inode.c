@@ -248,6 +248,9 @@ long writei(struct dinode *di, uint64_t off, const void *src, uint64_t n)
     uint64_t done = 0;
     int r = 0;
     while (done < n) {
+        /* worst case for one block: it, its bitmap block, three indirect
+         * blocks and the inode */
+        if (!log_room(6)) break;
         uint64_t pos = off + done;
         uint64_t in = pos % BSIZE;
         uint64_t m = BSIZE - in < n - done ? BSIZE - in : n - done;

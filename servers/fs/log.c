@@ -10,25 +10,41 @@
  * Recovery replays a header with n > 0 (idempotent) and clears it. */
 #include "core.h"
 
-#define COPY_BATCH 32 /* log copies pinned at once during a commit */
+#define COPY_BATCH 32   /* log copies pinned at once during a commit */
+#define INDEX_SIZE 2048 /* power of two, > 2 * LOG_MAX: at most half full */
 
 static struct {
-    uint32_t start;    /* header block */
-    uint32_t cap;      /* data blocks */
-    uint32_t used;     /* blocks in the group */
-    uint32_t reserved; /* blocks promised to the open transaction */
-    uint64_t seq;      /* commits so far */
-    int broken;        /* an I/O error or overflow: refuse further changes */
+    uint32_t start; /* header block */
+    uint32_t cap;   /* data blocks */
+    uint32_t used;  /* blocks in the group */
+    uint32_t limit; /* the open transaction may fill the group up to here */
+    uint64_t seq;   /* commits so far */
+    int broken;     /* an I/O error or overflow: refuse further changes */
     struct buf *bufs[LOG_MAX];
+    /* which blocks are in the group: index + 1 into bufs, by block number,
+     * open addressing (log_write is called for every changed block) */
+    uint16_t index[INDEX_SIZE];
 } lg;
+
+_Static_assert(INDEX_SIZE >= 2 * LOG_MAX, "the index stays at most half full");
+
+/* The index slot of blockno: where it is, or the empty slot it would take. */
+static uint32_t index_slot(uint32_t blockno)
+{
+    uint32_t h = (blockno * 2654435761u) & (INDEX_SIZE - 1);
+    while (lg.index[h] && lg.bufs[lg.index[h] - 1]->blockno != blockno)
+        h = (h + 1) & (INDEX_SIZE - 1);
+    return h;
+}
 
 void log_init(const struct superblock *sb)
 {
     lg.start = sb->log_start;
     lg.cap = sb->log_blocks - 1;
     lg.used = 0;
-    lg.reserved = 0;
+    lg.limit = 0;
     lg.broken = 0;
+    memset(lg.index, 0, sizeof(lg.index));
 }
 
 uint32_t log_capacity(void)
@@ -51,10 +67,15 @@ uint32_t op_reserve(void)
 
 uint32_t write_chunk_blocks(void)
 {
-    /* per data block: itself and at worst one bitmap block; plus indirect
-     * blocks and the inode */
-    uint32_t d = (lg.cap - 8) / 2;
+    /* the data blocks, plus a few bitmap and indirect blocks and the inode:
+     * writei stops early (log_room) when allocations were scattered */
+    uint32_t d = lg.cap - 8;
     return d < FS_WRITE_CHUNK / BSIZE ? d : FS_WRITE_CHUNK / BSIZE;
+}
+
+int log_room(uint32_t n)
+{
+    return lg.used + n <= lg.limit;
 }
 
 static int write_header(uint32_t n)
@@ -114,6 +135,7 @@ int log_commit(void)
     }
     for (uint32_t i = 0; i < lg.used; i++) brelse(lg.bufs[i]);
     lg.used = 0;
+    memset(lg.index, 0, sizeof(lg.index));
     return 0;
 }
 
@@ -125,14 +147,14 @@ int log_begin(uint32_t reserve)
         int r = log_commit();
         if (r < 0) return r;
     }
-    lg.reserved = reserve;
+    lg.limit = lg.used + reserve;
     return 0;
 }
 
 void log_write(struct buf *b)
 {
-    for (uint32_t i = 0; i < lg.used; i++)
-        if (lg.bufs[i] == b) return;
+    uint32_t h = index_slot(b->blockno);
+    if (lg.index[h]) return; /* already in the group (the same pinned buffer) */
     if (lg.used == lg.cap) {
         /* A transaction bigger than its reserve: a bug. Keep the disk as
          * it is (nothing of this group is written) and refuse changes. */
@@ -141,11 +163,12 @@ void log_write(struct buf *b)
     }
     bpin(b);
     lg.bufs[lg.used++] = b;
+    lg.index[h] = (uint16_t)lg.used;
 }
 
 void log_end(void)
 {
-    lg.reserved = 0;
+    lg.limit = 0;
 }
 
 int log_recover(void)

@@ -338,6 +338,63 @@ static void unlink_open_file(void)
     t_done();
 }
 
+/* A small log: writes split into many transactions and commits; a
+ * transaction whose reserve runs low ends early instead of overflowing. */
+static void small_log(void)
+{
+    t_nblocks = 1024;
+    t_img = calloc(t_nblocks, BSIZE);
+    hostbio_attach(t_img, t_nblocks, 128);
+    CHECK_EQ(fs_format(t_nblocks, 0, 30), 0);
+    CHECK_EQ(fs_log_capacity(), 29);
+    uint32_t f = t_create("/f", T_FILE);
+    uint8_t *buf = malloc(1 << 20), *got = malloc(1 << 20);
+    t_pattern(buf, 0, 1 << 20, 11);
+    CHECK_EQ(fs_write(f, 0, buf, 1 << 20), 1 << 20);
+    CHECK_EQ(fs_read(f, 0, got, 1 << 20), 1 << 20);
+    CHECK(memcmp(buf, got, 1 << 20) == 0);
+    /* white box: a reserve of 10 blocks takes at most 10 - 6 + 1 data blocks */
+    CHECK_EQ(log_begin(10), 0);
+    uint32_t before = log_pending();
+    struct dinode di;
+    CHECK_EQ(iread(f, &di), 0);
+    long w = writei(&di, 1 << 20, buf, 20 * BSIZE);
+    CHECK(w > 0 && w <= 5 * BSIZE);
+    CHECK(log_pending() <= before + 10);
+    CHECK_EQ(iwrite(f, &di), 0);
+    log_end();
+    CHECK_EQ(t_fsck(), 0);
+    free(buf);
+    free(got);
+    t_done();
+}
+
+/* The open-count table: full at FS_MAX_OPEN inodes, counts survive removals
+ * of other entries in any order. */
+static void open_refs_many(void)
+{
+    t_fresh(8, 2048);
+    int bad = 0;
+    for (uint32_t i = 1; i <= FS_MAX_OPEN; i++) bad += fs_open_ref(i, +1) != 0;
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(fs_open_ref(FS_MAX_OPEN + 1, +1), -ENFILE);
+    CHECK_EQ(fs_open_ref(5, +1), 0); /* a second reference needs no slot */
+    /* drop every third, then check all counts */
+    for (uint32_t i = 3; i <= FS_MAX_OPEN; i += 3) bad += fs_open_ref(i, -1) != 0;
+    CHECK_EQ(bad, 0);
+    for (uint32_t i = 1; i <= FS_MAX_OPEN; i++) {
+        int want = i % 3 == 0 ? 0 : i == 5 ? 2 : 1;
+        bad += open_count(i) != want;
+    }
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(fs_open_ref(FS_MAX_OPEN + 1, +1), 0);
+    CHECK_EQ(fs_open_ref(3, -1), -EINVAL);
+    for (uint32_t i = 1; i <= FS_MAX_OPEN + 1; i++)
+        while (open_count(i) > 0) bad += fs_open_ref(i, -1) != 0;
+    CHECK_EQ(bad, 0);
+    t_done();
+}
+
 static void renames(void)
 {
     t_fresh(4, 0);
@@ -481,6 +538,8 @@ int main(void)
     t_run("readdir_lists_entries", readdir_lists_entries);
     t_run("links_and_unlink", links_and_unlink);
     t_run("unlink_open_file", unlink_open_file);
+    t_run("open_refs_many", open_refs_many);
+    t_run("small_log", small_log);
     t_run("renames", renames);
     t_run("deep_tree", deep_tree);
     t_run("many_files", many_files);

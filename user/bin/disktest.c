@@ -207,7 +207,7 @@ static void test_random(int h, long blocks)
     const char *name = "300 random requests get the promised answers";
     long np = disk_npages();
     uint64 x = 12345;
-    static const long ops[] = {DISK_READ, DISK_INFO, DISK_FLUSH, DISK_CONNECT, 0, 7, -1, 1L << 40};
+    static const long ops[] = {DISK_READ, DISK_INFO, DISK_FLUSH, DISK_CONNECT, 0, 99, -1, 1L << 40};
     for (int i = 0; i < 300; i++) {
         x = x * 6364136223846793005UL + 1442695040888963407UL;
         long op = ops[(x >> 33) % 8];

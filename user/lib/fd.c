@@ -131,6 +131,7 @@ int dup(int fd)
 
 int pipe(int *fds)
 {
+    if (!fds) return fail(EFAULT);
     long out[3];
     long r = fsc_call(FS_PIPE, 0, 0, 0, out);
     if (r < 0) return sysret(r);
@@ -142,6 +143,7 @@ int pipe(int *fds)
 
 int fstat(int fd, struct stat *st)
 {
+    if (!st) return fail(EFAULT);
     long r = fsc_connect();
     if (r == 0) r = fsc_call(FS_FSTAT, fd, 0, 0, 0);
     if (r == 0) memcpy(st, fsc_region(), sizeof *st);
