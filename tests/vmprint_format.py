@@ -45,7 +45,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
-from console import Console, ConsoleError, qemu_argv  # noqa: E402
+from console import DEFAULT_DRIVE, Console, ConsoleError, qemu_argv  # noqa: E402
 
 HEADER = re.compile(r"^page table 0x[0-9a-f]{16}$")
 LINE = re.compile(r"^( \.\.){1,3}\d+: pte 0x[0-9a-f]{16} pa 0x[0-9a-f]{16}$")
@@ -389,7 +389,9 @@ def main(argv=None):
         if left <= 0.2:
             res.report(f"{label}_boot", ["no time left"])
             return None, {}
-        con = Console(qemu_argv(kernel=args.kernel, smp=args.smp, append=append),
+        drive = DEFAULT_DRIVE if DEFAULT_DRIVE.is_file() else None  # programs are on the disk
+        con = Console(qemu_argv(kernel=args.kernel, smp=args.smp, append=append, drive=drive,
+                                snapshot=True),
                       limit=left, live=live)
         got = {}
         try:
