@@ -15,216 +15,12 @@
 #include "stat.h"
 #include "fcntl.h"
 #include "syscall.h"
+#include "shparse.h"
 
-#define MAXLINE  512
-#define MAXCMDS  128 /* commands in one line */
-#define MAXWORDS 512 /* words (and argv terminators) in one line */
-#define MAXARGS  64  /* words of one command after $? expansion */
-#define HISTMAX  32
-/* Stands for "$?" in a parsed word. It is expanded when the command runs, so
- * that in "false; echo $?" echo sees false's status. */
-#define STATUS_MARK '\x01'
+#define MAXARGS SH_MAXARGS
+#define HISTMAX 32
 
 static int last_status;
-
-/* ------------------------------------------------------------------ parsing */
-
-struct cmd {
-    char **argv; /* argc words, then 0 */
-    int argc;
-    char *in, *out; /* redirection targets, or 0 */
-    int append;     /* ">>" */
-};
-
-struct pipeline {
-    int first, n;   /* cmds[first .. first+n) */
-    int background; /* ended in '&' */
-};
-
-/* One parsed line: words live in text, pointed to by words[]. */
-struct line {
-    char text[2 * MAXLINE];
-    char *words[MAXWORDS];
-    struct cmd cmds[MAXCMDS];
-    struct pipeline pipes[MAXCMDS];
-    int nwords, ncmds, npipes;
-};
-
-enum token { TOK_WORD, TOK_PIPE, TOK_IN, TOK_OUT, TOK_APPEND, TOK_SEMI, TOK_AMP, TOK_END };
-
-struct lexer {
-    const char *s; /* next input character */
-    char *out;     /* where the next word's text goes */
-    char *out_end;
-    const char *error; /* set when a token cannot be read */
-};
-
-static const char *token_text(enum token t)
-{
-    static const char *const text[] = {"word", "|", "<", ">", ">>", ";", "&", "end of line"};
-    return text[t];
-}
-
-static int is_blank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static int is_special(char c)
-{
-    return c == '|' || c == '<' || c == '>' || c == ';' || c == '&';
-}
-
-static int emit(struct lexer *lx, char c)
-{
-    if (lx->out == lx->out_end) {
-        lx->error = "line too long";
-        return -1;
-    }
-    *lx->out++ = c;
-    return 0;
-}
-
-/* Read one word (quotes and escapes resolved, $? marked) into lx->out. */
-static int lex_word(struct lexer *lx)
-{
-    const char *s = lx->s;
-    int r = 0;
-    while (r == 0 && *s && !is_blank(*s) && !is_special(*s)) {
-        char c = *s++;
-        if (c == '\\') {
-            if (*s) r = emit(lx, *s++);
-        } else if (c == '\'') {
-            while (r == 0 && *s && *s != '\'') r = emit(lx, *s++);
-            if (*s != '\'') lx->error = "unterminated quote";
-            if (*s) s++;
-        } else if (c == '"') {
-            while (r == 0 && *s && *s != '"') {
-                if (*s == '\\' && (s[1] == '"' || s[1] == '\\' || s[1] == '$')) {
-                    r = emit(lx, s[1]);
-                    s += 2;
-                } else if (s[0] == '$' && s[1] == '?') {
-                    r = emit(lx, STATUS_MARK);
-                    s += 2;
-                } else {
-                    r = emit(lx, *s++);
-                }
-            }
-            if (*s != '"') lx->error = "unterminated quote";
-            if (*s) s++;
-        } else if (c == '$' && *s == '?') {
-            r = emit(lx, STATUS_MARK);
-            s++;
-        } else {
-            r = emit(lx, c);
-        }
-        if (lx->error) r = -1;
-    }
-    lx->s = s;
-    if (r == 0) r = emit(lx, 0);
-    return r;
-}
-
-static enum token next_token(struct lexer *lx)
-{
-    while (is_blank(*lx->s)) lx->s++;
-    if (*lx->s == '#') /* a comment runs to the end of the line */
-        while (*lx->s) lx->s++;
-    switch (*lx->s) {
-    case 0:
-        return TOK_END;
-    case '|':
-        lx->s++;
-        return TOK_PIPE;
-    case '<':
-        lx->s++;
-        return TOK_IN;
-    case '>':
-        lx->s++;
-        if (*lx->s == '>') {
-            lx->s++;
-            return TOK_APPEND;
-        }
-        return TOK_OUT;
-    case ';':
-        lx->s++;
-        return TOK_SEMI;
-    case '&':
-        lx->s++;
-        return TOK_AMP;
-    default:
-        lex_word(lx);
-        return TOK_WORD;
-    }
-}
-
-static int syntax_error(const char *what)
-{
-    fprintf(2, "sh: syntax error: %s\n", what);
-    return -1;
-}
-
-static int unexpected(enum token t)
-{
-    fprintf(2, "sh: syntax error near '%s'\n", token_text(t));
-    return -1;
-}
-
-/* Parse src into ln. 0, or -1 after printing one line about the error. */
-static int parse_line(const char *src, struct line *ln)
-{
-    struct lexer lx = {src, ln->text, ln->text + sizeof ln->text, 0};
-    ln->nwords = ln->ncmds = ln->npipes = 0;
-    struct cmd *c = 0;
-    struct pipeline *p = 0;
-    for (;;) {
-        char *word = lx.out;
-        enum token t = next_token(&lx);
-        if (lx.error) return syntax_error(lx.error);
-        if (t == TOK_WORD || t == TOK_IN || t == TOK_OUT || t == TOK_APPEND) {
-            if (c == 0) { /* a new command, and maybe a new pipeline */
-                if (ln->ncmds == MAXCMDS || ln->nwords + 1 >= MAXWORDS)
-                    return syntax_error("too many commands");
-                if (p == 0) {
-                    p = &ln->pipes[ln->npipes++];
-                    *p = (struct pipeline){ln->ncmds, 0, 0};
-                }
-                c = &ln->cmds[ln->ncmds++];
-                *c = (struct cmd){&ln->words[ln->nwords], 0, 0, 0, 0};
-                p->n++;
-            }
-            if (t == TOK_WORD) {
-                if (ln->nwords + 2 > MAXWORDS || c->argc + 1 >= MAXARGS)
-                    return syntax_error("too many words");
-                ln->words[ln->nwords++] = word;
-                c->argc++;
-                continue;
-            }
-            char *target = lx.out;
-            enum token f = next_token(&lx);
-            if (lx.error) return syntax_error(lx.error);
-            if (f != TOK_WORD) return unexpected(f);
-            if (t == TOK_IN)
-                c->in = target;
-            else {
-                c->out = target;
-                c->append = t == TOK_APPEND;
-            }
-            continue;
-        }
-        /* An operator: it ends the current command. */
-        if (c != 0) {
-            ln->words[ln->nwords++] = 0; /* argv terminator (room was kept) */
-            c = 0;
-        } else if (t != TOK_END || p != 0) {
-            return unexpected(t); /* "| x", "a | | b", "; ;", "a |" at the end */
-        }
-        if (t == TOK_PIPE) continue;
-        if (p != 0) p->background = t == TOK_AMP;
-        p = 0;
-        if (t == TOK_END) return 0;
-    }
-}
 
 /* ------------------------------------------------------------- running */
 
@@ -235,13 +31,13 @@ static void expand(struct cmd *c, char *buf, int size, char **argv)
     snprintf(status, sizeof status, "%d", last_status);
     char *out = buf, *end = buf + size - 1;
     for (int i = 0; i < c->argc; i++) {
-        if (!strchr(c->argv[i], STATUS_MARK)) {
+        if (!strchr(c->argv[i], SH_STATUS_MARK)) {
             argv[i] = c->argv[i];
             continue;
         }
         argv[i] = out;
         for (const char *s = c->argv[i]; *s; s++) {
-            const char *piece = *s == STATUS_MARK ? status : (char[]){*s, 0};
+            const char *piece = *s == SH_STATUS_MARK ? status : (char[]){*s, 0};
             for (; *piece && out < end; piece++) *out++ = *piece;
         }
         *out++ = 0;
@@ -251,7 +47,7 @@ static void expand(struct cmd *c, char *buf, int size, char **argv)
 
 static void expand_target(char **target, char *buf, int size)
 {
-    if (*target == 0 || !strchr(*target, STATUS_MARK)) return;
+    if (*target == 0 || !strchr(*target, SH_STATUS_MARK)) return;
     struct cmd one = {target, 1, 0, 0, 0};
     char *argv[2];
     expand(&one, buf, size, argv);
@@ -287,7 +83,7 @@ static void redirect(struct cmd *c)
     }
 }
 
-static char history[HISTMAX][MAXLINE];
+static char history[HISTMAX][SH_MAXLINE];
 static int hist_count; /* lines ever added; the last HISTMAX are kept */
 
 static void print_history(void)
@@ -340,7 +136,7 @@ static void run_child(struct cmd *c, char **argv)
         print_history();
         exit(0);
     }
-    char path[MAXLINE + 8];
+    char path[SH_MAXLINE + 8];
     if (strchr(argv[0], '/'))
         snprintf(path, sizeof path, "%s", argv[0]);
     else
@@ -385,16 +181,16 @@ static int run_builtin(struct cmd *c, char **argv)
 
 static void run_pipeline(struct line *ln, struct pipeline *p)
 {
-    static char expanded[2 * MAXLINE];
+    static char expanded[2 * SH_MAXLINE];
     char *argv[MAXARGS];
-    char target_buf[2][MAXLINE];
+    char target_buf[2][SH_MAXLINE];
     struct cmd *cmds = &ln->cmds[p->first];
 
     if (p->n == 1 && !p->background) {
         expand(&cmds[0], expanded, sizeof expanded, argv);
         if (run_builtin(&cmds[0], argv)) return;
     }
-    int pids[MAXCMDS];
+    int pids[SH_MAXCMDS];
     int started = 0, prev = -1;
     for (int i = 0; i < p->n; i++) {
         int fds[2] = {-1, -1};
@@ -419,8 +215,8 @@ static void run_pipeline(struct line *ln, struct pipeline *p)
             }
             struct cmd *c = &cmds[i];
             expand(c, expanded, sizeof expanded, argv);
-            expand_target(&c->in, target_buf[0], MAXLINE);
-            expand_target(&c->out, target_buf[1], MAXLINE);
+            expand_target(&c->in, target_buf[0], SH_MAXLINE);
+            expand_target(&c->out, target_buf[1], SH_MAXLINE);
             run_child(c, argv);
         }
         pids[started++] = pid;
@@ -457,7 +253,12 @@ static void run_pipeline(struct line *ln, struct pipeline *p)
 static void run_line(const char *src)
 {
     static struct line ln; /* big: keep it off the stack */
-    if (parse_line(src, &ln) < 0) {
+    struct sh_error err;
+    if (sh_parse(src, &ln, &err) < 0) {
+        if (err.near)
+            fprintf(2, "sh: syntax error near '%s'\n", err.near);
+        else
+            fprintf(2, "sh: syntax error: %s\n", err.what);
         last_status = 2;
         return;
     }
@@ -471,7 +272,7 @@ static void add_history(const char *line)
     while (*line == ' ') line++;
     if (*line == 0) return;
     if (hist_count > 0 && strcmp(history[(hist_count - 1) % HISTMAX], line) == 0) return;
-    snprintf(history[hist_count % HISTMAX], MAXLINE, "%s", line);
+    snprintf(history[hist_count % HISTMAX], SH_MAXLINE, "%s", line);
     hist_count++;
 }
 
@@ -479,7 +280,7 @@ static void add_history(const char *line)
 struct reader {
     int fd;
     int len, pos;
-    char buf[MAXLINE];
+    char buf[SH_MAXLINE];
 };
 
 /* One line without its newline into line (at most max-1 bytes; a longer
@@ -510,9 +311,9 @@ static int read_line(struct reader *r, char *line, int max)
  * or ESC O A / B) to walk the history. Length, or -1 at end of input. */
 static int edit_line(char *line, int max)
 {
-    static char draft[MAXLINE]; /* what was typed before walking the history */
-    static int after_cr;        /* a "\r\n" pair is one end of line */
-    char out[4 * MAXLINE];
+    static char draft[SH_MAXLINE]; /* what was typed before walking the history */
+    static int after_cr;           /* a "\r\n" pair is one end of line */
+    char out[4 * SH_MAXLINE];
     int len = 0, esc = 0, hist = hist_count;
     for (;;) {
         char in[64];
@@ -580,7 +381,7 @@ static int edit_line(char *line, int max)
                     out[o++] = c;
                 }
             }
-            if (o > (int)sizeof out - 2 * MAXLINE) { /* keep room for a history line */
+            if (o > (int)sizeof out - 2 * SH_MAXLINE) { /* keep room for a history line */
                 write(1, out, o);
                 o = 0;
             }
@@ -592,7 +393,7 @@ static int edit_line(char *line, int max)
 /* Read and run lines from r until end of input; prompt if interactive. */
 static void run_input(struct reader *r, int interactive)
 {
-    static char line[MAXLINE];
+    static char line[SH_MAXLINE];
     for (;;) {
         int n;
         if (interactive && cons_mode(CONS_RAW) >= 0) {
