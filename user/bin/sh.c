@@ -136,6 +136,10 @@ static void run_child(struct cmd *c, char **argv)
         print_history();
         exit(0);
     }
+    /* The shell's own built-ins, in a pipeline or in the background: like a
+     * subshell's, they change nothing that outlives this child. */
+    if (strcmp(argv[0], "cd") == 0 || strcmp(argv[0], "exit") == 0 || strcmp(argv[0], "wait") == 0)
+        exit(0);
     char path[SH_MAXLINE + 8];
     if (strchr(argv[0], '/'))
         snprintf(path, sizeof path, "%s", argv[0]);
