@@ -96,6 +96,7 @@ static void collect_dead_clients(void)
 static void connect(struct ipc_msg *m)
 {
     long npages = m->w[2];
+    collect_dead_clients(); /* e.g. a killed fs server's region: give it back */
     struct client *c = find_client(m->pid);
     if (c && ring_busy(c->pid)) {
         shm_free(m->shared, npages);

@@ -43,6 +43,14 @@ static struct ring *find(int pid)
     return 0;
 }
 
+static int alive(int pid)
+{
+    struct procinfo info;
+    for (int i = 0; procinfo(i, &info) == 0; i++)
+        if (info.pid == pid) return info.state != PS_ZOMBIE;
+    return 0;
+}
+
 long ring_setup(int pid, char *region, long npages, long page, const struct vblk *dev)
 {
     if (page < 0 || page >= npages) return -EINVAL;
@@ -52,6 +60,11 @@ long ring_setup(int pid, char *region, long npages, long page, const struct vblk
         ep_close(g->notify_h);
     } else {
         g = find(0);
+        for (int i = 0; !g && i < DISK_MAX_RINGS; i++) /* a ring of a client that died */
+            if (!rings[i].inflight && !alive(rings[i].pid)) {
+                ring_drop(rings[i].pid);
+                g = &rings[i];
+            }
         if (!g) return -EBUSY;
     }
     struct disk_ring *r = (struct disk_ring *)(region + page * DISK_BLOCK_SIZE);

@@ -27,8 +27,10 @@
 
 #define FS_ROOT_INO    1
 #define FS_WRITE_CHUNK (64 * 4096) /* bytes of fs_write per transaction */
-#define FS_MAX_HELD    8           /* buffers one call pins at once, besides the log */
-#define FS_MAX_OPEN    1024        /* distinct inodes fs_open_ref can track */
+/* Buffers one call pins at once besides the log (a commit's batch of 32
+ * log copies included). */
+#define FS_MAX_HELD 40
+#define FS_MAX_OPEN 1024 /* distinct inodes fs_open_ref can track */
 
 /* Check the superblock, replay a committed log, free orphaned inodes
  * (unlinked while open before a crash). 0, -EINVAL (not a Pagoda file

@@ -89,6 +89,7 @@ int orphans_free(void)
     for (uint32_t ino = 1; ino < fs_sb.ninodes; ino++) {
         struct dinode di;
         int r = iread(ino, &di);
+        if (r == -EIO) continue; /* damaged: leave it to fsck, mount anyway */
         if (r < 0) return r;
         if (di.type == 0 || di.nlink > 0) continue;
         r = log_begin(op_reserve());

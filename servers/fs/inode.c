@@ -21,7 +21,15 @@ int iread(uint32_t ino, struct dinode *di)
     if (r < 0) return r;
     memcpy(di, b->data + (ino % INODES_PER_BLOCK) * INODE_SIZE, INODE_SIZE);
     brelse(b);
+    /* a damaged inode is an I/O error, not a reason to loop or overrun */
+    if (di->type > T_DEVICE || di->size > MAXFILE_BYTES) return -EIO;
     return 0;
+}
+
+/* A block number from the disk: 0 (a hole) or inside the data area. */
+static int bad_block(uint32_t bno)
+{
+    return bno != 0 && (bno < fs_sb.data_start || bno >= fs_sb.nblocks);
 }
 
 int iwrite(uint32_t ino, const struct dinode *di)
@@ -76,12 +84,13 @@ static int ind_entry(uint32_t ind, uint32_t i, int alloc, uint32_t *out, int *fr
     }
     *out = e[i];
     brelse(b);
-    return r;
+    return r == 0 && bad_block(*out) ? -EIO : r;
 }
 
 /* Make sure *slot names a zeroed block (for indirect blocks). */
 static int ensure_block(uint32_t *slot, int alloc)
 {
+    if (bad_block(*slot)) return -EIO;
     if (*slot || !alloc) return 0;
     uint32_t nb;
     int r = balloc(&nb);
@@ -107,7 +116,7 @@ int bmap(struct dinode *di, uint64_t bn, int alloc, uint32_t *out, int *fresh)
             *fresh = 1;
         }
         *out = di->direct[bn];
-        return 0;
+        return bad_block(*out) ? -EIO : 0;
     }
     bn -= NDIRECT;
     if (bn < NINDIRECT) {
@@ -220,13 +229,13 @@ long readi(const struct dinode *di, uint64_t off, void *dst, uint64_t n)
     if (n > di->size - off) n = di->size - off;
     uint8_t *p = dst;
     uint64_t done = 0;
-    struct dinode copy = *di;
+    struct dinode *d = (struct dinode *)di; /* bmap without alloc does not change it */
     while (done < n) {
         uint64_t pos = off + done;
         uint64_t in = pos % BSIZE;
         uint64_t m = BSIZE - in < n - done ? BSIZE - in : n - done;
         uint32_t bno;
-        int r = bmap(&copy, pos / BSIZE, 0, &bno, 0);
+        int r = bmap(d, pos / BSIZE, 0, &bno, 0);
         if (r < 0) return done ? (long)done : r;
         if (bno == 0) {
             memset(p + done, 0, m);

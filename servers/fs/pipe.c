@@ -12,7 +12,7 @@ struct pipe {
     int used;
     unsigned int rpos, wpos; /* bytes read and written so far (mod 2^32) */
     int readers, writers;    /* open files of each end */
-    char buf[FS_PIPE_SIZE];
+    char buf[FS_PIPE_SIZE] __attribute__((aligned(16))); /* word copies (memcpy) */
 };
 
 static struct pipe pipes[FS_NPIPE];

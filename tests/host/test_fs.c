@@ -530,6 +530,38 @@ static void read_error(void)
     t_done();
 }
 
+/* A damaged inode (a block number in the inode table, a huge size) gives
+ * -EIO, not a crash, a hang or a write outside the data area. */
+static void damaged_inode(void)
+{
+    t_fresh(4, 0);
+    uint32_t f = t_create("/f", T_FILE);
+    uint32_t g = t_create("/g", T_FILE);
+    CHECK_EQ(fs_write(f, 0, "data", 4), 4);
+    CHECK_EQ(fs_sync(), 0);
+    struct dinode *di =
+        (struct dinode *)(t_img + (size_t)fs_sb.inode_start * BSIZE + (size_t)f * INODE_SIZE);
+    uint32_t victim = fs_sb.inode_start + fs_sb.inode_blocks - 1; /* unused inodes */
+    di->direct[0] = victim;
+    ((struct dinode *)((uint8_t *)di + (g - f) * INODE_SIZE))->size = ~0ull;
+    hostbio_detach();
+    hostbio_attach(t_img, t_nblocks, 512);
+    CHECK_EQ(fs_mount(), 0);
+    char buf[8];
+    CHECK_EQ(fs_read(f, 0, buf, 4), -EIO);
+    CHECK_EQ(fs_write(f, 0, "x", 1), -EIO);
+    struct stat st;
+    CHECK_EQ(fs_stat(g, &st), -EIO);
+    CHECK_EQ(fs_read(g, 0, buf, 4), -EIO);
+    uint8_t before[BSIZE];
+    memcpy(before, t_img + (size_t)victim * BSIZE, BSIZE);
+    CHECK_EQ(fs_write(f, 0, "xyz", 3), -EIO);
+    CHECK_EQ(fs_sync(), 0);
+    CHECK(memcmp(before, t_img + (size_t)victim * BSIZE, BSIZE) == 0);
+    CHECK(t_fsck() > 0);
+    t_done();
+}
+
 int main(void)
 {
     t_run("format_is_clean", format_is_clean);
@@ -546,6 +578,7 @@ int main(void)
     t_run("disk_full", disk_full);
     t_run("out_of_inodes", out_of_inodes);
     t_run("read_error", read_error);
+    t_run("damaged_inode", damaged_inode);
     t_run("big_file", big_file);
     return t_summary();
 }

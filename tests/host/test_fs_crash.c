@@ -1,9 +1,8 @@
 /* Crash tests of the file-system core: a workload (creates, writes of
- * every size up to a multi-transaction one, unlinks, renames, truncates,
- * syncs) runs on a fresh image whose power fails after its K-th block
- * write, for every K until the workload completes. Blocks written since
- * the last flush keep or lose their new contents at random (a volatile
- * write cache). Then:
+ * every size up to a multi-transaction one, unlinks, renames of files and
+ * directories, hard links, mkdir/rmdir, truncates, syncs) runs on a fresh image whose power fails
+ * after its K-th block write, for every K until the workload completes. Blocks written since the
+ * last flush keep or lose their new contents at random (a volatile write cache). Then:
  *   - fsck (which replays the log as mount does) finds nothing wrong;
  *   - every file that existed at the last completed fs_sync, and that no
  *     later call touched, is there with its exact contents;
@@ -123,6 +122,34 @@ static void workload(void)
             if (t->live && fs_lookup(FS_ROOT_INO, p, &ino) == 0 &&
                 fs_truncate(ino, t->size / 2) == 0)
                 t->size /= 2;
+        }
+        if (i % 8 == 5) {
+            /* a directory with a file, moved to another parent (its ".."
+             * and both parents' link counts change); a hard link */
+            char sd[MAXPATH], in[2 * MAXPATH], to[MAXPATH];
+            snprintf(sd, sizeof(sd), "/d%d/s%d", i % 4, i);
+            snprintf(in, sizeof(in), "%s/in", sd);
+            snprintf(to, sizeof(to), "/d%d/m%d", (i + 2) % 4, i);
+            fs_create(FS_ROOT_INO, sd, T_DIR, 0, 0, &ino);
+            fs_create(FS_ROOT_INO, in, T_FILE, 0, 0, &ino);
+            fs_rename(FS_ROOT_INO, sd, to);
+            if (i % 10 != 7) { /* f(i) is never truncated: a link keeps its data */
+                snprintf(p, sizeof(p), "/d%d/f%d", i % 4, i);
+                snprintf(to, sizeof(to), "/d%d/l%d", (i + 3) % 4, i);
+                struct pathinfo *l = add_path(to, (uint32_t)i);
+                if (fs_link(FS_ROOT_INO, p, to) == 0) {
+                    l->live = 1;
+                    l->size = find_path(p)->size;
+                }
+            }
+        }
+        if (i % 8 == 6) {
+            /* the moved directory emptied and removed */
+            char in[2 * MAXPATH], md[MAXPATH];
+            snprintf(md, sizeof(md), "/d%d/m%d", (i + 1) % 4, i - 1);
+            snprintf(in, sizeof(in), "%s/in", md);
+            fs_unlink(FS_ROOT_INO, in);
+            fs_rmdir(FS_ROOT_INO, md);
         }
         if (i % 3 == 2) do_sync();
     }

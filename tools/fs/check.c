@@ -134,7 +134,12 @@ static void visit_dir(uint32_t dir, uint32_t parent)
             continue;
         }
         struct dinode t;
-        if (iread(de.inum, &t) < 0 || t.type == 0) {
+        if (iread(de.inum, &t) < 0) {
+            problem("directory %u: \"%s\" names inode %u, which is damaged (bad type or size)", dir,
+                    name, de.inum);
+            continue;
+        }
+        if (t.type == 0) {
             problem("directory %u: \"%s\" names free inode %u", dir, name, de.inum);
             continue;
         }

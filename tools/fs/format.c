@@ -35,7 +35,7 @@ int fs_format(uint32_t fs_blocks, uint32_t ninodes, uint32_t log_blocks)
     if (log_blocks == 0) {
         /* the log must hold one call that frees a whole file (every bitmap
          * block) and a useful write chunk; bigger groups commit less often */
-        uint32_t want = fs_blocks / 8 < 255 ? fs_blocks / 8 : 255;
+        uint32_t want = fs_blocks / 8 < LOG_MAX ? fs_blocks / 8 : LOG_MAX;
         if (want < sb.bitmap_blocks + 40) want = sb.bitmap_blocks + 40;
         log_blocks = want + 1;
     }

@@ -81,24 +81,36 @@ static long put_path(const char *path, long at)
     return fs_span((unsigned)at, n);
 }
 
+/* A call naming paths means the same to a new server: if the server we knew
+ * died since our last call, connect to its successor and send it once more. */
 long fsc_path_call(long op, const char *path, long b, long c, long *out)
 {
-    long r = fsc_connect();
-    if (r < 0) return r;
-    long span = put_path(path, 0);
-    if (span < 0) return span;
-    return fsc_call(op, span, b, c, out);
+    long r = -EPIPE;
+    for (int tries = 0; r == -EPIPE && tries < 3; tries++) {
+        r = fsc_connect();
+        if (r == -EPIPE) continue;
+        if (r < 0) return r;
+        long span = put_path(path, 0);
+        if (span < 0) return span;
+        r = fsc_call(op, span, b, c, out);
+    }
+    return r;
 }
 
 long fsc_path2_call(long op, const char *p1, const char *p2)
 {
-    long r = fsc_connect();
-    if (r < 0) return r;
-    long s1 = put_path(p1, 0);
-    if (s1 < 0) return s1;
-    long s2 = put_path(p2, FS_PATH_MAX);
-    if (s2 < 0) return s2;
-    return fsc_call(op, s1, s2, 0, 0);
+    long r = -EPIPE;
+    for (int tries = 0; r == -EPIPE && tries < 3; tries++) {
+        r = fsc_connect();
+        if (r == -EPIPE) continue;
+        if (r < 0) return r;
+        long s1 = put_path(p1, 0);
+        if (s1 < 0) return s1;
+        long s2 = put_path(p2, FS_PATH_MAX);
+        if (s2 < 0) return s2;
+        r = fsc_call(op, s1, s2, 0, 0);
+    }
+    return r;
 }
 
 int fsc_kind(int fd)

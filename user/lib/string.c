@@ -37,6 +37,11 @@ static void copy_up(unsigned char *d, const unsigned char *s, unsigned long n)
             *d++ = *s++;
             n--;
         }
+        for (; n >= 4 * WORD_SIZE; n -= 4 * WORD_SIZE, d += 4 * WORD_SIZE, s += 4 * WORD_SIZE) {
+            word a = ((const word *)s)[0], b = ((const word *)s)[1];
+            word c = ((const word *)s)[2], e = ((const word *)s)[3];
+            ((word *)d)[0] = a, ((word *)d)[1] = b, ((word *)d)[2] = c, ((word *)d)[3] = e;
+        }
         for (; n >= WORD_SIZE; n -= WORD_SIZE, d += WORD_SIZE, s += WORD_SIZE)
             *(word *)d = *(const word *)s;
     }
