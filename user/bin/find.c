@@ -36,16 +36,17 @@ static void walk(char *path, char *name)
     if (st.type == T_DIR) {
         struct dirent de;
         int len = strlen(path);
+        int sep = path[len - 1] == '/' ? 0 : 1; /* "/" needs no second slash */
         while (read(fd, &de, sizeof(de)) == sizeof(de)) {
             if (de.inum == 0) continue;
             if (strcmp(de.name, ".") == 0 || strcmp(de.name, "..") == 0) continue;
-            if (len + 1 + DIRSIZ + 1 > PATHMAX) {
+            if (len + sep + DIRSIZ + 1 > PATHMAX) {
                 fprintf(2, "find: path too long under %s\n", path);
                 break;
             }
             path[len] = '/';
-            memmove(path + len + 1, de.name, DIRSIZ);
-            path[len + 1 + DIRSIZ] = 0;
+            memmove(path + len + sep, de.name, DIRSIZ);
+            path[len + sep + DIRSIZ] = 0;
             walk(path, name);
             path[len] = 0;
         }
