@@ -105,6 +105,6 @@ int exec(const char *path, char **argv)
     long fs_err = -errno;
     r = exec_bootmod(path, argv);
     /* Not in the boot image either: the file system's reason is the one to
-     * give, unless there is no file system (ENOSYS) to give one. */
-    return sysret(r == -ENOENT && fs_err != -ENOSYS ? fs_err : r);
+     * give (ENOENT, ENOTDIR, ENAMETOOLONG...; ENOENT when there is no server). */
+    return sysret(r == -ENOENT ? fs_err : r);
 }
