@@ -83,6 +83,7 @@ CASES = [
         ("sh s; echo $?", "a\n1\n4\n"),
         ("sh < s; echo $?", "a\n1\n4\n"),
         ("sh nosuch", f"sh: nosuch: {NOENT}\n"),
+        ("echo 'echo piped; echo $?' | sh", "piped\n0\n"),
         ("rm s", ""),
     ]),
     ("history", [
@@ -103,6 +104,7 @@ CASES = [
         ("echo abc > a; cp a b; mv b c; ln c d; cat d", "abc\n"),
         ("ls -l a", re.compile(r"- +1 +\d+ +4 a\n")),
         ("ls -l d", re.compile(r"- +2 +\d+ +4 d\n")),
+        ("ls -l /console", re.compile(r"c +1 +\d+ +0 /console\n")),
         ("rm a c d; ls c", f"ls: c: {NOENT}\n"),
         ("touch t; wc t; rm t", "0 0 0 t\n"),
         ("mkdir m; mv m n; rmdir n; rmdir n", f"rmdir: n: {NOENT}\n"),
