@@ -138,6 +138,11 @@ uint32_t bio_nblocks(void)
     return capacity;
 }
 
+int cache_disk_alive(void)
+{
+    return ipc_notify(disk_h, 0) != -EPIPE; /* zero bits: the disk server sees nothing */
+}
+
 void cache_kick(void)
 {
     if (!kick_pending) return;

@@ -178,6 +178,16 @@ static int adjust_nlink(uint32_t ino, int delta)
     return iwrite(ino, &di);
 }
 
+/* A directory removed while still open (someone's cwd) takes no new
+ * entries: they would be lost with it. */
+static int removed_dir(uint32_t dir)
+{
+    struct dinode di;
+    int r = iread(dir, &di);
+    if (r < 0) return r;
+    return di.nlink == 0 ? -ENOENT : 0;
+}
+
 /* ------------------------------------------------------------------ create */
 
 /* Make a new directory inode's "." and ".." records. */
@@ -205,6 +215,8 @@ int fs_create(uint32_t cwd, const char *path, int type, int major, int minor, ui
     r = dir_lookup(parent, name, ino, 0);
     if (r == 0) return -EEXIST;
     if (r != -ENOENT) return r;
+    r = removed_dir(parent);
+    if (r < 0) return r;
 
     r = log_begin(op_reserve());
     if (r < 0) return r;
@@ -250,6 +262,8 @@ int fs_link(uint32_t cwd, const char *oldpath, const char *newpath)
     r = dir_lookup(parent, name, &other, 0);
     if (r == 0) return -EEXIST;
     if (r != -ENOENT) return r;
+    r = removed_dir(parent);
+    if (r < 0) return r;
     r = log_begin(op_reserve());
     if (r < 0) return r;
     r = dir_add(parent, name, ino);
@@ -358,6 +372,10 @@ int fs_rename(uint32_t cwd, const char *from, const char *to)
     r = dir_lookup(tp, tname, &tino, &toff);
     int exists = r == 0;
     if (r < 0 && r != -ENOENT) return r;
+    if (!exists) {
+        r = removed_dir(tp);
+        if (r < 0) return r;
+    }
     if (exists) {
         if (tino == fino) return 0;
         r = load(tino, &tdi);

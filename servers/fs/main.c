@@ -211,20 +211,32 @@ static void start_ticker(void)
     }
 }
 
+/* Is a disk server process alive (perhaps not yet registered)? */
+static int disk_starting(void)
+{
+    struct procinfo info;
+    for (int i = 0; procinfo(i, &info) == 0; i++)
+        if (strcmp(info.name, DISK_NAME) == 0 && info.state != PS_ZOMBIE) return 1;
+    return 0;
+}
+
 int main(void)
 {
     int old = ep_lookup(FS_NAME);
-    if (old >= 0) {
+    if (old >= 0) { /* (the handle goes with us) */
         printf("fs: already running\n");
         return 1;
     }
-    if (ep_lookup(DISK_NAME) < 0) {
+    int dh = ep_lookup(DISK_NAME);
+    for (int t = 0; dh < 0 && t < 5 * TICK_HZ && disk_starting(); t++) {
+        sleep(1); /* init is starting the disk server (again) */
+        dh = ep_lookup(DISK_NAME);
+    }
+    if (dh < 0) {
         printf("fs: no disk server: no file system\n");
         return 0;
     }
-    /* Registered as "fs" only once mounted, so that clients (and init, which
-     * waits for the name) never see a server without a file system; the
-     * disk server finds us for ring notifications by the first name. */
+    ep_close(dh);
     ep = ep_create();
     long r = ep < 0 ? ep : ep_register(ep, FS_MOUNT_NAME);
     if (r >= 0) r = ev_subscribe(ep);
@@ -259,6 +271,12 @@ int main(void)
             if (m.w[0] == IPC_KERNEL_NOTIFY) {
                 if (m.w[1] & DISK_RING_DONE) cache_reap(), reaped = 1;
                 if (m.w[1] & FS_TICK_BIT) job_commit();
+                if ((m.w[1] & FS_TICK_BIT) && !cache_disk_alive()) {
+                    /* Its requests will never complete: stop, so that callers
+                     * get errors, and let init start us again on the new one. */
+                    printf("fs: the disk server is gone; stopping\n");
+                    exit(-1);
+                }
             } else if (m.w[0] == IPC_KERNEL_FORK) {
                 proc_fork((int)m.w[1], (int)m.w[2]);
             } else if (m.w[0] == IPC_KERNEL_EXIT) {

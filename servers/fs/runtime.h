@@ -86,5 +86,6 @@ int cache_init(int nblocks, const char *name); /* connect to the disk server; ri
 void cache_reap(void);                         /* main loop: take completions from the ring */
 void cache_kick(void);                         /* tell the disk server about new submissions */
 int cache_size(void);
+int cache_disk_alive(void); /* 0 once the disk server we connected to is gone */
 
 #endif

@@ -300,6 +300,21 @@ static void links_and_unlink(void)
     CHECK_EQ(fs_stat(FS_ROOT_INO, &st), 0);
     CHECK_EQ(st.nlink, 2);
     CHECK_EQ(t_fsck(), 0);
+    /* a removed directory that is still someone's cwd takes no entries */
+    uint32_t cwd = t_create("/cwd", T_DIR);
+    uint32_t g = t_create("/g", T_FILE);
+    CHECK_EQ(fs_open_ref(cwd, +1), 0);
+    CHECK_EQ(fs_rmdir(FS_ROOT_INO, "/cwd"), 0);
+    uint32_t ino;
+    CHECK_EQ(fs_create(cwd, "x", T_FILE, 0, 0, &ino), -ENOENT);
+    CHECK_EQ(fs_create(cwd, "x", T_DIR, 0, 0, &ino), -ENOENT);
+    CHECK_EQ(fs_link(cwd, "/g", "x"), -ENOENT);
+    CHECK_EQ(fs_rename(cwd, "/g", "x"), -ENOENT);
+    CHECK_EQ(fs_lookup(cwd, "..", &ino), 0); /* still its old parent */
+    CHECK_EQ(fs_stat(g, &st), 0);
+    CHECK_EQ(fs_open_ref(cwd, -1), 0);
+    CHECK_EQ(fs_stat(cwd, &st), -ENOENT);
+    CHECK_EQ(t_fsck(), 0);
     t_done();
 }
 
@@ -530,6 +545,111 @@ static void read_error(void)
     t_done();
 }
 
+/* Group commit: many calls, no disk write until the group is committed;
+ * then all of them are on the disk together, and a crash before the
+ * commit loses them all (never a part of one). */
+static void group_commit(void)
+{
+    t_fresh(4, 0);
+    CHECK_EQ(fs_sync(), 0);
+    long w0 = hostbio_writes();
+    char name[16];
+    for (int i = 0; i < 50; i++) {
+        snprintf(name, sizeof(name), "/g%02d", i);
+        uint32_t f = t_create(name, T_FILE);
+        CHECK(f != 0);
+        CHECK_EQ(fs_write(f, 0, name, 4), 4);
+    }
+    CHECK_EQ(hostbio_writes(), w0); /* all still in the log, in memory */
+    CHECK(log_pending() > 0);
+    CHECK_EQ(fs_commit_due(), 0);
+    long w1 = hostbio_writes();
+    CHECK(w1 > w0);
+    CHECK_EQ(log_pending(), 0);
+    CHECK_EQ(fs_commit_due(), 0); /* nothing to do: no write */
+    CHECK_EQ(hostbio_writes(), w1);
+    /* one more call, then the power fails before its commit */
+    uint32_t late = t_create("/late", T_FILE);
+    CHECK(late != 0);
+    hostbio_crash_after(0, 1);
+    CHECK_EQ(fs_sync(), 0); /* the "disk" ignores it */
+    CHECK(hostbio_crashed());
+    hostbio_detach();
+    hostbio_attach(t_img, t_nblocks, 512);
+    CHECK_EQ(fs_mount(), 0);
+    uint32_t ino;
+    int found = 0;
+    for (int i = 0; i < 50; i++) {
+        snprintf(name, sizeof(name), "/g%02d", i);
+        char buf[8];
+        found += t_read_str(name, buf, sizeof(buf)) == 4 && memcmp(buf, name, 4) == 0;
+    }
+    CHECK_EQ(found, 50);
+    CHECK_EQ(fs_lookup(FS_ROOT_INO, "/late", &ino), -ENOENT);
+    CHECK_EQ(t_fsck(), 0);
+    t_done();
+}
+
+/* Random calls on a small set of names (so they collide: renames over
+ * existing files, into their own subtrees, rmdir of full directories,
+ * writes to directories, ...): whatever each returns, fsck stays clean. */
+static void random_ops(void)
+{
+    t_fresh(4, 256);
+    static const char *names[] = {"/a", "/b", "/a/c", "/b/d", "/a/c/e", "/b/a", "/a/b/c", "/e"};
+    const int nn = (int)(sizeof(names) / sizeof(names[0]));
+    uint32_t seed = 12345;
+    uint8_t *buf = malloc(200000);
+    memset(buf, 0x42, 200000);
+    int problems = 0, oks = 0;
+    for (int i = 0; i < 3000 && problems == 0; i++) {
+        seed = seed * 1103515245u + 12345u;
+        uint32_t x = seed >> 8;
+        const char *p = names[x % nn], *q = names[(x / 8) % nn];
+        uint32_t ino;
+        int r = 0;
+        switch ((x / 64) % 9) {
+        case 0:
+            r = fs_create(FS_ROOT_INO, p, T_FILE, 0, 0, &ino);
+            break;
+        case 1:
+            r = fs_create(FS_ROOT_INO, p, T_DIR, 0, 0, &ino);
+            break;
+        case 2:
+            r = fs_unlink(FS_ROOT_INO, p);
+            break;
+        case 3:
+            r = fs_rmdir(FS_ROOT_INO, p);
+            break;
+        case 4:
+            r = fs_rename(FS_ROOT_INO, p, q);
+            break;
+        case 5:
+            r = fs_link(FS_ROOT_INO, p, q);
+            break;
+        case 6:
+        case 7:
+            r = fs_lookup(FS_ROOT_INO, p, &ino);
+            if (r == 0) {
+                long w = fs_write(ino, (x >> 12) % 100000, buf, (x >> 4) % 100000);
+                r = w < 0 ? (int)w : 0;
+            }
+            break;
+        case 8:
+            r = fs_lookup(FS_ROOT_INO, p, &ino);
+            if (r == 0) r = fs_truncate(ino, (x >> 10) % 150000);
+            break;
+        }
+        oks += r == 0;
+        if (i % 100 == 99) problems = t_fsck();
+    }
+    CHECK_EQ(problems, 0);
+    printf("  random_ops: %d of 3000 calls succeeded\n", oks);
+    CHECK(oks > 250); /* the mix does real work, not only errors (374 at this seed) */
+    free(buf);
+    t_done();
+}
+
 /* A damaged inode (a block number in the inode table, a huge size) gives
  * -EIO, not a crash, a hang or a write outside the data area. */
 static void damaged_inode(void)
@@ -577,6 +697,8 @@ int main(void)
     t_run("many_files", many_files);
     t_run("disk_full", disk_full);
     t_run("out_of_inodes", out_of_inodes);
+    t_run("group_commit", group_commit);
+    t_run("random_ops", random_ops);
     t_run("read_error", read_error);
     t_run("damaged_inode", damaged_inode);
     t_run("big_file", big_file);

@@ -8,7 +8,9 @@
  *     later call touched, is there with its exact contents;
  *   - every file in the tree holds a prefix of the data written to it
  *     (each transaction is all or nothing; no foreign or stale block).
- * Some crash points also lose power again during recovery. */
+ * Some crash points also lose power again during recovery. A second case
+ * cuts the power at a random write of random colliding call sequences
+ * (renames into subtrees, rmdir of full directories, ...) and runs fsck. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -280,8 +282,99 @@ static void crash_everywhere(void)
     free(wbuf);
 }
 
+/* Random colliding calls (file and directory renames, links, rmdir,
+ * writes, truncates) with a sync every 20; returns the calls made. */
+static int random_calls(uint32_t seed, int n)
+{
+    static const char *names[] = {"/a", "/b", "/a/c", "/b/d", "/a/c/e", "/b/a", "/a/b/c", "/e"};
+    const int nn = (int)(sizeof(names) / sizeof(names[0]));
+    for (int i = 0; i < n; i++) {
+        seed = seed * 1103515245u + 12345u;
+        uint32_t x = seed >> 8;
+        const char *p = names[x % nn], *q = names[(x / 8) % nn];
+        uint32_t ino;
+        switch ((x / 64) % 9) {
+        case 0:
+            fs_create(FS_ROOT_INO, p, T_FILE, 0, 0, &ino);
+            break;
+        case 1:
+            fs_create(FS_ROOT_INO, p, T_DIR, 0, 0, &ino);
+            break;
+        case 2:
+            fs_unlink(FS_ROOT_INO, p);
+            break;
+        case 3:
+            fs_rmdir(FS_ROOT_INO, p);
+            break;
+        case 4:
+            fs_rename(FS_ROOT_INO, p, q);
+            break;
+        case 5:
+            fs_link(FS_ROOT_INO, p, q);
+            break;
+        case 6:
+        case 7:
+            if (fs_lookup(FS_ROOT_INO, p, &ino) == 0)
+                fs_write(ino, (x >> 12) % 100000, wbuf, (x >> 4) % 100000);
+            break;
+        case 8:
+            if (fs_lookup(FS_ROOT_INO, p, &ino) == 0) fs_truncate(ino, (x >> 10) % 150000);
+            break;
+        }
+        if (i % 20 == 19) fs_sync();
+    }
+    return n;
+}
+
+/* Power cuts at random points of random call sequences: fsck clean after. */
+static void crash_random_calls(void)
+{
+    wbuf = malloc(1 << 20);
+    memset(wbuf, 0x42, 1 << 20);
+    base = calloc(nblocks, BSIZE);
+    img = malloc((size_t)nblocks * BSIZE);
+    hostbio_attach(base, nblocks, 512);
+    CHECK_EQ(fs_format(nblocks, 128, 0), 0);
+    hostbio_detach();
+    int failures = 0, crashed = 0;
+    for (uint32_t trial = 0; trial < 150; trial++) {
+        uint32_t seed = trial * 7919 + 1;
+        /* a clean run first: how many writes the sequence makes */
+        memcpy(img, base, (size_t)nblocks * BSIZE);
+        hostbio_attach(img, nblocks, 512);
+        fs_mount();
+        long w0 = hostbio_writes();
+        random_calls(seed, 300);
+        long total = hostbio_writes() - w0;
+        hostbio_detach();
+        long k = total > 0 ? 1 + (long)((seed * 2654435761u) % (uint32_t)total) : 1;
+        memcpy(img, base, (size_t)nblocks * BSIZE);
+        hostbio_attach(img, nblocks, 512);
+        fs_mount();
+        hostbio_crash_after(k, seed);
+        random_calls(seed, 300);
+        crashed += hostbio_crashed();
+        hostbio_detach();
+        hostbio_attach(img, nblocks, 512);
+        int problems = fs_check(stdout, 0);
+        hostbio_detach();
+        if (problems) {
+            printf("  seed %u, crash after write %ld of %ld: %d problems\n", seed, k, total,
+                   problems);
+            failures++;
+        }
+    }
+    printf("  150 random sequences, %d crashed mid-way, %d with problems\n", crashed, failures);
+    CHECK_EQ(failures, 0);
+    CHECK(crashed > 140);
+    free(base);
+    free(img);
+    free(wbuf);
+}
+
 int main(void)
 {
     t_run("crash_everywhere", crash_everywhere);
+    t_run("crash_random_calls", crash_random_calls);
     return t_summary();
 }
