@@ -1,6 +1,7 @@
 /* ulibtest [case...]: the user library's own part of the xv6 API — string
  * and memory helpers, atoi, snprintf, malloc, error names, exec from the
  * file system (good, relative and bad paths), stat, gets, printf's buffering
+ * (one write per line or call)
  * across fork and into pipes, isatty, the console mode call, and the file
  * calls with bad arguments. Prints "ok NAME" / "FAIL NAME: why" and ends
  * with "N passed, M failed". */
@@ -184,6 +185,41 @@ static void print_isatty(void)
     printf("%d%d\n", isatty(1), isatty(0));
 }
 
+static void print_in_two_calls(void)
+{
+    printf("abc"); /* no newline: stays in the buffer */
+    int t0 = uptime();
+    while (uptime() < t0 + 3) { /* a reader would see "abc" now if it had been written */
+    }
+    printf("def\nghi\n"); /* ends a line: the buffer goes out in one write */
+}
+
+/* printf writes once per line or call: the reader's first read returns the
+ * whole buffer of the second call, "abc" included. */
+static void t_printf_lines(void)
+{
+    int p[2];
+    EXPECT(pipe(p) == 0, "pipe: errno %d", errno);
+    int pid = fork();
+    if (pid == 0) {
+        close(p[0]);
+        close(1);
+        dup(p[1]);
+        close(p[1]);
+        print_in_two_calls();
+        exit(0);
+    }
+    close(p[1]);
+    char b[32];
+    int n = read(p[0], b, sizeof b - 1);
+    b[n > 0 ? n : 0] = 0;
+    int rest = read(p[0], b + (n > 0 ? n : 0), 1);
+    close(p[0]);
+    wait(0);
+    EXPECT(n == 11 && strcmp(b, "abcdef\nghi\n") == 0 && rest == 0,
+           "first read %d bytes '%s', then %d", n, b, rest);
+}
+
 static void t_printf_fork(void)
 {
     char out[64];
@@ -254,6 +290,7 @@ static const struct {
     {"exec_relative", t_exec_relative},
     {"exec_errors", t_exec_errors},
     {"stat", t_stat},
+    {"printf_lines", t_printf_lines},
     {"printf_fork", t_printf_fork},
     {"isatty", t_isatty},
     {"gets", t_gets},
