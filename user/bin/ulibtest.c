@@ -1,9 +1,9 @@
 /* ulibtest [case...]: the user library's own part of the xv6 API — string
  * and memory helpers, atoi, snprintf, malloc, error names, exec from the
- * file system (good, relative and bad paths), stat, gets, printf's buffering
- * (one write per line or call, across fork, into pipes), isatty, the console mode call, and the file
- * calls with bad arguments. Prints "ok NAME" / "FAIL NAME: why" and ends
- * with "N passed, M failed". */
+ * file system (good, relative and bad paths), stat, gets, printf's
+ * buffering (one write per line or call, across fork, into pipes), isatty,
+ * the console mode call, and the file calls with bad fds and paths. Prints
+ * "ok NAME" / "FAIL NAME: why" and ends with "N passed, M failed". */
 #include "user.h"
 #include "stat.h"
 #include "fcntl.h"
