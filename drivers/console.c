@@ -111,9 +111,21 @@ long console_set_mode(long mode)
     if (mode != CONS_COOKED && mode != CONS_RAW) return -EINVAL;
     spin_lock(&cons_lock);
     long old = raw ? CONS_RAW : CONS_COOKED;
-    raw = mode == CONS_RAW;
-    committed = edit; /* a half-typed line (already echoed) goes to readers as is */
-    if (committed != rd) wake_all(&readers);
+    if (raw && mode == CONS_COOKED) {
+        /* Bytes typed ahead in raw mode and not read yet (the next command's
+         * input, typed while sh was starting it) go through the line editor
+         * now, as if they had arrived in cooked mode. */
+        char ahead[INPUT_SIZE];
+        uint64 n = edit - rd;
+        for (uint64 i = 0; i < n; i++) ahead[i] = input[(rd + i) % INPUT_SIZE];
+        edit = committed = rd;
+        raw = 0;
+        for (uint64 i = 0; i < n; i++) console_input(ahead[i]);
+    } else if (mode == CONS_RAW) {
+        raw = 1;
+        committed = edit; /* a half-typed line (already echoed) goes to readers as is */
+        if (committed != rd) wake_all(&readers);
+    }
     spin_unlock(&cons_lock);
     return old;
 }

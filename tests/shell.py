@@ -19,6 +19,11 @@ sys.path.insert(0, str(ROOT / "tools"))
 from console import Console, qemu_argv, DEFAULT_DRIVE  # noqa: E402
 
 UP, DOWN = "\x1b[A", "\x1b[B"
+
+
+class Typed(str):
+    """Keys sent all at once, without waiting for the echo or a prompt
+    in between: the result is everything up to the next prompt."""
 NOENT = "ENOENT (no such file or directory)"
 
 # (name, [(line typed, expected output)]). An expected str must equal the
@@ -95,6 +100,9 @@ CASES = [
         ("echo abc\x7f\x7fxy", "axy\n"),
         ("echo gone\x15echo kept", "kept\n"),
     ]),
+    ("typeahead", [
+        (Typed("cat\ntyped ahead\n\x04"), "cat\ntyped ahead\ntyped ahead\n"),
+    ]),
     ("help", [
         ("help | grep built-ins", "built-ins: cd [dir], exit [status], wait, help, history\n"),
         ("help | grep -c; echo $?", "usage: grep pattern [file...]\n2\n"),
@@ -160,7 +168,11 @@ def main():
                     continue
                 why = None
                 for line, want in steps:
-                    got = con.run_command(line, timeout=60)
+                    if isinstance(line, Typed):
+                        con.send(line)
+                        got = con.wait_prompt(timeout=60)
+                    else:
+                        got = con.run_command(line, timeout=60)
                     ok = got == want if isinstance(want, str) else want.fullmatch(got)
                     if not ok and why is None:
                         why = f"{line!r}: expected {show(want)}, got {got!r}"

@@ -320,7 +320,9 @@ static int edit_line(char *line, int max)
     char out[4 * SH_MAXLINE];
     int len = 0, esc = 0, hist = hist_count;
     for (;;) {
-        char in[64];
+        /* One byte at a time: what follows the end of the line stays in the
+         * console, which hands it to the command in cooked mode. */
+        char in[1];
         long got = sys_cons_read(in, sizeof in);
         if (got <= 0) return -1;
         int o = 0; /* echo for this batch, written at once */
