@@ -39,9 +39,11 @@
  *   FS_PIPE       -             -              -         0, w[1] = read fd, w[2] = write fd
  *   FS_FDINFO     fd            -              -         FS_KIND_* of the open file
  *   FS_DISCONNECT -             -              -         0 (the region is unmapped)
- * FS_OPEN, READ, WRITE, FSTAT, STAT and every call with a path need the
- * connection (-ENOTCONN without); CLOSE, DUP, LSEEK, PIPE, FDINFO, FSYNC,
- * SYNC carry no region reference and work without one.
+ * FS_OPEN, READ, WRITE, FSTAT, STAT, GETCWD and every call with a path
+ * need the connection (-ENOTCONN without); CLOSE, DUP, LSEEK, PIPE, FDINFO,
+ * FSYNC, SYNC, FTRUNCATE carry no region reference and work without one.
+ * FSTAT of a pipe gives type 0; of a console fd the process never opened
+ * by path (fds 0-2 it was born with), T_DEVICE with inode 0.
  *
  * Errors (every one goes to the caller only; the server and other clients
  * go on):

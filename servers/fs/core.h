@@ -70,9 +70,14 @@ int path_walk(uint32_t cwd, const char *path, uint32_t *ino);
 int path_parent(uint32_t cwd, const char *path, uint32_t *parent, char *name);
 int is_dot_or_dotdot(const char *name);
 
-/* fsops.c: open references (orphans). */
+/* openref.c: open references and orphans. */
 int open_count(uint32_t ino);
-/* Free inodes with no links and no open reference (after a crash). */
+void open_reset(void);            /* forget every reference (mount) */
+int free_if_unused(uint32_t ino); /* free it if no link and no open reference */
+/* mount.c: free inodes with no links and no open reference (after a crash). */
 int orphans_free(void);
+
+/* fsops.c */
+int iload(uint32_t ino, struct dinode *di); /* iread of an allocated inode, else -ENOENT */
 
 #endif

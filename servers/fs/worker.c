@@ -79,6 +79,12 @@ static void run(struct job *j)
         break;
     case JOB_MOUNT: {
         int r = fs_mount();
+        if (r == 0 && fs_log_capacity() + FS_MAX_HELD + 16 > (uint32_t)cache_size()) {
+            /* the log's pinned blocks would not fit: refuse rather than fail later */
+            printf("fs: the log (%u blocks) needs a larger cache than %d buffers\n",
+                   (unsigned)fs_log_capacity(), cache_size());
+            r = -ENOMEM;
+        }
         if (r < 0) printf("fs: no file system on the disk (%d): the fs server stops\n", r);
         fs_mounted = r < 0 ? -1 : 1;
         break;

@@ -611,7 +611,10 @@ int main(int argc, char **argv)
     int f0 = freepages();
     int keep = passed, keepf = failed;
     quiet = 1;
-    runner(6, again);
+    if (argc > 1)
+        runner(argc, argv); /* the same cases again */
+    else
+        runner(6, again);
     passed = keep, failed = keepf + (failed > keepf);
     /* Up to 2 pages may go to the kernel's page tables for the new shared
      * addresses the server's mappings of each connection take (mm/shm.c
