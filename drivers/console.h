@@ -9,5 +9,6 @@ void console_init(void);
 void console_intr(void); /* UART receive interrupt */
 long console_write_user(uint64 uva, long n);
 long console_read_user(uint64 uva, long n);
+long console_set_mode(long mode); /* CONS_COOKED/CONS_RAW -> old mode */
 
 #endif

@@ -15,6 +15,11 @@ long sys_cons_read(const uint64 *a)
     return console_read_user(a[0], (long)a[1]);
 }
 
+long sys_cons_mode(const uint64 *a)
+{
+    return console_set_mode((long)a[0]);
+}
+
 /* bootmod(name, buf, len): copies min(len, size) bytes, returns the size. */
 long sys_bootmod(const uint64 *a)
 {

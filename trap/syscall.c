@@ -26,6 +26,7 @@ static long (*const syscalls[NSYSCALL])(const uint64 *args) = {
     [SYS_yield] = sys_yield,
     [SYS_cons_write] = sys_cons_write,
     [SYS_cons_read] = sys_cons_read,
+    [SYS_cons_mode] = sys_cons_mode,
     [SYS_bootmod] = sys_bootmod,
     [SYS_bootmod_name] = sys_bootmod_name,
     [SYS_halt] = sys_halt,

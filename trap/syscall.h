@@ -26,6 +26,7 @@ long sys_vmprint(const uint64 *a);
 /* sys_system.c */
 long sys_cons_write(const uint64 *a);
 long sys_cons_read(const uint64 *a);
+long sys_cons_mode(const uint64 *a);
 long sys_bootmod(const uint64 *a);
 long sys_bootmod_name(const uint64 *a);
 long sys_halt(const uint64 *a);

@@ -56,7 +56,8 @@
 
 #define SYS_dev_list     48 /* (struct devinfo *out, max) -> devices there are; fills min(max, n) */
 #define SYS_procinfo_pid 49 /* (pid, struct procinfo *) -> 0, or -ESRCH: no such process */
-#define NSYSCALL         50 /* one more than the highest number */
+#define SYS_cons_mode    64 /* (mode): CONS_COOKED or CONS_RAW -> the old mode */
+#define NSYSCALL         65 /* one more than the highest number */
 
 #define UPROBE_READ  0
 #define UPROBE_WRITE 1
@@ -76,6 +77,13 @@
  * means some were lost (queue full): check your clients yourself. */
 #define IPC_EV_ALL          0
 #define IPC_EV_CLIENT_EXITS 1
+
+/* Console input modes. Cooked (the default): the kernel edits a line (echo,
+ * backspace, ^U, ^D) and cons_read returns one line. Raw: no echo, no
+ * editing; cons_read returns whatever bytes have arrived (at least one), so a
+ * program (sh) can edit the line itself and see arrow keys. */
+#define CONS_COOKED 0
+#define CONS_RAW    1
 
 #define TICK_HZ 100 /* sleep/uptime unit: 10 ms */
 

@@ -116,7 +116,7 @@ int main(int argc, char **argv)
         }
         if (pid == 0) {
             char *sh_argv[] = {"sh", 0};
-            exec("sh", sh_argv);
+            exec("/bin/sh", sh_argv);
             printf("init: cannot exec sh\n");
             exit(1);
         }

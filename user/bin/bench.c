@@ -52,30 +52,6 @@ static void stop(void)
     t_total = rdinstret() - t_start;
 }
 
-static const char *errname(int e)
-{
-    switch (e) {
-    case ENOSYS:
-        return "ENOSYS";
-    case ENOENT:
-        return "ENOENT";
-    case ENOMEM:
-        return "ENOMEM";
-    case EINVAL:
-        return "EINVAL";
-    case ECHILD:
-        return "ECHILD";
-    case EAGAIN:
-        return "EAGAIN";
-    case EFAULT:
-        return "EFAULT";
-    case ENOEXEC:
-        return "ENOEXEC";
-    default:
-        return "?";
-    }
-}
-
 /* A benchmark could not run, for a reason given as text. */
 static enum outcome skipped(const char *reason)
 {
@@ -277,8 +253,9 @@ static enum outcome bench_fork_exit_wait(int n)
     return DONE;
 }
 
-/* fork_exec_wait: one op is fork(); the child execs bench_nop, whose main
- * just returns 0; the parent wait()s. */
+/* fork_exec_wait: one op is fork(); the child execs /bin/bench_nop from the
+ * file system (exec reads it through the fs server), whose main just
+ * returns 0; the parent wait()s. */
 static enum outcome bench_fork_exec_wait(int n)
 {
     static char *nop_argv[] = {"bench_nop", 0};
@@ -287,7 +264,7 @@ static enum outcome bench_fork_exec_wait(int n)
         int pid = fork();
         if (pid < 0) return call_failed("fork");
         if (pid == 0) {
-            exec("bench_nop", nop_argv);
+            exec("/bin/bench_nop", nop_argv);
             exit(127);
         }
         if (reap(pid) < 0) return failed("exec bench_nop failed, or it did not exit 0");

@@ -17,8 +17,13 @@ static const char *state_name(int s)
     }
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    (void)argv;
+    if (argc != 1) {
+        fprintf(2, "usage: ps\n");
+        exit(2);
+    }
     struct procinfo info;
     printf("  PID  PPID STATE       MEM(KiB) NAME\n");
     for (int i = 0; procinfo(i, &info) == 0; i++)

@@ -13,7 +13,7 @@ static void touch_megapage(void)
     long pad = (MEGA - (long)brk % MEGA) % MEGA;
     char *p = sbrk(pad + MEGA);
     if (p == (char *)-1) {
-        fprintf(2, "vmprint: sbrk failed\n");
+        perror("vmprint: sbrk");
         exit(1);
     }
     p[pad + 5] = 1; /* the whole aligned 2 MiB is heap: one megapage */
@@ -33,7 +33,7 @@ int main(int argc, char **argv)
         }
     }
     if (vmprint(which) < 0) {
-        fprintf(2, "vmprint: failed\n");
+        perror("vmprint");
         exit(1);
     }
     exit(0);

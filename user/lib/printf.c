@@ -306,7 +306,7 @@ void vfprintf(int fd, const char *fmt, va_list ap)
     struct sink s = {b->data, OUTBUF_SIZE, b->len, fd, 0, 0};
     format(&s, fmt, ap);
     b->len = s.len;
-    if (s.newline && isatty(fd)) flush_buf(fd, b); /* line-buffered on the console */
+    if (s.newline) flush_buf(fd, b); /* line-buffered: one write per line or call */
 }
 
 void vprintf(const char *fmt, va_list ap)

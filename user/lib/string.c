@@ -142,3 +142,11 @@ char *strchr(const char *s, char c)
         if (*s == 0) return 0;
     }
 }
+
+char *strrchr(const char *s, char c)
+{
+    const char *last = 0;
+    for (; *s; s++)
+        if (*s == c) last = s;
+    return c == 0 ? (char *)s : (char *)last;
+}

@@ -73,6 +73,11 @@ long sys_cons_read(void *buf, unsigned long n)
     return CALL2(SYS_cons_read, buf, n);
 }
 
+long sys_cons_mode(int mode)
+{
+    return CALL1(SYS_cons_mode, mode);
+}
+
 long sys_bootmod(const char *name, void *buf, unsigned long len)
 {
     return CALL3(SYS_bootmod, name, buf, len);

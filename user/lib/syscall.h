@@ -43,6 +43,7 @@ long sys_uptime(void);
 long sys_yield(void);
 long sys_cons_write(const void *buf, unsigned long n);
 long sys_cons_read(void *buf, unsigned long n);
+long sys_cons_mode(int mode);
 long sys_bootmod(const char *name, void *buf, unsigned long len);
 long sys_bootmod_name(int index, char *buf, unsigned long len);
 long sys_halt(int status);

@@ -58,15 +58,17 @@ int procinfo(int index, struct procinfo *);   /* 0, or -1 past the last process 
 int procinfo_pid(int pid, struct procinfo *); /* 0, or -1 (ESRCH): no such process */
 int pgaccess(void *base, int npages, void *mask); /* mask gets ceil(npages/8) bytes */
 int vmprint(int which);                           /* kernel prints a page table */
-int isatty(int fd);                               /* 1 if fd is the console */
-/* File-system extras (the fs server). */
-int fsync(int fd);
-int sync(void);
-int lseek(int fd, int off, int whence);
+int cons_mode(int mode); /* CONS_COOKED or CONS_RAW (abi.h); returns the old mode */
+
+/* Pagoda extras of the file API (served by the fs server, like open/read). */
+int fsync(int fd);                         /* the file's data and metadata on disk */
+int lseek(int fd, int offset, int whence); /* SEEK_SET/CUR/END -> new offset */
 int rename(const char *from, const char *to);
-int rmdir(const char *path);
-char *getcwd(char *buf, int n);
-int ftruncate(int fd, int size);
+int rmdir(const char *path); /* empty directories only */
+char *getcwd(char *buf, int len);
+int ftruncate(int fd, int length);
+int sync(void);     /* everything written so far is on disk */
+int isatty(int fd); /* 1 if fd is the console */
 
 /* ulib (xv6). */
 int stat(const char *, struct stat *);
@@ -94,5 +96,14 @@ int vsnprintf(char *, int, const char *, va_list);
 void vprintf(const char *, va_list);
 void vfprintf(int, const char *, va_list);
 void printf_flush(void); /* write out buffered printf output for every fd */
+char *strrchr(const char *, char c);
+
+/* Error names (errname.c): "ENOENT", and a short text, "no such file or
+ * directory"; unknown codes give "E?" / "unknown error". */
+const char *errname(int code);
+const char *strerror(int code);
+/* fprintf(2, "WHAT: ENOENT (no such file or directory)\n") for errno. */
+void perror(const char *what);
+void perror_path(const char *prog, const char *path); /* "PROG: PATH: ENOENT (...)" */
 
 #endif
