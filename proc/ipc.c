@@ -286,6 +286,7 @@ static void ep_destroy(struct endpoint *ep)
     ep->notify_bits = 0;
     if (ep->sub) subs[ep->sub - 1].ep = NULL, nsubs--;
     ep->sub = 0, ep->sub_bit = 0;
+    irq_unbind_ep(ep);
     ep->owner = NULL;
     ep_put(ep); /* the owner's reference */
 }

@@ -66,6 +66,7 @@ int irq_dispatch(uint32 irq); /* 1 if a server takes it */
 long irq_bind(int irq, int h);
 long irq_ack(int irq);
 void irq_release(struct proc *p);
+void irq_unbind_ep(struct endpoint *ep);                  /* caller holds sched_lock */
 void ipc_kernel_notify(struct endpoint *ep, uint64 bits); /* caller holds sched_lock */
 struct endpoint *ipc_handle(struct proc *p, int h);
 struct proc *ipc_owner(struct endpoint *ep);

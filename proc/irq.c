@@ -57,13 +57,24 @@ long irq_ack(int irq)
     return r;
 }
 
+static void unbind(int irq)
+{
+    plic_mask(irq, 1);
+    irqs[irq].ep = NULL;
+    irqs[irq].owner = NULL;
+}
+
+/* Called under sched_lock when ep is destroyed (its owner closed it): an
+ * interrupt bound to it must not follow the endpoint slot to its next user. */
+void irq_unbind_ep(struct endpoint *ep)
+{
+    for (int irq = 0; irq < NIRQ; irq++)
+        if (irqs[irq].ep == ep) unbind(irq);
+}
+
 /* Called under sched_lock when p exits. */
 void irq_release(struct proc *p)
 {
-    for (int irq = 0; irq < NIRQ; irq++) {
-        if (irqs[irq].owner != p) continue;
-        plic_mask(irq, 1);
-        irqs[irq].ep = NULL;
-        irqs[irq].owner = NULL;
-    }
+    for (int irq = 0; irq < NIRQ; irq++)
+        if (irqs[irq].owner == p) unbind(irq);
 }
