@@ -10,6 +10,7 @@
  *
  * All IPC state is protected by sched_lock, like process states. */
 #include "proc/proc.h"
+#include "proc/trace.h"
 
 struct endpoint {
     int refs;                /* handles to it, plus one while its owner lives */
@@ -124,6 +125,7 @@ static int take_kernel_msg(struct proc *srv, struct endpoint *ep)
     m->w[2] = m->w[3] = m->shared = 0;
     ep->notify_bits = 0;
     srv->ipc.result = 0;
+    TRACE(TR_IPC_RECV, srv->pid, ep - endpoints, 0, m->w[0], m->w[1]);
     return 1;
 }
 
@@ -141,6 +143,7 @@ static int deliver_call(struct proc *srv, struct proc *c, struct endpoint *ep)
     sm->w[0] = cm->w[0], sm->w[1] = cm->w[1], sm->w[2] = cm->w[2], sm->w[3] = cm->w[3];
     sm->shared = (uint64)va;
     srv->ipc.result = c->pid;
+    TRACE(TR_IPC_RECV, srv->pid, ep - endpoints, c->pid, sm->w[0], sm->w[1]);
     c->ipc.wait = IPC_AWAITING_REPLY;
     list_add_tail(&ep->awaiting, &c->qlink);
     return 0;
@@ -331,6 +334,7 @@ long ipc_call(int h, int share, uint64 share_va, uint64 share_npages)
         spin_unlock(&sched_lock);
         return r;
     }
+    TRACE(TR_IPC_CALL, p->pid, ep - endpoints, ep->owner->pid, p->ipc.msg->w[0], p->ipc.msg->w[1]);
     p->ipc.share_va = share ? share_va : 0;
     p->ipc.share_npages = share ? share_npages : 0;
     p->ipc.ep = ep;
@@ -391,6 +395,7 @@ static struct proc *reply_target(struct proc *p, int pid)
 static void set_reply(struct proc *c, const uint64 reply[4])
 {
     struct ipc_msg *m = c->ipc.msg;
+    TRACE(TR_IPC_REPLY, TRACE_SELF, c->pid, reply[0], reply[1], 0);
     m->w[0] = reply[0], m->w[1] = reply[1], m->w[2] = reply[2], m->w[3] = reply[3];
 }
 
@@ -446,6 +451,7 @@ long ipc_reply_recv(int h, int pid, const uint64 reply[4])
 
 void ipc_kernel_notify(struct endpoint *ep, uint64 bits)
 {
+    TRACE(TR_IPC_NOTIFY, TRACE_SELF, ep - endpoints, ep->owner ? ep->owner->pid : 0, bits, 0);
     ep->notify_bits |= bits;
     if (list_empty(&ep->receiver)) return;
     struct proc *srv = list_entry(ep->receiver.next, struct proc, qlink);

@@ -1,5 +1,6 @@
 /* System-call dispatch: number in a7, arguments a0..a5, result in a0. */
 #include "trap/syscall.h"
+#include "proc/trace.h"
 
 /* Numbers nobody has taken yet. */
 static long sys_nosys(const uint64 *a)
@@ -57,6 +58,9 @@ static long (*const syscalls[NSYSCALL])(const uint64 *args) = {
     [SYS_uprobe] = sys_uprobe,
     [SYS_selfcheck] = sys_selfcheck,
     [SYS_faultinject] = sys_faultinject,
+    [SYS_trace_ctl] = sys_trace_ctl,
+    [SYS_trace_read] = sys_trace_read,
+    [SYS_trace_mark] = sys_trace_mark,
 };
 #pragma clang diagnostic pop
 
@@ -64,5 +68,9 @@ long syscall_dispatch(struct trapframe *tf)
 {
     uint64 n = tf->regs[REG_A7];
     if (n >= NSYSCALL) return -ENOSYS;
-    return syscalls[n](&tf->regs[REG_A0]);
+    const uint64 *a = &tf->regs[REG_A0];
+    TRACE(TR_SYSCALL, TRACE_SELF, n, a[0], a[1], a[2]);
+    long r = syscalls[n](a);
+    TRACE(TR_SYSRET, TRACE_SELF, n, r, 0, 0);
+    return r;
 }
