@@ -7,7 +7,7 @@
 #include "proc/trace.h"
 #include "trap/trap.h" /* timebase_hz: the time CSR's rate, found at boot */
 
-volatile int trace_on;
+static int tracing; /* the master switch; each hart has a copy in struct cpu */
 
 static struct ring {
     struct spinlock lock;
@@ -48,7 +48,7 @@ int trace_fault_what(struct vm *vm, uint64 va, int access)
 
 long trace_ctl(int how)
 {
-    int was = trace_on;
+    int was = tracing;
     if (how == TRACE_QUERY) return was;
     if (how != TRACE_ON && how != TRACE_OFF) return -EINVAL;
     if (how == TRACE_ON && !was) {
@@ -58,7 +58,9 @@ long trace_ctl(int how)
             spin_unlock(&rings[i].lock);
         }
     }
-    trace_on = how == TRACE_ON;
+    tracing = how == TRACE_ON;
+    for (int i = 0; i < NCPU; i++) /* other harts see it at their next hook or so */
+        __atomic_store_n(&cpus[i].trace_on, tracing, __ATOMIC_RELAXED);
     return was;
 }
 

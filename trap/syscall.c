@@ -1,6 +1,5 @@
 /* System-call dispatch: number in a7, arguments a0..a5, result in a0. */
 #include "trap/syscall.h"
-#include "proc/trace.h"
 
 /* Numbers nobody has taken yet. */
 static long sys_nosys(const uint64 *a)
@@ -68,9 +67,5 @@ long syscall_dispatch(struct trapframe *tf)
 {
     uint64 n = tf->regs[REG_A7];
     if (n >= NSYSCALL) return -ENOSYS;
-    const uint64 *a = &tf->regs[REG_A0];
-    TRACE(TR_SYSCALL, TRACE_SELF, n, a[0], a[1], a[2]);
-    long r = syscalls[n](a);
-    TRACE(TR_SYSRET, TRACE_SELF, n, r, 0, 0);
-    return r;
+    return syscalls[n](&tf->regs[REG_A0]);
 }

@@ -81,18 +81,24 @@ void usertrap(void)
     struct proc *p = mycpu()->proc;
     struct trapframe *tf = p->tf;
     uint64 scause = csr_read(scause);
-    TRACE(TR_TRAP, p->pid, scause, tf->epc, csr_read(stval), 0);
 
     if (scause == EXC_ECALL_U) {
+        /* one event for the trap and the call: cause 8 goes without saying */
+        TRACE(TR_SYSCALL, p->pid, tf->regs[REG_A7], tf->regs[REG_A0], tf->regs[REG_A1],
+              tf->regs[REG_A1 + 1]);
         tf->epc += 4;
         intr_on();
         tf->regs[REG_A0] = syscall_dispatch(tf);
+        TRACE(TR_SYSRET, p->pid, tf->regs[REG_A7], tf->regs[REG_A0], 0, 0);
     } else if (scause & SCAUSE_INTR) {
+        TRACE(TR_TRAP, p->pid, scause, tf->epc, 0, 0);
         if (handle_interrupt(scause)) yield();
     } else {
         uint64 stval = csr_read(stval);
+        TRACE(TR_TRAP, p->pid, scause, tf->epc, stval, 0);
         enum fault_access access = fault_access(scause);
-        int what = trace_on && is_page_fault(scause) ? trace_fault_what(&p->vm, stval, access) : 0;
+        int what =
+            trace_on() && is_page_fault(scause) ? trace_fault_what(&p->vm, stval, access) : 0;
         int r = is_page_fault(scause) ? vm_fault(&p->vm, stval, access) : -EFAULT;
         TRACE(TR_FAULT, p->pid, access, stval, what, r);
         if (r < 0) {

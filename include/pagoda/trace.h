@@ -23,9 +23,9 @@ struct trace_event {
 };
 
 /* Kinds, and their words a[0..3]. */
-#define TR_TRAP       1  /* scause, sepc, stval: a trap from user mode */
+#define TR_TRAP       1  /* scause, sepc, stval: a trap from user mode other than ecall */
 #define TR_TRAP_RET   2  /* sepc: back to user mode (usertrapret) */
-#define TR_SYSCALL    3  /* number, a0, a1, a2: a system call starts */
+#define TR_SYSCALL    3  /* number, a0, a1, a2: an ecall from user mode */
 #define TR_SYSRET     4  /* number, result */
 #define TR_SWITCH     5  /* from pid, to pid (0 = this hart's idle loop) */
 #define TR_IPC_CALL   6  /* endpoint, server pid, w0, w1: pid calls */
