@@ -143,7 +143,6 @@ static int deliver_call(struct proc *srv, struct proc *c, struct endpoint *ep)
     sm->w[0] = cm->w[0], sm->w[1] = cm->w[1], sm->w[2] = cm->w[2], sm->w[3] = cm->w[3];
     sm->shared = (uint64)va;
     srv->ipc.result = c->pid;
-    TRACE(TR_IPC_RECV, srv->pid, ep - endpoints, c->pid, sm->w[0], sm->w[1]);
     c->ipc.wait = IPC_AWAITING_REPLY;
     list_add_tail(&ep->awaiting, &c->qlink);
     return 0;
@@ -157,7 +156,11 @@ static int take_message(struct proc *srv, struct endpoint *ep)
         struct proc *c = list_entry(ep->senders.next, struct proc, qlink);
         list_del(&c->qlink);
         int r = deliver_call(srv, c, ep);
-        if (r == 0) return 1;
+        if (r == 0) {
+            TRACE(TR_IPC_RECV, srv->pid, ep - endpoints, c->pid, srv->ipc.msg->w[0],
+                  srv->ipc.msg->w[1]);
+            return 1;
+        }
         wake_caller(c, r); /* e.g. its shared pages could not be mapped */
     }
     return 0;
@@ -349,6 +352,8 @@ long ipc_call(int h, int share, uint64 share_va, uint64 share_npages)
             spin_unlock(&sched_lock);
             return r;
         }
+        TRACE(TR_IPC_RECV, srv->pid, ep - endpoints, p->pid, srv->ipc.msg->w[0],
+              srv->ipc.msg->w[1]);
         list_del(&srv->qlink);
         srv->ipc.wait = IPC_IDLE;
         sched_to(srv);

@@ -34,6 +34,12 @@ void trace_record(int kind, int pid, uint64 a0, uint64 a1, uint64 a2, uint64 a3)
     intr_pop();
 }
 
+void trace_trapret(void)
+{
+    struct proc *p = myproc();
+    trace_record(TR_TRAP_RET, p->pid, p->tf->epc, 0, 0, 0);
+}
+
 int trace_fault_what(struct vm *vm, uint64 va, int access)
 {
     if (va >= USER_TOP) return TRF_BAD;
@@ -44,6 +50,18 @@ int trace_fault_what(struct vm *vm, uint64 va, int access)
     if (access == FAULT_WRITE && (*pte & PTE_COW))
         return kref_count(PTE2PA(*pte)) > 1 ? TRF_COW : TRF_OWN;
     return (*pte & PTE_U) && (*pte & (uint64)access) ? TRF_STALE : TRF_BAD;
+}
+
+/* Who is who, for a reader of the trace: the processes that exit before
+ * the dump are named nowhere else (exec names the ones started later). */
+static void name_everyone(void)
+{
+    struct procinfo info;
+    for (int i = 0; proc_info(i, &info) == 0; i++) {
+        uint64 name[2];
+        memcpy(name, info.name, sizeof name);
+        trace_record(TR_NAME, info.pid, name[0], name[1], 0, 0);
+    }
 }
 
 long trace_ctl(int how)
@@ -61,6 +79,7 @@ long trace_ctl(int how)
     tracing = how == TRACE_ON;
     for (int i = 0; i < NCPU; i++) /* other harts see it at their next hook or so */
         __atomic_store_n(&cpus[i].trace_on, tracing, __ATOMIC_RELAXED);
+    if (how == TRACE_ON && !was) name_everyone();
     return was;
 }
 

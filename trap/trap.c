@@ -116,7 +116,7 @@ _Noreturn void usertrapret(void)
 {
     struct proc *p = mycpu()->proc;
     struct trapframe *tf = p->tf;
-    TRACE(TR_TRAP_RET, p->pid, tf->epc, 0, 0, 0);
+    if (__builtin_expect(trace_on(), 0)) trace_trapret(); /* keeps no register live */
     intr_off(); /* until sret: a trap now would go to uservec with kernel state */
     csr_write(stvec, TRAMPOLINE + (uservec - trampoline));
     tf->kernel_satp = p->kernel_satp;

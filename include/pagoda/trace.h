@@ -39,7 +39,8 @@ struct trace_event {
 #define TR_EXEC       14 /* name as 16 bytes in a[0], a[1]: pid exec'd */
 #define TR_EXIT       15 /* status */
 #define TR_MARK       16 /* a0, a1: trace_mark from user space */
-#define TR_NKIND      17
+#define TR_NAME       17 /* name as 16 bytes in a[0], a[1]: pid was alive as tracing began */
+#define TR_NKIND      18
 
 /* What a page fault was, decided before it is handled. */
 #define TRF_BAD   0 /* no mapping that allows it: the process is killed */
