@@ -5,7 +5,6 @@
  * CSRs) and turned into microseconds as they are read out. */
 #include "proc/proc.h"
 #include "proc/trace.h"
-#include "trap/trap.h" /* timebase_hz: the time CSR's rate, found at boot */
 
 static int tracing; /* the master switch; each hart has a copy in struct cpu */
 
@@ -84,8 +83,9 @@ long trace_ctl(int how)
 }
 
 /* Copy out up to max of hart's oldest events, a few at a time: never copy
- * to user memory holding a lock (the copy may fault). */
-long trace_read(int hart, uint64 ubuf, long max)
+ * to user memory holding a lock (the copy may fault). hz: the time CSR's
+ * rate, to turn its ticks into microseconds. */
+long trace_read(int hart, uint64 ubuf, long max, uint64 hz)
 {
     if (hart < 0 || hart >= ncpu) return -EINVAL;
     if (max < 0) return -EINVAL;
@@ -99,7 +99,7 @@ long trace_read(int hart, uint64 ubuf, long max)
             chunk[k++] = r->ev[r->tail++ % TRACE_RING];
         spin_unlock(&r->lock);
         if (k == 0) break;
-        for (int i = 0; i < k; i++) chunk[i].time_us = chunk[i].time_us * 1000000 / timebase_hz;
+        for (int i = 0; i < k; i++) chunk[i].time_us = chunk[i].time_us * 1000000 / hz;
         if (copyout(ubuf + (uint64)n * sizeof(struct trace_event), chunk,
                     (uint64)k * sizeof(struct trace_event)) < 0)
             return -EFAULT; /* those k events are lost: the reader asked for it */

@@ -29,6 +29,6 @@ __attribute__((cold)) void trace_record(int kind, int pid, uint64 a0, uint64 a1,
 __attribute__((cold)) void trace_trapret(void); /* TR_TRAP_RET for this hart's process */
 int trace_fault_what(struct vm *vm, uint64 va, int access); /* TRF_*, before vm_fault */
 long trace_ctl(int how);
-long trace_read(int hart, uint64 ubuf, long max);
+long trace_read(int hart, uint64 ubuf, long max, uint64 hz);
 
 #endif

@@ -58,7 +58,7 @@ long sys_trace_ctl(const uint64 *a)
 
 long sys_trace_read(const uint64 *a)
 {
-    return trace_read((int)a[0], a[1], (long)a[2]);
+    return trace_read((int)a[0], a[1], (long)a[2], timebase_hz);
 }
 
 long sys_trace_mark(const uint64 *a)
