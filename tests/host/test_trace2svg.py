@@ -116,6 +116,13 @@ for dump in sorted(pictures.glob("trace-*.txt")):
              if g.get("class") == "lifeline"] if tree is not None else []
     check(f"picture_{dump.stem}", tree is not None and lines[:2] == ["devices", "kernel"] and
           any(n.startswith("pid") for n in lines), r.stderr or str(lines))
+    # the committed picture is what the tool draws from the committed dump
+    # (tools/tracefigures draws them with the title "tracedemo NAME")
+    svg_file = dump.with_suffix(".svg")
+    r = subprocess.run([sys.executable, str(TOOL), str(dump), "--title",
+                        "tracedemo " + dump.stem[len("trace-"):]], capture_output=True, text=True)
+    check(f"picture_{dump.stem}_current", svg_file.exists() and r.stdout == svg_file.read_text(),
+          f"{svg_file.name} differs from tools/trace2svg {dump.name}: run tools/tracefigures")
 
 r = subprocess.run([sys.executable, str(TOOL)], input="nothing here\n", text=True,
                    capture_output=True)
