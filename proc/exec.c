@@ -5,6 +5,7 @@
  * only when everything has succeeded, so a failed exec returns an error to
  * a caller that is still intact. */
 #include "proc/proc.h"
+#include "proc/trace.h"
 
 #define MAXARG 32
 
@@ -153,6 +154,9 @@ static int exec_load(struct proc *p, const struct image *img, char *args[], int 
     p->tf->regs[REG_A0] = argc; /* exec's return value too */
     p->tf->regs[REG_A1] = uargv;
     proc_set_name(p, argc > 0 ? args[0] : "?");
+    uint64 name[2]; /* the trace carries the new name in two words */
+    memcpy(name, p->name, sizeof name);
+    TRACE(TR_EXEC, p->pid, name[0], name[1], 0, 0);
     return argc; /* becomes a0: main's argc */
 }
 

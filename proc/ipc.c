@@ -10,6 +10,7 @@
  *
  * All IPC state is protected by sched_lock, like process states. */
 #include "proc/proc.h"
+#include "proc/trace.h"
 
 struct endpoint {
     int refs;                /* handles to it, plus one while its owner lives */
@@ -124,6 +125,7 @@ static int take_kernel_msg(struct proc *srv, struct endpoint *ep)
     m->w[2] = m->w[3] = m->shared = 0;
     ep->notify_bits = 0;
     srv->ipc.result = 0;
+    TRACE(TR_IPC_RECV, srv->pid, ep - endpoints, 0, m->w[0], m->w[1]);
     return 1;
 }
 
@@ -154,7 +156,11 @@ static int take_message(struct proc *srv, struct endpoint *ep)
         struct proc *c = list_entry(ep->senders.next, struct proc, qlink);
         list_del(&c->qlink);
         int r = deliver_call(srv, c, ep);
-        if (r == 0) return 1;
+        if (r == 0) {
+            TRACE(TR_IPC_RECV, srv->pid, ep - endpoints, c->pid, srv->ipc.msg->w[0],
+                  srv->ipc.msg->w[1]);
+            return 1;
+        }
         wake_caller(c, r); /* e.g. its shared pages could not be mapped */
     }
     return 0;
@@ -332,6 +338,7 @@ long ipc_call(int h, int share, uint64 share_va, uint64 share_npages)
         spin_unlock(&sched_lock);
         return r;
     }
+    TRACE(TR_IPC_CALL, p->pid, ep - endpoints, ep->owner->pid, p->ipc.msg->w[0], p->ipc.msg->w[1]);
     p->ipc.share_va = share ? share_va : 0;
     p->ipc.share_npages = share ? share_npages : 0;
     p->ipc.ep = ep;
@@ -346,6 +353,8 @@ long ipc_call(int h, int share, uint64 share_va, uint64 share_npages)
             spin_unlock(&sched_lock);
             return r;
         }
+        TRACE(TR_IPC_RECV, srv->pid, ep - endpoints, p->pid, srv->ipc.msg->w[0],
+              srv->ipc.msg->w[1]);
         list_del(&srv->qlink);
         srv->ipc.wait = IPC_IDLE;
         sched_to(srv);
@@ -392,6 +401,7 @@ static struct proc *reply_target(struct proc *p, int pid)
 static void set_reply(struct proc *c, const uint64 reply[4])
 {
     struct ipc_msg *m = c->ipc.msg;
+    TRACE(TR_IPC_REPLY, TRACE_SELF, c->pid, reply[0], reply[1], 0);
     m->w[0] = reply[0], m->w[1] = reply[1], m->w[2] = reply[2], m->w[3] = reply[3];
 }
 
@@ -447,6 +457,7 @@ long ipc_reply_recv(int h, int pid, const uint64 reply[4])
 
 void ipc_kernel_notify(struct endpoint *ep, uint64 bits)
 {
+    TRACE(TR_IPC_NOTIFY, TRACE_SELF, ep - endpoints, ep->owner ? ep->owner->pid : 0, bits, 0);
     ep->notify_bits |= bits;
     if (list_empty(&ep->receiver)) return;
     struct proc *srv = list_entry(ep->receiver.next, struct proc, qlink);

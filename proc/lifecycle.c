@@ -1,6 +1,7 @@
 /* fork, exit, wait and kill. The parent/child links and process states are
  * protected by sched_lock. */
 #include "proc/proc.h"
+#include "proc/trace.h"
 #include "trap/trap.h" /* usertrapret: a new process starts by returning from a trap */
 
 /* Every new process starts here, holding sched_lock (see sched()). */
@@ -45,6 +46,7 @@ int proc_start_child(struct proc *p, struct proc *c)
     ipc_fork(c, p);
     c->usys->ppid = p->pid;
     list_add_tail(&p->children, &c->sibling);
+    TRACE(TR_FORK, p->pid, c->pid, 0, 0, 0);
     make_runnable(c);
     spin_unlock(&sched_lock);
     return pid;
@@ -69,6 +71,7 @@ _Noreturn void proc_exit(int status)
 {
     struct proc *p = myproc();
     if (p == initproc) panic("init exited with status %d", status);
+    TRACE(TR_EXIT, p->pid, status, 0, 0, 0);
     /* Return user memory now; the kernel table and stack go when reaped.
      * A driver's devices stop first, or their DMA would land in freed frames. */
     if (p->ipc.privileged) vm_stop_devices(&p->vm);

@@ -5,6 +5,7 @@
  * sched() switches straight to the next runnable process, or to this hart's
  * idle loop when there is none. The lock is released by whoever runs next. */
 #include "proc/proc.h"
+#include "proc/trace.h"
 #include "arch/riscv/sbi.h"
 
 struct spinlock sched_lock = {0, "sched", NULL};
@@ -40,6 +41,7 @@ void make_runnable(struct proc *p)
 static void switch_to(struct context *from, struct proc *next)
 {
     struct cpu *c = mycpu();
+    TRACE(TR_SWITCH, TRACE_SELF, c->proc ? c->proc->pid : 0, next->pid, 0, 0);
     next->state = RUNNING;
     c->proc = next;
     swtch(from, &next->ctx, next->kernel_satp);
@@ -52,6 +54,7 @@ void sched_to(struct proc *next)
     if (c->noff != 1 || p->state == RUNNING) panic("sched: locks or state");
     int intena = c->intena; /* belongs to this thread, not to the hart */
     if (!next) {
+        TRACE(TR_SWITCH, p->pid, p->pid, 0, 0, 0);
         c->proc = NULL;
         swtch(&p->ctx, &c->idle, kernel_satp);
     } else if (next != p) {

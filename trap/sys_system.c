@@ -1,6 +1,7 @@
 /* Console, boot image, power and memory-statistics system calls. */
 #include "trap/syscall.h"
 #include "proc/proc.h"
+#include "proc/trace.h"
 #include "drivers/console.h"
 #include "drivers/kprintf.h"
 #include "arch/riscv/sbi.h"
@@ -52,4 +53,21 @@ long sys_freepages(const uint64 *a)
 {
     (void)a;
     return kalloc_free_pages();
+}
+
+/* The event trace (docs/tracing.md). */
+long sys_trace_ctl(const uint64 *a)
+{
+    return trace_ctl((int)a[0]);
+}
+
+long sys_trace_read(const uint64 *a)
+{
+    return trace_read((int)a[0], a[1], (long)a[2], timebase_hz);
+}
+
+long sys_trace_mark(const uint64 *a)
+{
+    TRACE(TR_MARK, TRACE_SELF, a[0], a[1], 0, 0);
+    return 0;
 }

@@ -58,6 +58,9 @@ static long (*const syscalls[NSYSCALL])(const uint64 *args) = {
     [SYS_uprobe] = sys_uprobe,
     [SYS_selfcheck] = sys_selfcheck,
     [SYS_faultinject] = sys_faultinject,
+    [SYS_trace_ctl] = sys_trace_ctl,
+    [SYS_trace_read] = sys_trace_read,
+    [SYS_trace_mark] = sys_trace_mark,
 };
 #pragma clang diagnostic pop
 

@@ -31,6 +31,9 @@ long sys_bootmod(const uint64 *a);
 long sys_bootmod_name(const uint64 *a);
 long sys_halt(const uint64 *a);
 long sys_freepages(const uint64 *a);
+long sys_trace_ctl(const uint64 *a);
+long sys_trace_read(const uint64 *a);
+long sys_trace_mark(const uint64 *a);
 
 /* sys_ipc.c */
 long sys_ep_create(const uint64 *a);

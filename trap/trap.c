@@ -2,6 +2,7 @@
  * the trampoline, and from kernel mode through kernelvec. */
 #include "trap/trap.h"
 #include "proc/proc.h"
+#include "proc/trace.h"
 #include "drivers/console.h"
 #include "drivers/kprintf.h"
 #include "drivers/plic.h"
@@ -21,10 +22,12 @@ static int handle_interrupt(uint64 scause)
 {
     switch (scause & ~SCAUSE_INTR) {
     case IRQ_S_TIMER:
+        TRACE(TR_TIMER, TRACE_SELF, ticks, 0, 0, 0);
         timer_interrupt();
         return 1;
     case IRQ_S_EXT: {
         uint32 irq = plic_claim();
+        TRACE(TR_IRQ, TRACE_SELF, irq, 0, 0, 0);
         if (irq == uart_irq)
             console_intr();
         else if (irq)
@@ -80,14 +83,24 @@ void usertrap(void)
     uint64 scause = csr_read(scause);
 
     if (scause == EXC_ECALL_U) {
+        /* one event for the trap and the call: cause 8 goes without saying */
+        TRACE(TR_SYSCALL, p->pid, tf->regs[REG_A7], tf->regs[REG_A0], tf->regs[REG_A1],
+              tf->regs[REG_A1 + 1]);
         tf->epc += 4;
         intr_on();
         tf->regs[REG_A0] = syscall_dispatch(tf);
+        TRACE(TR_SYSRET, p->pid, tf->regs[REG_A7], tf->regs[REG_A0], 0, 0);
     } else if (scause & SCAUSE_INTR) {
+        TRACE(TR_TRAP, p->pid, scause, tf->epc, 0, 0);
         if (handle_interrupt(scause)) yield();
     } else {
         uint64 stval = csr_read(stval);
-        int r = is_page_fault(scause) ? vm_fault(&p->vm, stval, fault_access(scause)) : -EFAULT;
+        TRACE(TR_TRAP, p->pid, scause, tf->epc, stval, 0);
+        enum fault_access access = fault_access(scause);
+        int what =
+            trace_on() && is_page_fault(scause) ? trace_fault_what(&p->vm, stval, access) : 0;
+        int r = is_page_fault(scause) ? vm_fault(&p->vm, stval, access) : -EFAULT;
+        TRACE(TR_FAULT, p->pid, access, stval, what, r);
         if (r < 0) {
             kprintf("pid %d (%s): killed: %s at pc %p, address %p\n", p->pid, p->name,
                     r == -ENOMEM ? "out of memory" : cause_name(scause), (void *)tf->epc,
@@ -103,6 +116,7 @@ _Noreturn void usertrapret(void)
 {
     struct proc *p = mycpu()->proc;
     struct trapframe *tf = p->tf;
+    if (__builtin_expect(trace_on(), 0)) trace_trapret(); /* keeps no register live */
     intr_off(); /* until sret: a trap now would go to uservec with kernel state */
     csr_write(stvec, TRAMPOLINE + (uservec - trampoline));
     tf->kernel_satp = p->kernel_satp;

@@ -22,6 +22,7 @@ struct cpu {
     uint32 hartid;
     int started;
     uint64 *pt_tables; /* page-table pages made here count here (mm/kalloc.c) */
+    int trace_on;      /* a copy per hart: a trace hook is one load from tp (proc/trace.h) */
 };
 extern struct cpu cpus[NCPU];
 extern int ncpu;

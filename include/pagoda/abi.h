@@ -56,8 +56,14 @@
 
 #define SYS_dev_list     48 /* (struct devinfo *out, max) -> devices there are; fills min(max, n) */
 #define SYS_procinfo_pid 49 /* (pid, struct procinfo *) -> 0, or -ESRCH: no such process */
-#define SYS_cons_mode    64 /* (mode): CONS_COOKED or CONS_RAW -> the old mode */
-#define NSYSCALL         65 /* one more than the highest number */
+/* The kernel event trace (docs/tracing.md, pagoda/trace.h) */
+#define SYS_trace_ctl 50 /* (how): TRACE_ON/OFF/QUERY -> was it on */
+#define SYS_trace_read                                                                             \
+    51                    /* (hart, struct trace_event *buf, max) -> events copied, oldest         \
+                             first, emptying that hart's ring; -EINVAL past the last hart */
+#define SYS_trace_mark 52 /* (a0, a1): an event of kind TR_MARK, when tracing is on */
+#define SYS_cons_mode  64 /* (mode): CONS_COOKED or CONS_RAW -> the old mode */
+#define NSYSCALL       65 /* one more than the highest number */
 
 #define UPROBE_READ  0
 #define UPROBE_WRITE 1

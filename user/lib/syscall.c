@@ -132,3 +132,18 @@ long sys_faultinject(int on)
 {
     return CALL1(SYS_faultinject, on);
 }
+
+long sys_trace_ctl(int how)
+{
+    return CALL1(SYS_trace_ctl, how);
+}
+
+long sys_trace_read(int hart, struct trace_event *buf, long max)
+{
+    return CALL3(SYS_trace_read, hart, buf, max);
+}
+
+long sys_trace_mark(long a0, long a1)
+{
+    return CALL2(SYS_trace_mark, a0, a1);
+}

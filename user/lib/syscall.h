@@ -58,5 +58,10 @@ long sys_vmprint(int which);
 long sys_uprobe(const void *va, unsigned long n, int how);
 long sys_selfcheck(void);     /* 0, or how many kernel invariants are broken */
 long sys_faultinject(int on); /* boot with failpages=N first; -ENOSYS otherwise */
+/* The kernel event trace (pagoda/trace.h, docs/tracing.md). */
+struct trace_event;
+long sys_trace_ctl(int how); /* TRACE_ON/OFF/QUERY -> was it on */
+long sys_trace_read(int hart, struct trace_event *buf, long max);
+long sys_trace_mark(long a0, long a1);
 
 #endif
