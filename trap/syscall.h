@@ -30,6 +30,8 @@ long sys_bootmod(const uint64 *a);
 long sys_bootmod_name(const uint64 *a);
 long sys_halt(const uint64 *a);
 long sys_freepages(const uint64 *a);
+/* sys_info.c */
+long sys_sysinfo(const uint64 *a);
 
 /* sys_ipc.c */
 long sys_ep_create(const uint64 *a);
