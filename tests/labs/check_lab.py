@@ -102,7 +102,7 @@ def main():
                          "--smp", str(args.smp), "--timeout", "60", "-c", "echo starter-boots"],
                         90)
         report(f"{name}_starter_boots",
-               None if brc == 0 and "\nstarter-boots" in bout else f"console.py exit {brc}", bout)
+               None if brc == 0 and "starter-boots" in bout.splitlines() else f"console.py exit {brc}", bout)
 
     rc, out = run([sys.executable, str(ROOT / "tools/lab"), "grade", name, "--smp",
                    str(args.smp), "--kernel", args.kernel], 900)
