@@ -94,6 +94,9 @@ def main():
     report(f"{name}_starter_builds", None if kernel.is_file() else "no kernel built", out)
     if kernel.is_file():
         got = score(out)
+        for line in out.splitlines():  # the starter's grade, for the log
+            if line.startswith("[") or line.startswith("Score:"):
+                print(f"  # starter: {line}")
         report(f"{name}_starter_fails_grade",
                "no Score line" if got is None else
                (f"starter scored full marks {got[0]}/{got[1]}" if got[0] >= got[1] or rc == 0
