@@ -111,8 +111,10 @@ def main():
                   and message in out and not (tmp / f"out_{what}").exists(), out)
 
         missing = tmp / "missing"
-        make_tree(missing, good.replace(region(NAMES[-1], f"solution_{NAMES[-1]}();",
-                                               f"stub_{NAMES[-1]}();"), ""))
+        last = NAMES[-1]
+        without = good.replace(region(last, f"solution_{last.replace('-', '_')}();",
+                                      f"stub_{last}();"), "")
+        make_tree(missing, without)
         rc, out = lab_cmd(missing, "check")
         check("check_fails_lab_without_region", rc != 0 and "no marked region" in out, out)
 
