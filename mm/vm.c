@@ -20,9 +20,11 @@ int vm_create(struct vm *vm, const struct kframes *f)
     vm->upt = kalloc();
     if (!vm->upt) return -ENOMEM;
     if (pt_map(vm->upt, TRAMPOLINE, V2P(trampoline), 0, PTE_R | PTE_X | PTE_A) < 0 ||
-        pt_map(vm->upt, TRAPFRAME, f->trapframe, 0, PTE_R | PTE_W | PTE_A | PTE_D) < 0 ||
-        pt_map(vm->upt, USYSCALL, f->usyscall, 0, PTE_R | PTE_U | PTE_A) < 0)
+        pt_map(vm->upt, TRAPFRAME, f->trapframe, 0, PTE_R | PTE_W | PTE_A | PTE_D) < 0)
         goto fail;
+    /* LAB usyscall BEGIN */
+    if (pt_map(vm->upt, USYSCALL, f->usyscall, 0, PTE_R | PTE_U | PTE_A) < 0) goto fail;
+    /* LAB END */
     if (kpt_attach(vm, f) < 0) goto fail;
     return 0;
 fail:
@@ -156,10 +158,24 @@ static void share_leaf(void *arg, uint64 va, pte_t *pte, int level)
     struct share_ctx *ctx = arg;
     if (ctx->failed) return;
     uint64 pa = PTE2PA(*pte);
+    /* LAB cow BEGIN */
     if (*pte & PTE_W) {
         *pte = (*pte & ~PTE_W) | PTE_COW;
         kpt_mirror(ctx->src, va, *pte, level);
     }
+    /* LAB STUB
+    if (*pte & PTE_W) {
+        void *copy = level ? kalloc_mega() : kalloc();
+        if (!copy || map_page(ctx->dst, va, V2P(copy), level, PTE_FLAGS(*pte) & ~PTE_V) < 0) {
+            if (copy) drop_frames(V2P(copy), level);
+            ctx->failed = 1;
+            return;
+        }
+        memcpy(copy, P2V(pa), PT_LEVEL_SIZE(level));
+        return;
+    }
+    */
+    /* LAB END */
     if (kref_get(pa, FRAMES(level)) < 0) {
         ctx->failed = 1;
         return;
@@ -193,7 +209,13 @@ long vm_sbrk(struct vm *vm, long delta)
         /* the page holding the new break stays: its first bytes are still heap */
         if (vm_dealloc(vm, PGROUNDUP(new), old) < 0) return -ENOMEM;
     }
+    /* LAB lazy BEGIN */
     vm->brk = new; /* growing only reserves: pages come on first touch */
+    /* LAB STUB
+    if (delta > 0 && vm_alloc(vm, PGROUNDUP(old), new, PTE_R | PTE_W) < 0) return -ENOMEM;
+    vm->brk = new;
+    */
+    /* LAB END */
     return old;
 }
 
@@ -221,6 +243,7 @@ void vm_destroy(struct vm *vm)
 /* A write to a copy-on-write page: take the frame over or copy it. */
 static int cow_fault(struct vm *vm, uint64 va, pte_t *pte, int level)
 {
+    /* LAB cow BEGIN */
     uint64 pa = PTE2PA(*pte);
     pte_t writable = (*pte & ~PTE_COW) | PTE_W | PTE_D;
     uint64 shared = 0;
@@ -240,12 +263,18 @@ static int cow_fault(struct vm *vm, uint64 va, pte_t *pte, int level)
               level);
     drop_frames(pa, level);
     return 0;
+    /* LAB STUB
+    (void)vm, (void)va, (void)pte, (void)level, (void)vm_update;
+    return -EFAULT;
+    */
+    /* LAB END */
 }
 
 /* A first touch of a heap page: a zeroed page, or a megapage if the whole
  * aligned 2 MiB around it is heap and nothing in it is mapped yet. */
 static int lazy_fault(struct vm *vm, uint64 va)
 {
+    /* LAB lazy BEGIN */
     uint64 perm = PTE_R | PTE_W | PTE_U;
     uint64 mva = va & ~(MEGAPAGE - 1);
     pte_t *l1 = pt_walk(vm->upt, mva, 1, 0);
@@ -266,6 +295,11 @@ static int lazy_fault(struct vm *vm, uint64 va)
     }
     sfence_vma();
     return 0;
+    /* LAB STUB
+    (void)vm, (void)va;
+    return -EFAULT;
+    */
+    /* LAB END */
 }
 
 int vm_fault(struct vm *vm, uint64 va, enum fault_access access)
@@ -288,6 +322,7 @@ int vm_fault(struct vm *vm, uint64 va, enum fault_access access)
 
 int vm_pgaccess(struct vm *vm, uint64 va, int npages, uint64 *mask)
 {
+    /* LAB pgaccess BEGIN */
     if (npages < 0 || npages > PGACCESS_MAX) return -EINVAL;
     if (va % PGSIZE || !user_range_ok(va, (uint64)npages * PGSIZE)) return -EFAULT;
     *mask = 0;
@@ -302,4 +337,9 @@ int vm_pgaccess(struct vm *vm, uint64 va, int npages, uint64 *mask)
     }
     sfence_vma(); /* so the next access sets A again */
     return 0;
+    /* LAB STUB
+    (void)vm, (void)va, (void)npages, (void)mask;
+    return -ENOSYS;
+    */
+    /* LAB END */
 }

@@ -59,7 +59,9 @@ struct proc *proc_alloc(void)
         return NULL;
     }
     p->kernel_satp = vm_kernel_satp(&p->vm);
+    /* LAB usyscall BEGIN */
     p->usys->pid = p->pid;
+    /* LAB END */
     ipc_msg_bind(p);
     /* A new process starts in fork_return, on its own empty kernel stack. */
     memset(&p->ctx, 0, sizeof(p->ctx));

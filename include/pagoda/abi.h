@@ -62,8 +62,10 @@
     51                    /* (hart, struct trace_event *buf, max) -> events copied, oldest         \
                              first, emptying that hart's ring; -EINVAL past the last hart */
 #define SYS_trace_mark 52 /* (a0, a1): an event of kind TR_MARK, when tracing is on */
-#define SYS_cons_mode  64 /* (mode): CONS_COOKED or CONS_RAW -> the old mode */
-#define NSYSCALL       65 /* one more than the highest number */
+/* The system call of the syscall lab (docs/labs/syscall.md) */
+#define SYS_sysinfo   53 /* (struct sysinfo *out) -> 0 */
+#define SYS_cons_mode 64 /* (mode): CONS_COOKED or CONS_RAW -> the old mode */
+#define NSYSCALL      65 /* one more than the highest number */
 
 #define UPROBE_READ  0
 #define UPROBE_WRITE 1
@@ -130,6 +132,12 @@
 #define PGACCESS_MAX   64
 #define VMPRINT_USER   0
 #define VMPRINT_KERNEL 1
+
+/* sysinfo: a snapshot of the whole machine. */
+struct sysinfo {
+    unsigned long freemem; /* bytes of free physical memory */
+    unsigned long nproc;   /* process slots in use (any state) */
+};
 
 #define PROC_NAME_LEN 16
 struct procinfo {

@@ -19,6 +19,11 @@ int freepages(void)
     return sysret(sys_freepages());
 }
 
+int sysinfo(struct sysinfo *info)
+{
+    return sysret(sys_sysinfo(info));
+}
+
 /* The kernel writes ceil(npages/8) bytes of mask, so xv6 lab code passing an
  * unsigned int for up to 32 pages is not overrun. */
 int pgaccess(void *base, int npages, void *mask)

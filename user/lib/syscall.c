@@ -98,6 +98,17 @@ long sys_freepages(void)
     return CALL0(SYS_freepages);
 }
 
+long sys_sysinfo(struct sysinfo *info)
+{
+    /* LAB syscall BEGIN */
+    return CALL1(SYS_sysinfo, info);
+    /* LAB STUB
+    (void)info;
+    return -ENOSYS;
+    */
+    /* LAB END */
+}
+
 long sys_procinfo(int index, struct procinfo *info)
 {
     return CALL2(SYS_procinfo, index, info);

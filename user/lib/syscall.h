@@ -48,6 +48,7 @@ long sys_bootmod(const char *name, void *buf, unsigned long len);
 long sys_bootmod_name(int index, char *buf, unsigned long len);
 long sys_halt(int status);
 long sys_freepages(void);
+long sys_sysinfo(struct sysinfo *info);
 long sys_procinfo(int index, struct procinfo *info);
 long sys_procinfo_pid(int pid, struct procinfo *info);
 long sys_pgaccess(void *va, int npages, unsigned long *mask);

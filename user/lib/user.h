@@ -54,6 +54,7 @@ static inline int ugetpid(void)
 int yield(void);
 int halt(int status);                         /* flush output, power off; returns only on error */
 int freepages(void);                          /* free physical pages in the whole machine */
+int sysinfo(struct sysinfo *);                /* free memory, processes; 0 or -1 */
 int procinfo(int index, struct procinfo *);   /* 0, or -1 past the last process */
 int procinfo_pid(int pid, struct procinfo *); /* 0, or -1 (ESRCH): no such process */
 int pgaccess(void *base, int npages, void *mask); /* mask gets ceil(npages/8) bytes */
