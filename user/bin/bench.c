@@ -302,6 +302,20 @@ static enum outcome bench_fwrite_1MB(int n)
     return DONE;
 }
 
+/* Measured: open(path, O_RDONLY), n reads of 4096 bytes, close. */
+static enum outcome timed_reads(const char *path, int n)
+{
+    int ok = 1;
+    start();
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return call_failed("open");
+    for (int i = 0; i < n && ok; i++) ok = read(fd, buf, PAGE) == PAGE;
+    close(fd);
+    stop();
+    if (!ok) return failed("read returned less than 4096 bytes");
+    return DONE;
+}
+
 /* fread_1MB: one op is one 4096-byte read() of the file fwrite_1MB wrote.
  * Measured: open(O_RDONLY), the n reads and the close. If the file is not
  * there (this benchmark run alone), it is written first, unmeasured. */
@@ -313,15 +327,7 @@ static enum outcome bench_fread_1MB(int n)
         const char *err = write_file(n);
         if (err) return call_failed(err);
     }
-    int ok = 1;
-    start();
-    int fd = open(FILE_NAME, O_RDONLY);
-    if (fd < 0) return call_failed("open");
-    for (int i = 0; i < n && ok; i++) ok = read(fd, buf, PAGE) == PAGE;
-    close(fd);
-    stop();
-    if (!ok) return failed("read returned less than 4096 bytes");
-    return DONE;
+    return timed_reads(FILE_NAME, n);
 }
 
 /* fread_1MB_cold: the same loop over COLD_FILE, a 1 MiB file that mkfs put
@@ -333,15 +339,7 @@ static enum outcome bench_fread_1MB_cold(int n)
     struct stat st;
     if (stat(COLD_FILE, &st) < 0 || st.size < (uint64)n * PAGE)
         return call_failed("stat " COLD_FILE);
-    int ok = 1;
-    start();
-    int fd = open(COLD_FILE, O_RDONLY);
-    if (fd < 0) return call_failed("open");
-    for (int i = 0; i < n && ok; i++) ok = read(fd, buf, PAGE) == PAGE;
-    close(fd);
-    stop();
-    if (!ok) return failed("read returned less than 4096 bytes");
-    return DONE;
+    return timed_reads(COLD_FILE, n);
 }
 
 /* open_close: one op is open(O_RDONLY) of an existing file, then close(). */
