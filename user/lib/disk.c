@@ -2,16 +2,17 @@
 #include "user.h"
 #include "ipc.h"
 #include "disk.h"
+#include "syscall.h"
 
 static int handle = -1; /* endpoint of the disk server */
 static char *region;    /* our shared pages */
 static long npages;
-static int owner_pid; /* the process that connected: a forked child is not */
+static unsigned owner_gen; /* ulib_fork_gen when we connected: a forked child differs */
 
 /* Forget a connection inherited through fork: it belongs to the parent. */
 static int connected(void)
 {
-    if (region && owner_pid != ugetpid()) region = 0, npages = 0;
+    if (region && owner_gen != ulib_fork_gen) region = 0, npages = 0;
     return region != 0;
 }
 
@@ -36,7 +37,7 @@ int disk_open(long n)
         shm_free(va, n);
         return (int)r;
     }
-    region = va, npages = n, owner_pid = ugetpid();
+    region = va, npages = n, owner_gen = ulib_fork_gen;
     return 0;
 }
 

@@ -11,7 +11,7 @@
 static int handle = -1;
 static char *region;
 static long rsize;
-static int region_pid; /* the process that connected: a forked child is not it */
+static unsigned region_gen; /* ulib_fork_gen when we connected: a forked child differs */
 static signed char kinds[FS_NFD];
 
 static void forget(void)
@@ -45,7 +45,7 @@ long fsc_call(long op, long a, long b, long c, long *out)
 
 int fsc_connect(void)
 {
-    if (region && region_pid == ugetpid()) return 0;
+    if (region && region_gen == ulib_fork_gen) return 0;
     region = 0; /* inherited through fork: the parent's */
     int h = server();
     if (h < 0) return h;
@@ -59,7 +59,7 @@ int fsc_connect(void)
         if (r == -EPIPE) forget();
         return (int)r;
     }
-    region = va, rsize = w[1], region_pid = ugetpid();
+    region = va, rsize = w[1], region_gen = ulib_fork_gen;
     return 0;
 }
 

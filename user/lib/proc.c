@@ -5,10 +5,14 @@
 #include "syscall.h"
 #include "sysret.h"
 
+unsigned ulib_fork_gen;
+
 int fork(void)
 {
     printf_flush();
-    return sysret(sys_fork());
+    long pid = sys_fork();
+    if (pid == 0) ulib_fork_gen++; /* the child: connections made before are the parent's */
+    return sysret(pid);
 }
 
 int exit(int status)

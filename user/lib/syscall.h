@@ -32,6 +32,10 @@ static inline struct regs ecall6(long n, long i0, long i1, long i2, long i3, lon
 long sys_call6(long n, long a0, long a1, long a2, long a3, long a4, long a5);
 
 long sys_fork(void);
+/* Changes in the child at each fork() (user/lib/proc.c): a connection to a
+ * server made under another value belongs to the parent. (Not ugetpid():
+ * the library must work in a usyscall-lab tree without the USYSCALL page.) */
+extern unsigned ulib_fork_gen;
 __attribute__((noreturn)) void sys_exit(int status);
 long sys_wait(int *status);
 long sys_kill(int pid);
