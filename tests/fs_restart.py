@@ -10,12 +10,11 @@ must still be there. The image is used with snapshot=on (left unchanged).
 """
 import argparse
 import pathlib
-import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
-from console import Console, qemu_argv  # noqa: E402
+from console import boot_to_summary, qemu_argv  # noqa: E402
 
 
 def main():
@@ -25,22 +24,9 @@ def main():
     ap.add_argument("--timeout", type=float, default=180)
     args = ap.parse_args()
     image = pathlib.Path(args.kernel).resolve().parent.parent / "fs.img"
-    ok = False
     argv = qemu_argv(kernel=args.kernel, smp=args.smp, drive=str(image), snapshot=True,
                      append="spawn=unixtest")
-    try:
-        with Console(argv, limit=args.timeout, live=sys.stdout) as con:
-            con.expect(re.compile(r"(\d+) passed, (\d+) failed"), args.timeout)
-            done = con.match
-            ok = int(done.group(1)) > 0 and int(done.group(2)) == 0
-            if ok and "ok fs_restart" not in con.before:
-                print("\nfs_restart: the fs_restart case did not run")
-                ok = False
-    except Exception as e:  # timeout, panic, QEMU gone: a failure, said plainly
-        print(f"\nfs_restart: {e}")
-    print(f"\n{1 if ok else 0} passed, {0 if ok else 1} failed")
-    return 0 if ok else 1
-
+    return boot_to_summary(argv, args.timeout, "fs_restart", must_see="ok fs_restart")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -8,13 +8,12 @@ time, later ones after a longer pause.
 """
 import argparse
 import pathlib
-import re
 import sys
 import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
-from console import Console, qemu_argv  # noqa: E402
+from console import boot_to_summary, qemu_argv  # noqa: E402
 
 
 def main():
@@ -23,22 +22,12 @@ def main():
     ap.add_argument("--smp", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=120)
     args = ap.parse_args()
-    ok = False
     with tempfile.NamedTemporaryFile(suffix=".img") as img:
         img.truncate(4 << 20)
         img.flush()
         argv = qemu_argv(kernel=args.kernel, smp=args.smp, drive=img.name,
                          append="spawn=sectest nofs")
-        try:
-            with Console(argv, limit=args.timeout, live=sys.stdout) as con:
-                con.expect(re.compile(r"(\d+) passed, (\d+) failed"), args.timeout)
-                done = con.match
-                ok = int(done.group(1)) > 0 and int(done.group(2)) == 0
-        except Exception as e:  # timeout, panic, QEMU gone: a failure, said plainly
-            print(f"\nserver_restart: {e}")
-    print(f"\n{1 if ok else 0} passed, {0 if ok else 1} failed")
-    return 0 if ok else 1
-
+        return boot_to_summary(argv, args.timeout, "server_restart")
 
 if __name__ == "__main__":
     sys.exit(main())

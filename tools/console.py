@@ -309,6 +309,25 @@ class Console:
                 pass
 
 
+def boot_to_summary(argv, timeout, name, must_see=None):
+    """For scripts that boot a machine whose program runs by itself (e.g. one
+    that init spawns): wait for its "P passed, F failed" line, pass only if
+    P > 0 and F == 0 (and must_see, if given, came before it), print this
+    script's own summary line and return its exit status."""
+    ok = False
+    try:
+        with Console(argv, limit=timeout, live=sys.stdout) as con:
+            con.expect(re.compile(r"(\d+) passed, (\d+) failed"), timeout)
+            ok = int(con.match.group(1)) > 0 and int(con.match.group(2)) == 0
+            if ok and must_see and must_see not in con.before:
+                print(f"\n{name}: no '{must_see}' before the summary")
+                ok = False
+    except Exception as e:  # timeout, panic, QEMU gone: a failure, said plainly
+        print(f"\n{name}: {e}")
+    print(f"\n{1 if ok else 0} passed, {0 if ok else 1} failed")
+    return 0 if ok else 1
+
+
 def parse_args(argv):
     ap = argparse.ArgumentParser(
         prog="console.py",
