@@ -38,6 +38,7 @@ int proc_start_child(struct proc *p, struct proc *c)
     c->parent = p;
     c->ipc.init_child = p == initproc;
     c->ipc.inject = p->ipc.inject;
+    trace_fork(p, c);
     if (ipc_fork_event(c) < 0) {
         spin_unlock(&sched_lock);
         proc_free(c);

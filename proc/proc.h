@@ -43,6 +43,7 @@ struct proc {
     uint64 kernel_satp; /* cached vm_kernel_satp(&vm) */
     char name[PROC_NAME_LEN];
     struct ipc_state ipc;
+    int may_trace; /* the trace right (proc/trace.c: trace_fork) */
 };
 
 extern struct spinlock sched_lock;

@@ -63,11 +63,28 @@ static void name_everyone(void)
     }
 }
 
+/* Who may trace: the trace holds every process's IPC words and addresses,
+ * so switching it and reading it need the trace right. init gives it to the
+ * processes it forks (the console shell), not to the servers it spawns from
+ * the boot image; every other process gets its parent's. Pagoda has no
+ * users: whoever types at the console may trace, a server may not, and a
+ * process may give the right up (TRACE_DROP) before it runs something it
+ * does not trust. spawn has set child->ipc.privileged before this runs. */
+void trace_fork(struct proc *parent, struct proc *child)
+{
+    child->may_trace = parent == initproc ? !child->ipc.privileged : parent->may_trace;
+}
+
 long trace_ctl(int how)
 {
     int was = tracing;
     if (how == TRACE_QUERY) return was;
+    if (how == TRACE_DROP) {
+        myproc()->may_trace = 0;
+        return was;
+    }
     if (how != TRACE_ON && how != TRACE_OFF) return -EINVAL;
+    if (!myproc()->may_trace) return -EPERM;
     if (how == TRACE_ON && !was) {
         for (int i = 0; i < NCPU; i++) {
             spin_lock(&rings[i].lock);
@@ -89,6 +106,7 @@ long trace_read(int hart, uint64 ubuf, long max, uint64 hz)
 {
     if (hart < 0 || hart >= ncpu) return -EINVAL;
     if (max < 0) return -EINVAL;
+    if (!myproc()->may_trace) return -EPERM;
     struct ring *r = &rings[hart];
     struct trace_event chunk[8];
     long n = 0;

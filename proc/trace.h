@@ -8,6 +8,7 @@
 #include "pagoda/trace.h"
 
 struct vm;
+struct proc;
 
 /* Is tracing on? This hart's copy of the switch, one load from tp. */
 static inline long trace_on(void)
@@ -28,6 +29,7 @@ __attribute__((cold)) void trace_record(int kind, int pid, uint64 a0, uint64 a1,
                                         uint64 a3);
 __attribute__((cold)) void trace_trapret(void); /* TR_TRAP_RET for this hart's process */
 int trace_fault_what(struct vm *vm, uint64 va, int access); /* TRF_*, before vm_fault */
+void trace_fork(struct proc *parent, struct proc *child);   /* passes the trace right on */
 long trace_ctl(int how);
 long trace_read(int hart, uint64 ubuf, long max, uint64 hz);
 

@@ -5,11 +5,16 @@
 #ifndef PAGODA_TRACE_H
 #define PAGODA_TRACE_H
 
-/* trace_ctl(how): TRACE_OFF, TRACE_ON (empties the rings first) or
- * TRACE_QUERY; returns whether tracing was on before. */
+/* trace_ctl(how): TRACE_OFF, TRACE_ON (empties the rings first),
+ * TRACE_QUERY, or TRACE_DROP (give up the trace right, for good, for this
+ * process and every child it starts later); returns whether tracing was on
+ * before. ON, OFF and trace_read need the trace right (-EPERM without it):
+ * the shell init forks holds it and fork passes it on; the servers init
+ * spawns do not (docs/tracing.md, "Who may trace"). */
 #define TRACE_OFF   0
 #define TRACE_ON    1
 #define TRACE_QUERY 2
+#define TRACE_DROP  3
 
 #define TRACE_RING 1024 /* events kept per hart: the oldest are overwritten */
 

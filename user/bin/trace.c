@@ -7,9 +7,17 @@
 #include "pagoda/trace.h"
 #include "tracedump.h"
 
+/* trace_ctl(how), saying why it was refused. */
+static int ctl(int how)
+{
+    long r = sys_trace_ctl(how);
+    if (r == -EPERM) printf("trace: not permitted (this process has no trace right)\n");
+    return r < 0;
+}
+
 static int run(char **argv)
 {
-    sys_trace_ctl(TRACE_ON);
+    if (ctl(TRACE_ON)) return 1;
     int pid = fork();
     if (pid == 0) {
         exec(argv[0], argv);
@@ -27,14 +35,8 @@ static int run(char **argv)
 int main(int argc, char **argv)
 {
     const char *cmd = argc > 1 ? argv[1] : "";
-    if (strcmp(cmd, "on") == 0 && argc == 2) {
-        sys_trace_ctl(TRACE_ON);
-        return 0;
-    }
-    if (strcmp(cmd, "off") == 0 && argc == 2) {
-        sys_trace_ctl(TRACE_OFF);
-        return 0;
-    }
+    if (strcmp(cmd, "on") == 0 && argc == 2) return ctl(TRACE_ON);
+    if (strcmp(cmd, "off") == 0 && argc == 2) return ctl(TRACE_OFF);
     if (strcmp(cmd, "dump") == 0 && argc == 2) return trace_dump();
     if (strcmp(cmd, "run") == 0 && argc > 2) return run(argv + 2);
     fprintf(2, "usage: trace on | off | dump | run PROGRAM [ARGS...]\n");

@@ -3,7 +3,8 @@
  * scenario leaves the expected events in the expected order (a getpid, an
  * IPC round trip on the fast path, a copy-on-write fault, fork + exec +
  * exit); tracing off records nothing; each hart's ring keeps at most
- * TRACE_RING events, oldest first.
+ * TRACE_RING events, oldest first; only a process with the trace right
+ * may switch tracing or read it, and a right given up stays given up.
  *
  *   tracetest            run every case
  *   tracetest NAME...    run only the named cases */
@@ -248,6 +249,50 @@ static void ring_bounded(void)
     CHECK(most == TRACE_RING, "no ring is full after %d getpids: at most %d", 3 * TRACE_RING, most);
 }
 
+/* The trace right: this test runs from the shell, so it holds it. A child
+ * that gives it up can neither switch tracing nor read the rings, nor can
+ * its children, not even after exec; it may still ask whether tracing is
+ * on and mark. The parent keeps its right. */
+static void no_right(void)
+{
+    CHECK(sys_trace_ctl(TRACE_ON) == 0, "a process started from the shell may not trace");
+    getpid();
+    int pid = fork();
+    CHECK(pid >= 0, "fork failed");
+    if (pid == 0) {
+        struct trace_event e[4];
+        int bad = 0;
+        bad |= (sys_trace_ctl(TRACE_QUERY) != 1) << 0; /* before dropping: all open */
+        bad |= (sys_trace_ctl(TRACE_DROP) != 1) << 1;
+        bad |= (sys_trace_ctl(TRACE_OFF) != -EPERM) << 2;
+        bad |= (sys_trace_ctl(TRACE_ON) != -EPERM) << 3;
+        bad |= (sys_trace_read(0, e, 4) != -EPERM) << 4;
+        bad |= (sys_trace_ctl(TRACE_QUERY) != 1) << 5; /* still on: OFF was refused */
+        bad |= (sys_trace_mark(7, 0) != 0) << 6;
+        bad |= (sys_trace_ctl(TRACE_DROP) != 1) << 7; /* twice is harmless */
+        int c = fork();
+        if (c == 0) exit(sys_trace_ctl(TRACE_OFF) == -EPERM && sys_trace_read(0, e, 4) == -EPERM);
+        int st = 0;
+        if (c < 0 || wait(&st) != c || st != 1) bad |= 1 << 8;
+        c = fork(); /* exec keeps the right given up: `trace off` must be refused */
+        if (c == 0) {
+            char *argv[] = {"trace", "off", 0};
+            exec("trace", argv);
+            exit(127);
+        }
+        if (c < 0 || wait(&st) != c || st != 1) bad |= 1 << 9;
+        exit(bad);
+    }
+    int status = -1;
+    wait(&status);
+    EXPECT(status == 0, "child without the right: checks failed, mask %d", status);
+    EXPECT(sys_trace_ctl(TRACE_QUERY) == 1, "tracing went off: the child's OFF was obeyed");
+    CHECK(sys_trace_ctl(TRACE_OFF) == 1, "the parent lost its right");
+    CHECK(read_all() > 0, "the parent cannot read the trace");
+    int at = 0;
+    EXPECT(find(&at, TR_MARK, pid, 7) != 0, "the child's mark was not recorded");
+}
+
 static const struct testcase cases[] = {
     {"off_by_default", off_by_default},
     {"bad_arguments", bad_arguments},
@@ -257,6 +302,7 @@ static const struct testcase cases[] = {
     {"fork_exec_exit", fork_exec_exit},
     {"off_records_nothing", off_records_nothing},
     {"ring_bounded", ring_bounded},
+    {"no_right", no_right},
 };
 
 int main(int argc, char **argv)
