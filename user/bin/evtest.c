@@ -1,10 +1,13 @@
 /* evtest: checks the kernel's fork/exit events (ev_subscribe). Subscribing
  * needs device rights, so this must be started by init with spawn(): boot
- * with `--append spawn=evtest` (tests/ipc_events.py does). Prints ok/FAIL
+ * with `--append spawn=evtest` (tests/ipc_events.py does); it also checks
+ * that such a server has no trace right. Prints ok/FAIL
  * lines and "N passed, M failed".
  * ctest: run by tests/ipc_events.py */
 #include "user.h"
+#include "syscall.h"
 #include "ipc.h"
+#include "pagoda/trace.h"
 
 #define NCHILD 6
 
@@ -29,6 +32,12 @@ int main(void)
     check(r == 0, "subscribe", "ev_subscribe failed: run me with --append spawn=evtest", r);
     if (r < 0) goto out;
     check(ev_subscribe(ep) == -EBUSY, "second_subscriber", "a second subscription", 0);
+    /* a server spawned by init has no trace right (docs/tracing.md) */
+    struct trace_event tev[2];
+    r = sys_trace_ctl(TRACE_ON);
+    check(r == -EPERM, "no_trace_right", "a spawned server may switch tracing on", r);
+    r = sys_trace_read(0, tev, 2);
+    check(r == -EPERM, "no_trace_read", "a spawned server may read the trace", r);
 
     /* Children: an unprivileged one that tries to subscribe, some that exit
      * with a status, one that is killed while it sleeps. */
