@@ -57,7 +57,7 @@
 #define SYS_dev_list     48 /* (struct devinfo *out, max) -> devices there are; fills min(max, n) */
 #define SYS_procinfo_pid 49 /* (pid, struct procinfo *) -> 0, or -ESRCH: no such process */
 /* The kernel event trace (docs/tracing.md, pagoda/trace.h) */
-#define SYS_trace_ctl 50 /* (how): TRACE_ON/OFF/QUERY -> was it on */
+#define SYS_trace_ctl 50 /* (how): TRACE_ON/OFF/QUERY/DROP -> was it on */
 #define SYS_trace_read                                                                             \
     51                    /* (hart, struct trace_event *buf, max) -> events copied, oldest         \
                              first, emptying that hart's ring; -EINVAL past the last hart */
