@@ -124,7 +124,7 @@ static int demo_forkexec(void)
 /* One read() whose block is not in the fs server's cache. The untraced
  * first read brings in the inode and the indirect block; the traced one is
  * far from it, so no read-ahead has fetched it: exactly one disk read. The
- * file is on the disk image tools/mkfs builds (CMakeLists.txt). */
+ * file is on the disk image mkfs builds (tools/fs/mkfs.c, CMakeLists.txt). */
 #define FSREAD_FILE "/data/cold1MB"
 
 static int demo_fsread(void)
