@@ -37,6 +37,7 @@ void kvm_init(uint64 ram_end_pa)
     /* The rest of RAM, for page frames and page tables. */
     kmap(end, V2P(end), (uint64)P2V(ram_end_pa) - end, PTE_R | PTE_W);
     kernel_satp = MAKE_SATP(V2P(kernel_pagetable));
+    kpt_init(); /* what the kernel page-table design adds (mm/kpt_*.c) */
 }
 
 void kvm_init_hart(void)

@@ -1,6 +1,6 @@
 # The trampoline page: mapped at TRAMPOLINE (0x3FFFFFF000) in every user table
-# and every per-process kernel table, so the code keeps running while it
-# switches satp. TRAPFRAME is the page below; the TF_* offsets are those of
+# and in every kernel table (per process, or the one global table), so the
+# code keeps running while it switches satp. TRAPFRAME is the page below; the TF_* offsets are those of
 # struct trapframe, checked against it at build time (arch/riscv/trapframe.h).
 
 #include "arch/riscv/trapframe.h"
@@ -50,14 +50,18 @@ uservec:                    # stvec while in user mode
     ld sp, TF_KERNEL_SP(a0)
     ld tp, TF_KERNEL_TP(a0)
     ld t0, TF_KERNEL_TRAP(a0)
+#ifndef PAGODA_KPT_SHARED   /* shared: the user table is the kernel's table too */
     ld t1, TF_KERNEL_SATP(a0)
     csrw satp, t1           # this process's kernel table
     sfence.vma zero, zero
+#endif
     jr t0                   # usertrap()
 
 userret:                    # userret(user satp)
+#ifndef PAGODA_KPT_SHARED   /* shared: satp holds it already */
     csrw satp, a0
     sfence.vma zero, zero
+#endif
     li a0, TF_VA
     ld t0, TF_EPC(a0)
     csrw sepc, t0

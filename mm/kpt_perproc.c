@@ -3,16 +3,33 @@
  * Each process gets its own kernel table:
  *   - root entries 256..510 point at the global kernel table's own level-1
  *     tables (shared by reference: a new table costs a few pages, not a copy);
- *   - root entry 511 holds this process's kernel stack, guard page below;
+ *   - root entry 511 holds this process's kernel stack, guard page below, at
+ *     the same VA (KSTACK_BASE) in every process's table;
  *   - the user half mirrors the user table's leaves without PTE_U, so the
  *     kernel reads and writes user memory by plain loads and stores.
  * The leaves' frames belong to the kernel or to the user table; detaching
- * frees only this table's own pages. */
+ * frees only this table's own pages. Costs: a satp write and a full TLB
+ * flush on every trap entry, trap exit and context switch, and a mirror
+ * table page for each user table page. */
 #include "mm/mm.h"
 
 extern char trampoline[];
 
 const char kpt_design[] = "perproc";
+
+void kpt_init(void) {}
+
+int kpt_stack_map(struct kframes *f, int slot)
+{
+    (void)slot;
+    f->kstack_top = KSTACK_TOP; /* mapped by kpt_attach, in each table */
+    return 0;
+}
+
+void kpt_stack_unmap(struct kframes *f, int slot)
+{
+    (void)f, (void)slot; /* goes with the table */
+}
 
 int kpt_attach(struct vm *vm, const struct kframes *f)
 {
@@ -58,4 +75,21 @@ int kpt_mirror(struct vm *vm, uint64 va, pte_t upte, int level)
 int kpt_split(struct vm *vm, uint64 va, pagetable_t table)
 {
     return pt_split(vm->kpt, va, table);
+}
+
+/* The kernel table maps the user half: copy with loads and stores. A fault
+ * goes to uaccess_fault (mm/uaccess.c). */
+int kpt_copyin(void *dst, uint64 usrc, uint64 n)
+{
+    return uaccess_copy(dst, (const void *)usrc, n);
+}
+
+int kpt_copyout(uint64 udst, const void *src, uint64 n)
+{
+    return uaccess_copy((void *)udst, src, n);
+}
+
+long kpt_copyinstr(char *dst, uint64 usrc, uint64 max)
+{
+    return uaccess_strcpy(dst, (const char *)usrc, max);
 }
