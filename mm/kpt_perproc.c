@@ -18,7 +18,22 @@ extern char trampoline[];
 
 const char kpt_design[] = "perproc";
 
-void kpt_init(void) {}
+/* ASIDs. The TLB holds entries of the running process's two tables only:
+ * every switch to another process (swtch, exec) writes satp and flushes the
+ * whole TLB. So two fixed ASIDs, one for the user table and one for the
+ * kernel table, are enough to let the trap path switch between them without
+ * a flush (trampoline.S skips sfence.vma when satp carries an ASID). Changes
+ * to the running process's tables flush as before (mm/vm.c). A hart with
+ * fewer than two ASID bits keeps ASID 0 and the flushes. */
+void kpt_init(void)
+{
+    uint64 old = csr_read(satp);
+    csr_write(satp, old | SATP_ASID(0xFFFF)); /* the ASID bits that stick are there */
+    uint64 asids = (csr_read(satp) >> 44) & 0xFFFF;
+    csr_write(satp, old);
+    sfence_vma();
+    if ((asids & 3) == 3) kpt_asid_user = SATP_ASID(1), kpt_asid_kernel = SATP_ASID(2);
+}
 
 int kpt_stack_map(struct kframes *f, int slot)
 {
@@ -70,7 +85,10 @@ int kpt_mirror(struct vm *vm, uint64 va, pte_t upte, int level)
     if (va >= USER_TOP) return -1;
     /* LAB kpt BEGIN */
     if (!vm->kpt) return 0;
-    if (!(upte & PTE_V)) {
+    /* A page the user cannot read (execute-only) is not mirrored: without
+     * R, W and X the PTE would read as a pointer to a table, and the
+     * hardware would walk the user's own bytes as one. */
+    if (!(upte & PTE_V) || !(upte & PTE_R)) {
         pt_unmap(vm->kpt, va);
         return 0;
     }

@@ -5,7 +5,8 @@
 #include "arch/riscv/cpu.h" /* panic */
 
 pagetable_t kernel_pagetable;
-uint64 kernel_satp;
+uint64 kernel_satp;                    /* ASID 0 */
+uint64 kpt_asid_user, kpt_asid_kernel; /* mm/kpt_perproc.c sets them */
 
 extern char _text_start[], _text_end[], _rodata_end[], _end[];
 

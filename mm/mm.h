@@ -90,13 +90,15 @@ int vm_copy(struct vm *dst, struct vm *src); /* for fork */
 long vm_sbrk(struct vm *vm, long delta);     /* old break, or -errno */
 void vm_free_user(struct vm *vm);            /* user pages and user table */
 void vm_destroy(struct vm *vm);              /* everything left */
+/* ASID bits of the two satp values (0: none; set by kpt_init, perproc only). */
+extern uint64 kpt_asid_user, kpt_asid_kernel;
 static inline uint64 vm_user_satp(struct vm *vm)
 {
-    return MAKE_SATP(V2P(vm->upt));
+    return MAKE_SATP(V2P(vm->upt)) | kpt_asid_user;
 }
 static inline uint64 vm_kernel_satp(struct vm *vm)
 {
-    return MAKE_SATP(V2P(vm->kpt));
+    return MAKE_SATP(V2P(vm->kpt)) | kpt_asid_kernel;
 }
 /* Resolve a page fault at va (lazy heap, copy-on-write): 0 if the access may
  * be retried, -EFAULT for a bad access, -ENOMEM when memory ran out. */
