@@ -5,7 +5,8 @@
 #include "arch/riscv/cpu.h" /* panic */
 
 pagetable_t kernel_pagetable;
-uint64 kernel_satp;
+uint64 kernel_satp;                    /* ASID 0 */
+uint64 kpt_asid_user, kpt_asid_kernel; /* mm/kpt_perproc.c sets them */
 
 extern char _text_start[], _text_end[], _rodata_end[], _end[];
 
@@ -37,6 +38,7 @@ void kvm_init(uint64 ram_end_pa)
     /* The rest of RAM, for page frames and page tables. */
     kmap(end, V2P(end), (uint64)P2V(ram_end_pa) - end, PTE_R | PTE_W);
     kernel_satp = MAKE_SATP(V2P(kernel_pagetable));
+    kpt_init(); /* what the kernel page-table design adds (mm/kpt_*.c) */
 }
 
 void kvm_init_hart(void)

@@ -41,7 +41,7 @@ extern uint64 kernel_satp;
 /* An address space: the user table and the kernel table that goes with it. */
 struct vm {
     pagetable_t upt;  /* user table: what the process sees in U-mode */
-    pagetable_t kpt;  /* the table the kernel runs on for it (kpt.c) */
+    pagetable_t kpt;  /* the table the kernel runs on for it (mm/kpt_*.c) */
     uint64 heap_base; /* end of the loaded program: where sbrk starts */
     uint64 brk;       /* current end of the heap */
     uint64 bytes;     /* user memory mapped, for ps */
@@ -60,17 +60,25 @@ struct vm {
 /* The frames a process keeps across exec, mapped into each new address space. */
 struct kframes {
     uint64 kstack[KSTACK_PAGES];
+    uint64 kstack_top; /* VA just above the kernel stack (kpt_stack_map) */
     uint64 trapframe;
     uint64 usyscall;
 };
 int vm_create(struct vm *vm, const struct kframes *f);
 
-/* The kernel page-table design (mm/kpt.c: "perproc", a kernel table per
- * process). It decides which table the kernel runs on for an address space
- * (vm->kpt) and keeps that table's view of user memory in step. The CMake
- * switch PAGODA_KPT names it; the "global" and "shared" designs of the design
- * brief are to come behind this same interface. */
+/* The kernel page-table design, one file each (docs/pagetables.md), chosen
+ * by the CMake switch PAGODA_KPT:
+ *   mm/kpt_perproc.c  a kernel table per process; copies dereference directly
+ *   mm/kpt_global.c   one kernel table; copies walk the user table in software
+ *   mm/kpt_shared.c   one table per process, user and kernel halves; sstatus.SUM
+ * It decides which table the kernel runs on for an address space (vm->kpt),
+ * where kernel stacks live, and how the kernel reaches user memory. */
 extern const char kpt_design[];
+void kpt_init(void); /* at boot, after the kernel table is built */
+/* Map the kernel stack of process-table slot `slot` where this design keeps
+ * it (sets f->kstack_top); unmap it before its frames are freed. */
+int kpt_stack_map(struct kframes *f, int slot);
+void kpt_stack_unmap(struct kframes *f, int slot);
 int kpt_attach(struct vm *vm, const struct kframes *f); /* sets vm->kpt */
 void kpt_detach(struct vm *vm);
 /* A user PTE changed (0: unmapped); keep the kernel's view of it in step. */
@@ -82,13 +90,15 @@ int vm_copy(struct vm *dst, struct vm *src); /* for fork */
 long vm_sbrk(struct vm *vm, long delta);     /* old break, or -errno */
 void vm_free_user(struct vm *vm);            /* user pages and user table */
 void vm_destroy(struct vm *vm);              /* everything left */
+/* ASID bits of the two satp values (0: none; set by kpt_init, perproc only). */
+extern uint64 kpt_asid_user, kpt_asid_kernel;
 static inline uint64 vm_user_satp(struct vm *vm)
 {
-    return MAKE_SATP(V2P(vm->upt));
+    return MAKE_SATP(V2P(vm->upt)) | kpt_asid_user;
 }
 static inline uint64 vm_kernel_satp(struct vm *vm)
 {
-    return MAKE_SATP(V2P(vm->kpt));
+    return MAKE_SATP(V2P(vm->kpt)) | kpt_asid_kernel;
 }
 /* Resolve a page fault at va (lazy heap, copy-on-write): 0 if the access may
  * be retried, -EFAULT for a bad access, -ENOMEM when memory ran out. */
@@ -105,8 +115,8 @@ long vm_va2pa(struct vm *vm, uint64 va);
 int vm_map(struct vm *vm, uint64 va, uint64 pa, int level, uint64 perm);
 void vmprint(pagetable_t pt);
 
-/* User memory access (uaccess.c): bounds check, then direct access through
- * the current process's kernel table. All return 0, -EFAULT, or -ENOMEM
+/* User memory access (uaccess.c): bounds check, then the design's copy
+ * (kpt_copyin...). All return 0, -EFAULT, or -ENOMEM
  * when a lazy or copy-on-write page found no memory. */
 int copyin(void *dst, uint64 usrc, uint64 n);
 int copyout(uint64 udst, const void *src, uint64 n);
@@ -120,6 +130,13 @@ int vm_fill(struct vm *vm, uint64 va, uint64 n, int (*fill)(void *dst, uint64 le
 int user_range_ok(uint64 uva, uint64 n);
 /* Check now that [uva, uva+n) can be written, before blocking for data. */
 int user_writable(uint64 uva, uint64 n);
+
+/* The copies behind copyin/copyout/copyinstr, range already checked: each
+ * design reaches user memory its own way. */
+int kpt_copyin(void *dst, uint64 usrc, uint64 n);
+int kpt_copyout(uint64 udst, const void *src, uint64 n);
+long kpt_copyinstr(char *dst, uint64 usrc, uint64 max); /* as uaccess_strcpy */
+struct vm *vm_current(void); /* the running process's address space (proc/proc.c) */
 
 /* Fault-safe copies (arch/riscv/uaccess.S). */
 long uaccess_copy(void *dst, const void *src, uint64 n);

@@ -1,13 +1,14 @@
 /* Access to user memory from system calls.
  *
- * The running process's kernel table maps its user memory (without PTE_U), so
- * after a bounds check the kernel copies with plain loads and stores. A page
- * that is not mapped traps; the trap handler first tries vm_fault (lazy and
- * copy-on-write pages) and otherwise resumes the copy at its fixup, which
- * returns -EFAULT. No software page-table walk on the way.
+ * Every system call reaches user memory through copyin, copyout and
+ * copyinstr: they check that the range lies in the user half, then hand over
+ * to the kernel page-table design (kpt_copyin... in mm/kpt_*.c), which either
+ * dereferences the user address (perproc, shared: a page that is not mapped
+ * traps, and uaccess_fault below resolves it or makes the copy return
+ * -EFAULT) or walks the user table in software (global).
  *
  * vm_fill writes into an address space that is not the running one (exec's
- * new one), so it does walk that table. */
+ * new one), so it always walks that table. */
 #include "mm/mm.h"
 #include "pagoda/abi.h"
 
@@ -19,20 +20,20 @@ int user_range_ok(uint64 uva, uint64 n)
 int copyin(void *dst, uint64 usrc, uint64 n)
 {
     if (!user_range_ok(usrc, n)) return -EFAULT;
-    return uaccess_copy(dst, (const void *)usrc, n);
+    return kpt_copyin(dst, usrc, n);
 }
 
 int copyout(uint64 udst, const void *src, uint64 n)
 {
     if (!user_range_ok(udst, n)) return -EFAULT;
-    return uaccess_copy((void *)udst, src, n);
+    return kpt_copyout(udst, src, n);
 }
 
 long copyinstr(char *dst, uint64 usrc, uint64 max)
 {
     if (usrc >= USER_TOP || max == 0) return -EFAULT;
     uint64 room = USER_TOP - usrc;
-    long r = uaccess_strcpy(dst, (const char *)usrc, room < max ? room : max);
+    long r = kpt_copyinstr(dst, usrc, room < max ? room : max);
     if (r == -E2BIG) {
         dst[max - 1] = 0;
         if (room < max) return -EFAULT; /* the string runs out of user space */

@@ -142,8 +142,10 @@ static int exec_load(struct proc *p, const struct image *img, char *args[], int 
     p->vm = nvm;
     p->kernel_satp = vm_kernel_satp(&nvm);
     if (p == mycpu()->proc) {
+        /* LAB kpt BEGIN */
         csr_write(satp, p->kernel_satp);
         sfence_vma();
+        /* LAB END */
     }
     intr_pop();
     vm_destroy(&old);

@@ -53,12 +53,20 @@ int proc_start_child(struct proc *p, struct proc *c)
     return pid;
 }
 
+/* A copy-on-write fork promises memory it does not take: the first store to
+ * each shared page copies it. A fork that left no page free would have the
+ * parent killed for want of memory at its first store after fork (its stack
+ * in wait(), say) while the child still holds the page, and the child at
+ * its own. So fork also fails (-ENOMEM) when it would leave fewer than this
+ * many pages free: enough for both to reach exec, exit or wait. */
+#define FORK_RESERVE_PAGES 16
+
 int proc_fork(void)
 {
     struct proc *p = myproc();
     struct proc *c = proc_alloc();
     if (!c) return -EAGAIN;
-    if (vm_copy(&c->vm, &p->vm) < 0) {
+    if (vm_copy(&c->vm, &p->vm) < 0 || kalloc_free_pages() < FORK_RESERVE_PAGES) {
         proc_free(c);
         return -ENOMEM;
     }

@@ -5,6 +5,7 @@
 #include "proc/proc.h"
 
 static struct proc procs[NPROC];
+_Static_assert(NPROC <= KSTACK_SLOTS, "a kernel stack slot per process (PAGODA_KPT=global)");
 static struct list free_procs = LIST_INIT(free_procs);
 static int nfree_procs = NPROC;
 struct proc *initproc;
@@ -54,7 +55,8 @@ struct proc *proc_alloc(void)
     p->usys = kalloc();
     p->frames.trapframe = p->tf ? V2P(p->tf) : 0;
     p->frames.usyscall = p->usys ? V2P(p->usys) : 0;
-    if (!ok || !p->tf || !p->usys || vm_create(&p->vm, &p->frames) < 0) {
+    if (!ok || !p->tf || !p->usys || kpt_stack_map(&p->frames, (int)(p - procs)) < 0 ||
+        vm_create(&p->vm, &p->frames) < 0) {
         proc_free(p);
         return NULL;
     }
@@ -66,7 +68,7 @@ struct proc *proc_alloc(void)
     /* A new process starts in fork_return, on its own empty kernel stack. */
     memset(&p->ctx, 0, sizeof(p->ctx));
     p->ctx.ra = (uint64)fork_return;
-    p->ctx.sp = KSTACK_TOP;
+    p->ctx.sp = p->frames.kstack_top;
     return p;
 }
 
@@ -74,6 +76,7 @@ struct proc *proc_alloc(void)
 void proc_free(struct proc *p)
 {
     vm_destroy(&p->vm);
+    kpt_stack_unmap(&p->frames, (int)(p - procs));
     for (int i = 0; i < KSTACK_PAGES; i++)
         if (p->frames.kstack[i]) kfree(P2V(p->frames.kstack[i]));
     if (p->tf) kfree(p->tf);
@@ -87,6 +90,11 @@ void proc_free(struct proc *p)
     list_add_tail(&free_procs, &p->qlink);
     nfree_procs++;
     spin_unlock(&sched_lock);
+}
+
+struct vm *vm_current(void)
+{
+    return &myproc()->vm;
 }
 
 struct proc *proc_slot(int i)

@@ -29,7 +29,7 @@ static long check_tables(struct proc *p)
 {
     long bad = 0;
     for (int i = PT_ENTRIES / 2; i < PT_ENTRIES; i++) {
-        bad += p->vm.upt[i] != 0;
+        bad += p->vm.upt != p->vm.kpt && p->vm.upt[i] != 0; /* PAGODA_KPT=shared: one table */
         bad += p->vm.kpt && i < PT_ENTRIES - 1 && p->vm.kpt[i] != kernel_pagetable[i];
     }
     if (bad)

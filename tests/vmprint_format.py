@@ -29,6 +29,12 @@ index < 256); every other leaf has U; no leaf is both W and X.
 U; the process's kernel stack sits under top-level 511 with an unmapped
 guard page below it; the user half, if mapped, mirrors the user table of
 the same program (same pages, no U, no X, W as in the user table).
+The kernel page-table design (the boot banner names it, docs/pagetables.md)
+changes what the tables hold: with `shared` the user table is the kernel's
+too (its kernel half is checked as `vmprint -k`'s, its user half as a user
+table's, and `-k` must print a whole user table); with `global`, `-k` is the one
+kernel table, with every process's kernel stack under 511, each run of stack
+pages with an unmapped guard page below it, and no user pages.
 Finally the checker itself must reject corrupted copies of a real table, so
 a broken checker cannot pass everything.
 
@@ -58,6 +64,7 @@ LEAF = PTE_R | PTE_W | PTE_X
 USYSCALL = (255, 511, 509)
 TRAPFRAME = (255, 511, 510)
 TRAMPOLINE = (255, 511, 511)
+DESIGN = "perproc"  # the kernel page-table design, from the boot banner
 TOP_REGION = 255  # top-level index of USYSCALL, TRAPFRAME, TRAMPOLINE
 LEVEL_SIZE = {1: 1 << 30, 2: 1 << 21, 3: 1 << 12}  # bytes mapped by a leaf at each depth
 
@@ -201,10 +208,10 @@ def check_special(t, user):
 def check_user(t):
     out = []
     for e in t.entries:
-        if e.depth == 1 and e.index >= 256:
+        if e.depth == 1 and e.index >= 256 and DESIGN != "shared":
             out.append(f"kernel-half entry in a user table: {e}")
     for e in t.leaves():
-        if e.path in (TRAMPOLINE, TRAPFRAME):
+        if e.path in (TRAMPOLINE, TRAPFRAME) or e.path[0] >= 256:
             continue
         if not e.pte & PTE_U:
             out.append(f"user leaf without U: {e}")
@@ -237,7 +244,7 @@ def check_kernel(t):
         if i not in tops:
             out.append(f"no top-level entry {i} (kernel half)")
     for e in t.entries:
-        if e.pte & PTE_U:
+        if e.pte & PTE_U and (DESIGN != "shared" or e.path[0] >= 256):
             out.append(f"U bit set: {e}")
     return out
 
@@ -251,9 +258,16 @@ def check_kstack(t):
     first = pages[0]
     if first[2] == 0:
         out.append(f"lowest page {first} has no room for a guard page below it")
+    runs = [1]  # lengths of runs of contiguous pages; a gap below each
     for a, b in zip(pages, pages[1:]):
         if a[:2] != b[:2] or b[2] != a[2] + 1:
-            out.append(f"kernel stack pages not contiguous: {a} then {b}")
+            runs.append(1)
+            if DESIGN != "global":  # global: a stack per process
+                out.append(f"kernel stack pages not contiguous: {a} then {b}")
+        else:
+            runs[-1] += 1
+    if len(set(runs)) != 1:  # two stacks with no guard page between them
+        out.append(f"kernel stacks of different sizes (pages per run: {runs})")
     for e in t.leaves():
         if e.path[0] == 511 and e.depth == 3 and (e.pte & 0x1f) != (PTE_V | PTE_R | PTE_W):
             out.append(f"kernel stack page {e} is {flags(e.pte)}, want R|W|V")
@@ -266,6 +280,8 @@ def user_leaves(t):
 
 
 def check_mirror(kt, ut):
+    if DESIGN == "shared":  # one table: -k is (that program's) user table itself
+        return check_special(kt, True) + check_user(kt), "shared: -k is a user table"
     kl, ul = user_leaves(kt), user_leaves(ut)
     if not kl:
         return [], "user half not mapped in the kernel table (no mirror to check)"
@@ -411,6 +427,9 @@ def main(argv=None):
     # Boot 1: the shell commands.
     cmds = ["vmprint", "vmprint -m", "vmprint -k"]
     before, got = boot("plain", None, cmds)
+    global DESIGN
+    m = re.search(r"kernel page tables: (\w+)", before or "")
+    DESIGN = m.group(1) if m else DESIGN
     if before is not None:
         res.report("no_table_without_vmprint_init",
                    ["a page table was printed at boot"] if "page table 0x" in before else [])

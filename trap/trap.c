@@ -120,7 +120,7 @@ _Noreturn void usertrapret(void)
     intr_off(); /* until sret: a trap now would go to uservec with kernel state */
     csr_write(stvec, TRAMPOLINE + (uservec - trampoline));
     tf->kernel_satp = p->kernel_satp;
-    tf->kernel_sp = KSTACK_TOP;
+    tf->kernel_sp = p->frames.kstack_top;
     tf->kernel_trap = (uint64)usertrap;
     tf->kernel_tp = r_tp();
     uint64 sstatus = csr_read(sstatus);

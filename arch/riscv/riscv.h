@@ -46,6 +46,7 @@
 /* satp: Sv39 mode with the root table's physical page number */
 #define SATP_SV39     (8UL << 60)
 #define MAKE_SATP(pa) (SATP_SV39 | ((uint64)(pa) >> 12))
+#define SATP_ASID(a)  ((uint64)(a) << 44) /* address-space id: 16 bits at most */
 
 static inline void intr_on(void)
 {

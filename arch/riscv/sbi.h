@@ -12,6 +12,8 @@ struct sbiret {
 void sbi_set_timer(uint64 stime);
 long sbi_hart_start(uint64 hartid, uint64 start_pa, uint64 opaque);
 void sbi_send_ipi(uint64 hart_mask, uint64 hart_mask_base);
+/* sfence.vma of [start, start+size) on every hart (TLB shootdown) */
+void sbi_remote_sfence_vma(uint64 start, uint64 size);
 _Noreturn void sbi_shutdown(void);
 
 #endif

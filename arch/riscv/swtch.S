@@ -2,7 +2,8 @@
 # Saves the callee-saved registers, loads the next thread's page table, and
 # resumes it. satp changes here, between the last use of the old stack and the
 # first use of the new one, because each process's kernel stack is mapped only
-# in its own kernel table.
+# in its own kernel table (except with PAGODA_KPT=global, where all threads
+# share one table and nothing changes).
 
     .section .text
     .globl swtch
@@ -21,9 +22,11 @@ swtch:
     sd s9, 88(a0)
     sd s10, 96(a0)
     sd s11, 104(a0)
+    csrr t0, satp
+    beq t0, a2, 1f          # the same table (PAGODA_KPT=global): keep the TLB
     csrw satp, a2
     sfence.vma zero, zero
-    ld ra, 0(a1)
+1:  ld ra, 0(a1)
     ld sp, 8(a1)
     ld s0, 16(a1)
     ld s1, 24(a1)

@@ -1,6 +1,6 @@
 # The trampoline page: mapped at TRAMPOLINE (0x3FFFFFF000) in every user table
-# and every per-process kernel table, so the code keeps running while it
-# switches satp. TRAPFRAME is the page below; the TF_* offsets are those of
+# and in every kernel table (per process, or the one global table), so the
+# code keeps running while it switches satp. TRAPFRAME is the page below; the TF_* offsets are those of
 # struct trapframe, checked against it at build time (arch/riscv/trapframe.h).
 
 #include "arch/riscv/trapframe.h"
@@ -50,14 +50,26 @@ uservec:                    # stvec while in user mode
     ld sp, TF_KERNEL_SP(a0)
     ld tp, TF_KERNEL_TP(a0)
     ld t0, TF_KERNEL_TRAP(a0)
+#ifndef PAGODA_KPT_SHARED   /* shared: the user table is the kernel's table too */
     ld t1, TF_KERNEL_SATP(a0)
     csrw satp, t1           # this process's kernel table
+    slli t2, t1, 4          # its ASID (bits 44..59) at the top
+    srli t2, t2, 48
+    bnez t2, 1f             # tagged (mm/kpt_perproc.c): no flush needed
     sfence.vma zero, zero
+1:
+#endif
     jr t0                   # usertrap()
 
 userret:                    # userret(user satp)
+#ifndef PAGODA_KPT_SHARED   /* shared: satp holds it already */
     csrw satp, a0
+    slli t0, a0, 4          # as in uservec: an ASID means no flush
+    srli t0, t0, 48
+    bnez t0, 1f
     sfence.vma zero, zero
+1:
+#endif
     li a0, TF_VA
     ld t0, TF_EPC(a0)
     csrw sepc, t0

@@ -278,7 +278,10 @@ int snprintf(char *buf, int size, const char *fmt, ...)
 
 static void flush_buf(int fd, struct outbuf *b)
 {
-    if (b->len > 0) fd_write(fd, b->data, b->len);
+    /* No store when there is nothing to flush: after a fork the buffer's
+     * page is copy-on-write, and fork, wait and exit all flush. */
+    if (b->len == 0) return;
+    fd_write(fd, b->data, b->len);
     b->len = 0;
 }
 
