@@ -44,6 +44,7 @@ static void switch_to(struct context *from, struct proc *next)
     TRACE(TR_SWITCH, TRACE_SELF, c->proc ? c->proc->pid : 0, next->pid, 0, 0);
     next->state = RUNNING;
     c->proc = next;
+    next->tf->kernel_tp = (uint64)c; /* the trampoline's tp: this hart */
     swtch(from, &next->ctx, next->kernel_satp);
 }
 
