@@ -66,8 +66,11 @@ void sched_to(struct proc *next)
     mycpu()->intena = intena;
 }
 
+/* The next process from the run queue starts a new time slice; a direct
+ * switch (sched_to from IPC) goes on with the caller's. */
 void sched(void)
 {
+    mycpu()->resched = 0;
     struct list *l = list_pop(&runq);
     sched_to(l ? list_entry(l, struct proc, qlink) : NULL);
 }
@@ -80,6 +83,7 @@ _Noreturn void scheduler(void)
         spin_lock(&sched_lock);
         struct list *l = list_pop(&runq);
         if (l) {
+            c->resched = 0; /* a new time slice */
             switch_to(&c->idle, list_entry(l, struct proc, qlink));
             spin_unlock(&sched_lock);
             continue;

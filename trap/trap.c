@@ -162,6 +162,7 @@ _Noreturn void usertrap(void)
         user_exception(p, scause);
     }
     if (p->killed) proc_exit(-1);
+    if (__builtin_expect(mycpu()->resched, 0)) yield(); /* the slice ran out */
     return_to_user(p);
 }
 

@@ -23,6 +23,7 @@ struct cpu {
     int started;
     uint64 *pt_tables; /* page-table pages made here count here (mm/kalloc.c) */
     int trace_on;      /* a copy per hart: a trace hook is one load from tp (proc/trace.h) */
+    int resched;       /* a tick ended this hart's time slice: yield on the way to user */
 };
 extern struct cpu cpus[NCPU];
 extern int ncpu;
