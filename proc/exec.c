@@ -141,6 +141,7 @@ static int exec_load(struct proc *p, const struct image *img, char *args[], int 
     old = p->vm;
     p->vm = nvm;
     p->kernel_satp = vm_kernel_satp(&nvm);
+    p->user_satp = vm_user_satp(&nvm);
     if (p == mycpu()->proc) {
         csr_write(satp, p->kernel_satp);
         sfence_vma();

@@ -60,6 +60,7 @@ struct proc *proc_alloc(void)
         return NULL;
     }
     p->kernel_satp = vm_kernel_satp(&p->vm);
+    p->user_satp = vm_user_satp(&p->vm);
     trap_init_frame(p->tf);
     /* LAB usyscall BEGIN */
     p->usys->pid = p->pid;

@@ -135,7 +135,7 @@ static inline __attribute__((always_inline)) _Noreturn void return_to_user(struc
     csr_set(sstatus, SSTATUS_SPIE);                       /* with interrupts on */
     csr_write(stvec, user_stvec);
     p->tf->kernel_satp = p->kernel_satp;
-    user_ret(vm_user_satp(&p->vm));
+    user_ret(p->user_satp);
     __builtin_unreachable();
 }
 
