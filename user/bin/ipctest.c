@@ -1493,6 +1493,121 @@ static void t_owner_close(void)
     reap(srv);
 }
 
+/* ------------------------------------------------------------- mixed_paths */
+
+/* The fast path (proc/ipc_fast.c) takes a call only when the server already
+ * waits in recv, and a reply_recv only when nothing is pending for the
+ * server; everything else goes the general way. These rounds force each
+ * general case, and mix the two: a caller parked by the fast path and
+ * answered by ipc_reply, a server parked by the fast path and woken by a
+ * notify, reply_recv with notify bits or callers already queued. */
+
+static int two_calls(long v)
+{
+    for (long i = 0; i < 2; i++) {
+        long w[4] = {v + 10 * i, -v, v * 3, 7};
+        long r = ipc_call(g_h, w);
+        if (r != 0) return test_child_fail(1, "call %ld returned %ld", v + 10 * i, r);
+        if (w[0] != v + 10 * i + 1 || w[1] != v || w[2] != v * 3 + 1 || w[3] != 8)
+            return test_child_fail(2, "call %ld: reply %ld %ld %ld %ld", v + 10 * i, w[0], w[1],
+                                   w[2], w[3]);
+    }
+    return 0;
+}
+
+/* The answer two_calls expects; 0 for a malformed request. */
+static int answer(const struct ipc_msg *m, long out[4])
+{
+    long v = -m->w[1];
+    out[0] = m->w[0] + 1, out[1] = v, out[2] = m->w[2] + 1, out[3] = m->w[3] + 1;
+    return (m->w[0] == v || m->w[0] == v + 10) && m->w[2] == 3 * v && m->w[3] == 7;
+}
+
+/* In a helper of a case: FAIL line and return -1. */
+#define EXPECT_RET(cond, ...)                                                                      \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            test_fail(__VA_ARGS__);                                                                \
+            return -1;                                                                             \
+        }                                                                                          \
+    } while (0)
+
+/* Serve until `calls` calls are answered; notifications (pid 0) are OR-ed
+ * into *bits. Replies go by reply_recv, the last one by ipc_reply. */
+static int serve_mixed(int ep, int calls, unsigned long *bits)
+{
+    struct ipc_msg m;
+    long r = ipc_recv(ep, &m);
+    int pid = 0;
+    while (calls > 0) {
+        EXPECT_RET(r == 0, "receive returned %ld", r);
+        long out[4] = {0, 0, 0, 0};
+        if (m.pid == 0) {
+            EXPECT_RET(m.w[0] == IPC_KERNEL_NOTIFY, "a kernel message of kind %ld", m.w[0]);
+            *bits |= (unsigned long)m.w[1];
+            pid = 0;
+        } else {
+            EXPECT_RET(answer(&m, out), "a malformed request from %ld: %ld %ld %ld %ld", m.pid,
+                       m.w[0], m.w[1], m.w[2], m.w[3]);
+            pid = (int)m.pid;
+            calls--;
+        }
+        if (calls == 0) break;
+        r = ipc_reply_recv(ep, pid, out, &m);
+    }
+    long out[4];
+    answer(&m, out);
+    r = ipc_reply(pid, out);
+    EXPECT_RET(r == 0, "the last reply returned %ld", r);
+    return 0;
+}
+
+static void t_mixed_paths(void)
+{
+    int ep = ep_create();
+    EXPECT(ep >= 0, "ep_create returned %d", ep);
+    g_h = ep;
+    unsigned long bits = 0;
+
+    /* A notify while the server sleeps in reply_recv (parked there by the
+     * fast path, or by the general one: it depends on who runs first). */
+    int c = start_child(two_calls, 100);
+    int n = start_child(notify_when_asleep, 0x40);
+    EXPECT(c > 0 && n > 0, "fork failed");
+    EXPECT(serve_mixed(ep, 2, &bits) == 0, "serving the first client failed");
+    EXPECT(reap(c) == 0, "the first client failed");
+    EXPECT(reap(n) == 0, "the notifier failed");
+    if (!(bits & 0x40)) { /* it came after the last call: pending now */
+        struct ipc_msg m;
+        long r = ipc_recv(ep, &m);
+        EXPECT(r == 0 && is_notify(&m, 0x40), "no notify 0x40 (r %ld pid %ld)", r, m.pid);
+    }
+
+    /* Bits pending at reply_recv: the general path returns them at once. */
+    bits = 0;
+    EXPECT(ipc_notify(ep, 8) == 0, "self notify failed");
+    c = start_child(two_calls, 200);
+    EXPECT(c > 0, "fork failed");
+    EXPECT(serve_mixed(ep, 2, &bits) == 0, "serving with bits pending failed");
+    EXPECT(bits == 8, "bits %lx, want 8", bits);
+    EXPECT(reap(c) == 0, "the second client failed");
+
+    /* Callers queued before the server receives: their calls take the
+     * general path, and so does each reply_recv while others wait. */
+    int pids[3];
+    for (int k = 0; k < 3; k++) {
+        pids[k] = start_child(two_calls, 1000 * (k + 1));
+        EXPECT(pids[k] > 0, "fork failed");
+    }
+    for (int k = 0; k < 3; k++)
+        EXPECT(wait_state(pids[k], PS_SLEEPING) == 0, "client %d never blocked", pids[k]);
+    bits = 0;
+    EXPECT(serve_mixed(ep, 6, &bits) == 0, "serving queued callers failed");
+    for (int k = 0; k < 3; k++) EXPECT(reap(pids[k]) == 0, "queued client %d failed", pids[k]);
+    EXPECT(bits == 0, "bits %lx from nowhere", bits);
+    ep_close(ep);
+}
+
 /* ------------------------------------------------------------------ fair */
 
 /* A direct switch hands the hart from caller to server and back without the
@@ -1629,6 +1744,7 @@ static const struct {
     {"privileged", t_privileged},
     {"ep_limit", t_ep_limit},
     {"owner_close", t_owner_close},
+    {"mixed_paths", t_mixed_paths},
     {"fair_switch", t_fair_switch},
 };
 #define NCASES ((int)(sizeof cases / sizeof cases[0]))
