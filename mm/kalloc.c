@@ -94,7 +94,7 @@ static void take(struct free_page *p)
     nfree--;
 }
 
-void *kalloc(void)
+void *kalloc_dirty(void)
 {
     if (injected_failure()) return NULL;
     spin_lock(&kalloc_lock);
@@ -104,11 +104,17 @@ void *kalloc(void)
     else
         take(p);
     spin_unlock(&kalloc_lock);
+    return p;
+}
+
+void *kalloc(void)
+{
+    void *p = kalloc_dirty();
     if (p) memset(p, 0, PGSIZE);
     return p;
 }
 
-void *kalloc_mega(void)
+void *kalloc_mega_dirty(void)
 {
     uint64 nblocks = (ram_end - ram_base) / MEGAPAGE; /* whole blocks only */
     void *mega = NULL;
@@ -122,6 +128,12 @@ void *kalloc_mega(void)
         break;
     }
     spin_unlock(&kalloc_lock);
+    return mega;
+}
+
+void *kalloc_mega(void)
+{
+    void *mega = kalloc_mega_dirty();
     if (mega) memset(mega, 0, MEGAPAGE);
     return mega;
 }

@@ -14,7 +14,10 @@
 void kalloc_init(uint64 start_pa, uint64 end_pa);
 void *kalloc(void);      /* one zeroed 4 KiB page (reference count 1), or NULL */
 void *kalloc_mega(void); /* 512 zeroed contiguous pages, 2 MiB-aligned, or NULL */
-void kfree(void *page);  /* drop a reference; the frame is free at zero */
+/* The same, not zeroed: for a caller that overwrites every byte at once. */
+void *kalloc_dirty(void);
+void *kalloc_mega_dirty(void);
+void kfree(void *page); /* drop a reference; the frame is free at zero */
 /* One more reference on each frame; -1 (nothing taken) if a count would pass KREF_MAX. */
 int kref_get(uint64 pa, uint64 nframes);
 #define KREF_MAX 0x40000000U

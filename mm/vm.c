@@ -252,7 +252,7 @@ static int cow_fault(struct vm *vm, uint64 va, pte_t *pte, int level)
         vm_update(vm, va, pte, writable, level);
         return 0;
     }
-    void *copy = level ? kalloc_mega() : kalloc();
+    void *copy = level ? kalloc_mega_dirty() : kalloc_dirty(); /* memcpy fills it */
     if (!copy && level) { /* no free 2 MiB block: copy just this 4 KiB page */
         if (vm_split(vm, va) < 0) return -ENOMEM;
         return cow_fault(vm, va, pt_lookup(vm->upt, va, &level), 0);
