@@ -22,6 +22,11 @@ void kfree(void *page); /* drop a reference; the frame is free at zero */
 int kref_get(uint64 pa, uint64 nframes);
 #define KREF_MAX 0x40000000U
 int kref_count(uint64 pa);
+/* Megapages as one unit (kalloc.c): */
+void kfree_mega(uint64 pa);                 /* drop a reference on a whole block */
+int kref_shared(uint64 pa, uint64 nframes); /* does another mapping hold any? */
+void kref_split(uint64 pa);                 /* counts per frame from now on */
+int kalloc_is_unit(uint64 pa);              /* pa heads a block counted as one */
 uint64 kalloc_free_pages(void);
 /* Table pages that pt_alloc_page makes (or pt_free_page frees) on this hart
  * count in *counter, until it is set back to NULL. */

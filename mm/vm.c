@@ -92,6 +92,7 @@ static int vm_split(struct vm *vm, uint64 va)
         if (kt) kfree(kt);
         return -ENOMEM;
     }
+    if (!(*pte & PTE_DEV)) kref_split(PTE2PA(*pte)); /* its 4 KiB pages go their own ways */
     pt_split(vm->upt, va, ut);
     vm->tables++;
     if (kpt_split(vm, va, kt) < 0)
@@ -120,7 +121,10 @@ int vm_alloc(struct vm *vm, uint64 start, uint64 end, uint64 perm)
 
 static void drop_frames(uint64 pa, int level)
 {
-    for (uint64 i = 0; i < FRAMES(level); i++) kfree(P2V(pa + i * PGSIZE));
+    if (level)
+        kfree_mega(pa); /* one count for the whole block */
+    else
+        kfree(P2V(pa));
 }
 
 static void unmap_leaf(void *arg, uint64 va, pte_t *pte, int level)
@@ -246,9 +250,7 @@ static int cow_fault(struct vm *vm, uint64 va, pte_t *pte, int level)
     /* LAB cow BEGIN */
     uint64 pa = PTE2PA(*pte);
     pte_t writable = (*pte & ~PTE_COW) | PTE_W | PTE_D;
-    uint64 shared = 0;
-    for (uint64 i = 0; i < FRAMES(level); i++) shared |= kref_count(pa + i * PGSIZE) > 1;
-    if (!shared) {
+    if (!kref_shared(pa, FRAMES(level))) {
         vm_update(vm, va, pte, writable, level);
         return 0;
     }

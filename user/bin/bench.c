@@ -408,6 +408,34 @@ static enum outcome bench_fault_cow(int n)
     return DONE;
 }
 
+/* fault_mega_takeover: one op is the first store into a copy-on-write
+ * megapage that nobody else maps any more (the child that shared it has
+ * exited): the fault makes it writable again without copying. Only the
+ * stores are counted. */
+static enum outcome bench_fault_mega_takeover(int n)
+{
+    char *before = sbrk(0);
+    long pad = (MEGA - (long)before % MEGA) % MEGA;
+    if (sbrk((int)pad) == (char *)-1) return call_failed("sbrk");
+    volatile char *heap = sbrk(0);
+    for (int i = 0; i < n; i++)
+        if (sbrk((int)MEGA) == (char *)-1) return call_failed("sbrk");
+    for (int i = 0; i < n; i++) heap[(long)i * MEGA] = 1;
+    int pid = fork();
+    if (pid < 0) return call_failed("fork");
+    if (pid == 0) exit(0);
+    if (reap(pid) < 0) return failed("wait did not return the child with status 0");
+    t_total = 0;
+    printf_flush();
+    for (int i = 0; i < n; i++) {
+        uint64 t0 = rdinstret();
+        heap[(long)i * MEGA + PAGE] = 2;
+        t_total += rdinstret() - t0;
+    }
+    heap_release((char *)sbrk(0) - before);
+    return DONE;
+}
+
 /* Write n * 4096 bytes to a new FILE_NAME. NULL if that worked, else the name
  * of the call that failed (errno says why). */
 static const char *write_file(int n)
@@ -519,23 +547,24 @@ struct bench {
 
 /* In docs/bench.md's order. One op is: */
 static const struct bench benches[] = {
-    {"getpid", 20000, bench_getpid},                /* a getpid() trap */
-    {"ugetpid", 20000, bench_ugetpid},              /* a ugetpid(), no trap */
-    {"ipc_rtt", 20000, bench_ipc_rtt},              /* an IPC call + reply */
-    {"pipe_rtt", 2000, bench_pipe_rtt},             /* a 1-byte ping-pong */
-    {"pipe_1MB", 256, bench_pipe_1MB},              /* 4 KiB through a pipe */
-    {"fork_exit_wait", 200, bench_fork_exit_wait},  /* fork, exit, wait */
-    {"fork_exec_wait", 50, bench_fork_exec_wait},   /* fork, exec, wait */
-    {"exec_1MB", 20, bench_exec_1MB},               /* fork, exec of 1 MiB, wait */
-    {"fork_64MB", 4, bench_fork_64MB},              /* fork, exit, wait: 64 MiB */
-    {"fork_64MB_mega", 20, bench_fork_64MB_mega},   /* the same in megapages */
-    {"fault_lazy", 1024, bench_fault_lazy},         /* a first store: lazy page */
-    {"fault_cow", 1024, bench_fault_cow},           /* a first store: COW copy */
-    {"fwrite_1MB", 256, bench_fwrite_1MB},          /* a 4 KiB file write */
-    {"fread_1MB", 256, bench_fread_1MB},            /* a 4 KiB file read */
-    {"fread_1MB_cold", 256, bench_fread_1MB_cold},  /* the same, from the device */
-    {"open_close", 500, bench_open_close},          /* open + close */
-    {"sbrk_touch_4MB", 1024, bench_sbrk_touch_4MB}, /* a 4 KiB page grown */
+    {"getpid", 20000, bench_getpid},                        /* a getpid() trap */
+    {"ugetpid", 20000, bench_ugetpid},                      /* a ugetpid(), no trap */
+    {"ipc_rtt", 20000, bench_ipc_rtt},                      /* an IPC call + reply */
+    {"pipe_rtt", 2000, bench_pipe_rtt},                     /* a 1-byte ping-pong */
+    {"pipe_1MB", 256, bench_pipe_1MB},                      /* 4 KiB through a pipe */
+    {"fork_exit_wait", 200, bench_fork_exit_wait},          /* fork, exit, wait */
+    {"fork_exec_wait", 50, bench_fork_exec_wait},           /* fork, exec, wait */
+    {"exec_1MB", 20, bench_exec_1MB},                       /* fork, exec of 1 MiB, wait */
+    {"fork_64MB", 4, bench_fork_64MB},                      /* fork, exit, wait: 64 MiB */
+    {"fork_64MB_mega", 20, bench_fork_64MB_mega},           /* the same in megapages */
+    {"fault_lazy", 1024, bench_fault_lazy},                 /* a first store: lazy page */
+    {"fault_cow", 1024, bench_fault_cow},                   /* a first store: COW copy */
+    {"fault_mega_takeover", 16, bench_fault_mega_takeover}, /* COW megapage, unshared */
+    {"fwrite_1MB", 256, bench_fwrite_1MB},                  /* a 4 KiB file write */
+    {"fread_1MB", 256, bench_fread_1MB},                    /* a 4 KiB file read */
+    {"fread_1MB_cold", 256, bench_fread_1MB_cold},          /* the same, from the device */
+    {"open_close", 500, bench_open_close},                  /* open + close */
+    {"sbrk_touch_4MB", 1024, bench_sbrk_touch_4MB},         /* a 4 KiB page grown */
 };
 #define NBENCH ((int)(sizeof benches / sizeof benches[0]))
 
