@@ -85,6 +85,9 @@ void kpt_detach(struct vm *vm);
 int kpt_mirror(struct vm *vm, uint64 va, pte_t upte, int level);
 int kpt_split(struct vm *vm, uint64 va, pagetable_t table);         /* -1: table unused */
 int vm_alloc(struct vm *vm, uint64 start, uint64 end, uint64 perm); /* zeroed pages, now */
+/* The same, but the pages wholly below `filled` are not zeroed: the caller
+ * (exec) writes every byte of them before anyone can see them. */
+int vm_alloc_filled(struct vm *vm, uint64 start, uint64 end, uint64 filled, uint64 perm);
 int vm_dealloc(struct vm *vm, uint64 start, uint64 end);
 int vm_copy(struct vm *dst, struct vm *src); /* for fork */
 long vm_sbrk(struct vm *vm, long delta);     /* old break, or -errno */

@@ -105,9 +105,15 @@ static int vm_split(struct vm *vm, uint64 va)
 
 int vm_alloc(struct vm *vm, uint64 start, uint64 end, uint64 perm)
 {
+    return vm_alloc_filled(vm, start, end, start, perm);
+}
+
+int vm_alloc_filled(struct vm *vm, uint64 start, uint64 end, uint64 filled, uint64 perm)
+{
     kalloc_count_tables(&vm->tables);
     for (uint64 va = PGROUNDDOWN(start); va < end; va += PGSIZE) {
-        void *page = kalloc();
+        /* a page the caller overwrites whole is not zeroed first */
+        void *page = va + PGSIZE <= filled ? kalloc_dirty() : kalloc();
         if (!page || map_page(vm, va, V2P(page), 0, perm | PTE_U) < 0) {
             kalloc_count_tables(NULL);
             if (page) kfree(page);
