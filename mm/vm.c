@@ -285,9 +285,11 @@ static int lazy_fault(struct vm *vm, uint64 va)
     /* LAB lazy BEGIN */
     uint64 perm = PTE_R | PTE_W | PTE_U;
     uint64 mva = va & ~(MEGAPAGE - 1);
-    pte_t *l1 = pt_walk(vm->upt, mva, 1, 0);
+    /* the cheap test first: most faults are not in a whole 2 MiB of heap */
+    int whole = mva >= vm->heap_base && mva + MEGAPAGE <= vm->brk;
+    pte_t *l1 = whole ? pt_walk(vm->upt, mva, 1, 0) : NULL;
     int empty = !l1 || !(*l1 & PTE_V) || (!(*l1 & PTE_LEAF) && pt_table_empty(P2V(PTE2PA(*l1))));
-    if (mva >= vm->heap_base && mva + MEGAPAGE <= vm->brk && empty) {
+    if (whole && empty) {
         void *mega = kalloc_mega();
         if (mega && vm_map(vm, mva, V2P(mega), 1, perm) == 0) {
             sfence_vma(); /* a hart may cache an invalid PTE */
