@@ -26,7 +26,7 @@
 #include "proc/proc.h"
 #include "proc/ipc_internal.h"
 #include "proc/trace.h"
-#include "trap/trap.h"
+#include "trap/trap.h" /* usertrapret: the woken process returns to user mode */
 
 /* Where a parked process continues when the general path wakes it: its
  * call's result, as ipc.c's blocked calls return it, goes to a0. */

@@ -1,6 +1,7 @@
 /* Trap handling: from user mode (system calls, faults, interrupts) through
  * the trampoline, and from kernel mode through kernelvec. */
 #include "trap/trap.h"
+#include "trap/syscall.h" /* syscall_dispatch */
 #include "proc/proc.h"
 #include "proc/trace.h"
 #include "drivers/console.h"

@@ -15,6 +15,4 @@ void timer_init_hart(void);
 void timer_interrupt(void);
 extern uint64 timebase_hz;
 
-long syscall_dispatch(struct trapframe *tf);
-
 #endif
