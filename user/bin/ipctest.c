@@ -1665,6 +1665,47 @@ static int fair_client(long unused)
     }
 }
 
+/* One measurement: the spinner does n rounds of work beside a ping-pong.
+ * 0, with the spinner's longest wait in ms in *waited; -1 after a FAIL. */
+static int fair_round(unsigned long n, int alone, int *waited)
+{
+    int ep = ep_create();
+    EXPECT_RET(ep >= 0, "ep_create returned %d", ep);
+    g_h = ep;
+    int client = start_child(fair_client, 0);
+    EXPECT_RET(client > 0, "fork failed");
+    struct ipc_msg m;
+    long r = ipc_recv(ep, &m); /* the ping-pong is running */
+    EXPECT_RET(r == 0 && m.pid == client, "first receive returned %ld (pid %ld)", r, m.pid);
+    int spin = start_child(spinner, (long)n);
+    EXPECT_RET(spin > 0, "fork failed");
+    int t0 = uptime();
+    long rounds = 0;
+    /* Sharing fairly with the ping-pong (one of its two runs at a time), the
+     * work takes about twice as long as alone; before the direct switch
+     * spent the caller's slice it took four to five times as long. */
+    int done = 0, limit = 3 * alone + 20;
+    while (!done && uptime() - t0 < limit) {
+        long w[4] = {2, 0, 0, 0};
+        r = ipc_reply_recv(ep, client, w, &m);
+        EXPECT_RET(r == 0 && m.pid == client, "receive returned %ld (pid %ld)", r, m.pid);
+        if (++rounds % 64 == 0) done = proc_state(spin) == PS_ZOMBIE;
+    }
+    int took = uptime() - t0;
+    long stop[4] = {FAIR_STOP, 0, 0, 0};
+    EXPECT_RET(ipc_reply(client, stop) == 0, "the last reply failed");
+    EXPECT_RET(reap(client) == 0, "the client failed");
+    *waited = reap(spin);
+    EXPECT_RET(ep_close(ep) == 0, "ep_close failed");
+    test_info("work alone: %d ticks; with a ping-pong beside it: %d ticks, %ld round trips; "
+              "longest wait for the hart %d ms",
+              alone, took, rounds, *waited);
+    EXPECT_RET(done, "the CPU-bound process did not finish in %d ticks (%d alone, %ld round trips)",
+               limit, alone, rounds);
+    EXPECT_RET(rounds >= 256, "only %ld round trips while the CPU-bound process ran", rounds);
+    return 0;
+}
+
 static void t_fair_switch(void)
 {
     /* Calibrate: how much work fills about 20 ticks on this machine, alone. */
@@ -1675,48 +1716,19 @@ static void t_fair_switch(void)
         n += chunk;
     }
     int alone = uptime() - t0;
-
-    int ep = ep_create();
-    EXPECT(ep >= 0, "ep_create returned %d", ep);
-    g_h = ep;
-    int client = start_child(fair_client, 0);
-    EXPECT(client > 0, "fork failed");
-    struct ipc_msg m;
-    long r = ipc_recv(ep, &m); /* the ping-pong is running */
-    EXPECT(r == 0 && m.pid == client, "first receive returned %ld (pid %ld)", r, m.pid);
-    int spin = start_child(spinner, (long)n);
-    EXPECT(spin > 0, "fork failed");
-    t0 = uptime();
-    long rounds = 0;
-    /* Sharing fairly with the ping-pong (one of its two runs at a time), the
-     * work takes about twice as long as alone; before the direct switch
-     * spent the caller's slice it took four to five times as long. */
-    int done = 0, limit = 3 * alone + 20;
-    while (!done && uptime() - t0 < limit) {
-        long w[4] = {2, 0, 0, 0};
-        r = ipc_reply_recv(ep, client, w, &m);
-        EXPECT(r == 0 && m.pid == client, "receive returned %ld (pid %ld)", r, m.pid);
-        if (++rounds % 64 == 0) done = proc_state(spin) == PS_ZOMBIE;
-    }
-    int took = uptime() - t0;
-    long stop[4] = {FAIR_STOP, 0, 0, 0};
-    EXPECT(ipc_reply(client, stop) == 0, "the last reply failed");
-    EXPECT(reap(client) == 0, "the client failed");
-    int waited = reap(spin);
-    EXPECT(ep_close(ep) == 0, "ep_close failed");
-    test_info("work alone: %d ticks; with a ping-pong beside it: %d ticks, %ld round trips; "
-              "longest wait for the hart %d ms",
-              alone, took, rounds, waited);
-    EXPECT(done, "the CPU-bound process did not finish in %d ticks (%d alone, %ld round trips)",
-           limit, alone, rounds);
-    EXPECT(rounds >= 256, "only %ld round trips while the CPU-bound process ran", rounds);
     /* A slice is one tick (10 ms): the ping-pong's slice, and the tick that
      * may land just after, is the wait. Before the fix: 80 to 120 ms. With
      * more harts the spinner mostly has one to itself, and what it waits for
      * is the host running QEMU's threads: checked on one hart only (the trace
-     * rings, one per hart, say how many there are). */
+     * rings, one per hart, say how many there are). The clock is the host's,
+     * so a busy host can stretch one wait: three tries, one must be in time. */
     int one_hart = sys_trace_read(1, 0, 0) == -EINVAL;
-    EXPECT(!one_hart || waited <= 60, "the CPU-bound process waited %d ms for the hart", waited);
+    int waited = 0;
+    for (int try = 0; try < 3; try++) {
+        if (fair_round(n, alone, &waited) < 0) return;
+        if (!one_hart || waited <= 60) return;
+    }
+    EXPECT(0, "the CPU-bound process waited %d ms for the hart (three tries)", waited);
 }
 
 /* ------------------------------------------------------------------- runner */
