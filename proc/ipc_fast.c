@@ -113,6 +113,7 @@ void ipc_fast_call(struct proc *p, int h)
     sm->w[0] = cm->w[0], sm->w[1] = cm->w[1], sm->w[2] = cm->w[2], sm->w[3] = cm->w[3];
     sm->shared = 0;
     srv->tf->regs[REG_A0] = (uint64)p->pid;
+    srv->ipc.result = p->pid; /* as deliver_call leaves it */
     list_del(&srv->qlink);
     srv->ipc.wait = IPC_IDLE;
     /* the caller: awaits the reply */
