@@ -4,7 +4,14 @@
  * themselves. Every frame has a reference count (copy-on-write sharing: a
  * frame is free when its count drops to zero), and every 2 MiB-aligned block
  * counts its free frames, so a whole free block can be taken for a megapage
- * without searching. The counts also let tests check that nothing leaks. */
+ * without searching. The counts also let tests check that nothing leaks.
+ *
+ * A block handed out whole (kalloc_mega) is one unit: its reference count
+ * is its first frame's alone (the other 511 hold 1 each while it is out),
+ * so sharing or dropping a megapage is one count, not 512. A block stops
+ * being a unit, every frame then carrying the block's count, as soon as one
+ * of its frames is shared or freed on its own (a megapage split into
+ * 4 KiB pages, a page of it shared with a server). */
 #include "mm/mm.h"
 #include "drivers/kprintf.h"
 #include "arch/riscv/cpu.h"
@@ -21,6 +28,7 @@ static uint64 nfree;
 static uint64 ram_start, ram_end; /* frames handed out: [ram_start, ram_end) */
 static uint32 *refs;              /* per frame; never near KREF_MAX (kref_get) */
 static uint16 *block_free;        /* per 2 MiB block from ram_base */
+static uint8 *block_unit;         /* per block: counted as one unit (see above) */
 static uint64 ram_base;           /* 2 MiB-aligned start for block numbers */
 
 /* Fault injection (docs/security.md): every fail_every-th allocation that
@@ -73,8 +81,9 @@ void kalloc_init(uint64 start_pa, uint64 end_pa)
     uint64 nblocks = (ram_end - ram_base + MEGAPAGE - 1) / MEGAPAGE;
     refs = P2V(PGROUNDUP(start_pa));
     block_free = (uint16 *)(refs + nframes);
-    ram_start = PGROUNDUP(V2P(block_free + nblocks));
-    memset(refs, 0, (char *)(block_free + nblocks) - (char *)refs);
+    block_unit = (uint8 *)(block_free + nblocks);
+    ram_start = PGROUNDUP(V2P(block_unit + nblocks));
+    memset(refs, 0, (char *)(block_unit + nblocks) - (char *)refs);
     /* Push from the top down so the low frames are handed out first and the
      * high 2 MiB blocks stay whole for megapages as long as possible. */
     for (uint64 pa = ram_end; pa > ram_start;) {
@@ -94,7 +103,7 @@ static void take(struct free_page *p)
     nfree--;
 }
 
-void *kalloc(void)
+void *kalloc_dirty(void)
 {
     if (injected_failure()) return NULL;
     spin_lock(&kalloc_lock);
@@ -104,11 +113,17 @@ void *kalloc(void)
     else
         take(p);
     spin_unlock(&kalloc_lock);
+    return p;
+}
+
+void *kalloc(void)
+{
+    void *p = kalloc_dirty();
     if (p) memset(p, 0, PGSIZE);
     return p;
 }
 
-void *kalloc_mega(void)
+void *kalloc_mega_dirty(void)
 {
     uint64 nblocks = (ram_end - ram_base) / MEGAPAGE; /* whole blocks only */
     void *mega = NULL;
@@ -118,10 +133,17 @@ void *kalloc_mega(void)
         uint64 pa = ram_base + b * MEGAPAGE;
         if (pa < ram_start || block_free[b] != FRAMES_PER_BLOCK) continue;
         for (uint64 i = 0; i < FRAMES_PER_BLOCK; i++) take(P2V(pa + i * PGSIZE));
+        block_unit[b] = 1;
         mega = P2V(pa);
         break;
     }
     spin_unlock(&kalloc_lock);
+    return mega;
+}
+
+void *kalloc_mega(void)
+{
+    void *mega = kalloc_mega_dirty();
     if (mega) memset(mega, 0, MEGAPAGE);
     return mega;
 }
@@ -131,11 +153,77 @@ static void check_frame(uint64 pa)
     if (pa % PGSIZE || pa < ram_start || pa >= ram_end) panic("kalloc: bad frame %p", (void *)pa);
 }
 
+/* The block of pa stops being a unit: each frame gets the block's count.
+ * Caller holds kalloc_lock. */
+static void unit_split(uint64 pa)
+{
+    uint64 b = block_index(pa);
+    if (!block_unit[b]) return;
+    uint32 *ref = &refs[frame_index(ram_base + b * MEGAPAGE)];
+    for (uint64 i = 1; i < FRAMES_PER_BLOCK; i++) ref[i] = ref[0];
+    block_unit[b] = 0;
+}
+
+void kref_split(uint64 pa)
+{
+    check_frame(pa);
+    spin_lock(&kalloc_lock);
+    unit_split(pa);
+    spin_unlock(&kalloc_lock);
+}
+
+/* Is pa the head of a unit block? Caller holds kalloc_lock, or reads a
+ * block that cannot change under it (mapped by the caller's process). */
+static int is_unit(uint64 pa)
+{
+    return pa % MEGAPAGE == 0 && block_unit[block_index(pa)];
+}
+
+int kalloc_is_unit(uint64 pa)
+{
+    return pa >= ram_start && pa < ram_end && is_unit(pa);
+}
+
+void kfree_mega(uint64 pa)
+{
+    check_frame(pa);
+    spin_lock(&kalloc_lock);
+    if (is_unit(pa)) {
+        uint32 *ref = &refs[frame_index(pa)];
+        if (*ref == 0) panic("kfree_mega: block %p is already free", (void *)pa);
+        if (--*ref == 0) {
+            for (uint64 i = 0; i < FRAMES_PER_BLOCK; i++) {
+                ref[i] = 0;
+                list_push(P2V(pa + i * PGSIZE));
+            }
+            block_free[block_index(pa)] = FRAMES_PER_BLOCK;
+            block_unit[block_index(pa)] = 0;
+            nfree += FRAMES_PER_BLOCK;
+        }
+        spin_unlock(&kalloc_lock);
+        return;
+    }
+    spin_unlock(&kalloc_lock);
+    for (uint64 i = 0; i < FRAMES_PER_BLOCK; i++) kfree(P2V(pa + i * PGSIZE));
+}
+
+int kref_shared(uint64 pa, uint64 nframes)
+{
+    check_frame(pa);
+    uint32 *ref = &refs[frame_index(pa)];
+    if (nframes == FRAMES_PER_BLOCK && is_unit(pa))
+        return __atomic_load_n(ref, __ATOMIC_RELAXED) > 1;
+    for (uint64 i = 0; i < nframes; i++)
+        if (__atomic_load_n(&ref[i], __ATOMIC_RELAXED) > 1) return 1;
+    return 0;
+}
+
 void kfree(void *page)
 {
     uint64 pa = V2P(page);
     check_frame(pa);
     spin_lock(&kalloc_lock);
+    unit_split(pa); /* a frame of a unit freed alone */
     uint32 *ref = &refs[frame_index(pa)];
     if (*ref == 0) panic("kfree: frame %p is already free", (void *)pa);
     if (--*ref == 0) {
@@ -152,6 +240,10 @@ int kref_get(uint64 pa, uint64 nframes)
     if (nframes > 1) check_frame(pa + (nframes - 1) * PGSIZE);
     uint32 *ref = &refs[frame_index(pa)];
     spin_lock(&kalloc_lock);
+    if (nframes == FRAMES_PER_BLOCK && is_unit(pa))
+        nframes = 1; /* the block's count is its first frame's */
+    else
+        unit_split(pa); /* part of a unit shared alone */
     /* Refuse before any count could wrap: a user may ask for many mappings.
      * One compare per frame: a count in [1, KREF_MAX) may grow. */
     uint64 i = 0;
@@ -166,9 +258,12 @@ int kref_get(uint64 pa, uint64 nframes)
     return 0;
 }
 
+/* For a frame of a unit block, the block's count. */
 int kref_count(uint64 pa)
 {
     check_frame(pa);
+    uint64 b = block_index(pa);
+    if (block_unit[b]) pa = ram_base + b * MEGAPAGE;
     return __atomic_load_n(&refs[frame_index(pa)], __ATOMIC_RELAXED);
 }
 

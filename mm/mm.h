@@ -14,11 +14,19 @@
 void kalloc_init(uint64 start_pa, uint64 end_pa);
 void *kalloc(void);      /* one zeroed 4 KiB page (reference count 1), or NULL */
 void *kalloc_mega(void); /* 512 zeroed contiguous pages, 2 MiB-aligned, or NULL */
-void kfree(void *page);  /* drop a reference; the frame is free at zero */
+/* The same, not zeroed: for a caller that overwrites every byte at once. */
+void *kalloc_dirty(void);
+void *kalloc_mega_dirty(void);
+void kfree(void *page); /* drop a reference; the frame is free at zero */
 /* One more reference on each frame; -1 (nothing taken) if a count would pass KREF_MAX. */
 int kref_get(uint64 pa, uint64 nframes);
 #define KREF_MAX 0x40000000U
 int kref_count(uint64 pa);
+/* Megapages as one unit (kalloc.c): */
+void kfree_mega(uint64 pa);                 /* drop a reference on a whole block */
+int kref_shared(uint64 pa, uint64 nframes); /* does another mapping hold any? */
+void kref_split(uint64 pa);                 /* counts per frame from now on */
+int kalloc_is_unit(uint64 pa);              /* pa heads a block counted as one */
 uint64 kalloc_free_pages(void);
 /* Table pages that pt_alloc_page makes (or pt_free_page frees) on this hart
  * count in *counter, until it is set back to NULL. */
@@ -85,6 +93,9 @@ void kpt_detach(struct vm *vm);
 int kpt_mirror(struct vm *vm, uint64 va, pte_t upte, int level);
 int kpt_split(struct vm *vm, uint64 va, pagetable_t table);         /* -1: table unused */
 int vm_alloc(struct vm *vm, uint64 start, uint64 end, uint64 perm); /* zeroed pages, now */
+/* The same, but the pages wholly below `filled` are not zeroed: the caller
+ * (exec) writes every byte of them before anyone can see them. */
+int vm_alloc_filled(struct vm *vm, uint64 start, uint64 end, uint64 filled, uint64 perm);
 int vm_dealloc(struct vm *vm, uint64 start, uint64 end);
 int vm_copy(struct vm *dst, struct vm *src); /* for fork */
 long vm_sbrk(struct vm *vm, long delta);     /* old break, or -errno */

@@ -92,6 +92,7 @@ static int vm_split(struct vm *vm, uint64 va)
         if (kt) kfree(kt);
         return -ENOMEM;
     }
+    if (!(*pte & PTE_DEV)) kref_split(PTE2PA(*pte)); /* its 4 KiB pages go their own ways */
     pt_split(vm->upt, va, ut);
     vm->tables++;
     if (kpt_split(vm, va, kt) < 0)
@@ -104,9 +105,15 @@ static int vm_split(struct vm *vm, uint64 va)
 
 int vm_alloc(struct vm *vm, uint64 start, uint64 end, uint64 perm)
 {
+    return vm_alloc_filled(vm, start, end, start, perm);
+}
+
+int vm_alloc_filled(struct vm *vm, uint64 start, uint64 end, uint64 filled, uint64 perm)
+{
     kalloc_count_tables(&vm->tables);
     for (uint64 va = PGROUNDDOWN(start); va < end; va += PGSIZE) {
-        void *page = kalloc();
+        /* a page the caller overwrites whole is not zeroed first */
+        void *page = va + PGSIZE <= filled ? kalloc_dirty() : kalloc();
         if (!page || map_page(vm, va, V2P(page), 0, perm | PTE_U) < 0) {
             kalloc_count_tables(NULL);
             if (page) kfree(page);
@@ -120,7 +127,10 @@ int vm_alloc(struct vm *vm, uint64 start, uint64 end, uint64 perm)
 
 static void drop_frames(uint64 pa, int level)
 {
-    for (uint64 i = 0; i < FRAMES(level); i++) kfree(P2V(pa + i * PGSIZE));
+    if (level)
+        kfree_mega(pa); /* one count for the whole block */
+    else
+        kfree(P2V(pa));
 }
 
 static void unmap_leaf(void *arg, uint64 va, pte_t *pte, int level)
@@ -246,13 +256,11 @@ static int cow_fault(struct vm *vm, uint64 va, pte_t *pte, int level)
     /* LAB cow BEGIN */
     uint64 pa = PTE2PA(*pte);
     pte_t writable = (*pte & ~PTE_COW) | PTE_W | PTE_D;
-    uint64 shared = 0;
-    for (uint64 i = 0; i < FRAMES(level); i++) shared |= kref_count(pa + i * PGSIZE) > 1;
-    if (!shared) {
+    if (!kref_shared(pa, FRAMES(level))) {
         vm_update(vm, va, pte, writable, level);
         return 0;
     }
-    void *copy = level ? kalloc_mega() : kalloc();
+    void *copy = level ? kalloc_mega_dirty() : kalloc_dirty(); /* memcpy fills it */
     if (!copy && level) { /* no free 2 MiB block: copy just this 4 KiB page */
         if (vm_split(vm, va) < 0) return -ENOMEM;
         return cow_fault(vm, va, pt_lookup(vm->upt, va, &level), 0);
@@ -277,9 +285,11 @@ static int lazy_fault(struct vm *vm, uint64 va)
     /* LAB lazy BEGIN */
     uint64 perm = PTE_R | PTE_W | PTE_U;
     uint64 mva = va & ~(MEGAPAGE - 1);
-    pte_t *l1 = pt_walk(vm->upt, mva, 1, 0);
+    /* the cheap test first: most faults are not in a whole 2 MiB of heap */
+    int whole = mva >= vm->heap_base && mva + MEGAPAGE <= vm->brk;
+    pte_t *l1 = whole ? pt_walk(vm->upt, mva, 1, 0) : NULL;
     int empty = !l1 || !(*l1 & PTE_V) || (!(*l1 & PTE_LEAF) && pt_table_empty(P2V(PTE2PA(*l1))));
-    if (mva >= vm->heap_base && mva + MEGAPAGE <= vm->brk && empty) {
+    if (whole && empty) {
         void *mega = kalloc_mega();
         if (mega && vm_map(vm, mva, V2P(mega), 1, perm) == 0) {
             sfence_vma(); /* a hart may cache an invalid PTE */

@@ -93,7 +93,9 @@ static int load_segments(struct vm *vm, const struct image *img, uint64 *entry)
         /* W without R is a reserved PTE encoding, so writable implies readable */
         uint64 perm = (ph.flags & (PF_R | PF_W) ? PTE_R : 0) | (ph.flags & PF_W ? PTE_W : 0) |
                       (ph.flags & PF_X ? PTE_X : 0);
-        if (vm_alloc(vm, ph.vaddr, ph.vaddr + ph.memsz, perm) < 0) return -ENOMEM;
+        /* the file's bytes go straight over the pages they fill whole */
+        if (vm_alloc_filled(vm, ph.vaddr, ph.vaddr + ph.memsz, ph.vaddr + ph.filesz, perm) < 0)
+            return -ENOMEM;
         struct from_image from = {img, ph.offset};
         r = vm_fill(vm, ph.vaddr, ph.filesz, fill_from_image, &from);
         if (r < 0) return r;
@@ -141,6 +143,7 @@ static int exec_load(struct proc *p, const struct image *img, char *args[], int 
     old = p->vm;
     p->vm = nvm;
     p->kernel_satp = vm_kernel_satp(&nvm);
+    p->user_satp = vm_user_satp(&nvm);
     if (p == mycpu()->proc) {
         /* LAB kpt BEGIN */
         csr_write(satp, p->kernel_satp);

@@ -10,22 +10,10 @@
  *
  * All IPC state is protected by sched_lock, like process states. */
 #include "proc/proc.h"
+#include "proc/ipc_internal.h"
 #include "proc/trace.h"
 
-struct endpoint {
-    int refs;                /* handles to it, plus one while its owner lives */
-    struct proc *owner;      /* NULL once the owner has exited */
-    char name[IPC_NAME_LEN]; /* registered name, or "" */
-    struct list senders;     /* callers waiting for the owner to receive */
-    struct list receiver;    /* the owner, blocked in recv (zero or one) */
-    struct list awaiting;    /* callers whose message was taken, awaiting reply */
-    uint64 notify_bits;
-    int sub;        /* 1 + index in subs[] if it receives kernel events, else 0 */
-    uint32 sub_bit; /* bit in a caller's client_of: exits of its callers only */
-    int privileged; /* created by a boot-image program (may use the reserve) */
-};
-
-static struct endpoint endpoints[NENDPOINT];
+struct endpoint endpoints[NENDPOINT];
 
 /* Kernel events for subscribed servers, a queue each. An IPC_EV_ALL
  * subscriber (the fs server) hears every fork and exit, and no exit is ever

@@ -71,7 +71,8 @@ int proc_fork(void)
         return -ENOMEM;
     }
     *c->tf = *p->tf;
-    c->tf->regs[REG_A0] = 0; /* fork returns 0 in the child */
+    trap_init_frame(c->tf, c->frames.kstack_top); /* its own stack, not p's */
+    c->tf->regs[REG_A0] = 0;                      /* fork returns 0 in the child */
     strlcpy(c->name, p->name, sizeof(c->name));
     return proc_start_child(p, c);
 }

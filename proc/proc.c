@@ -3,6 +3,7 @@
  * not search the table. Slot i hands out pids i+1, i+1+NPROC, i+1+2*NPROC...
  * so a pid leads straight to its slot (proc_find), with no search either. */
 #include "proc/proc.h"
+#include "trap/trap.h" /* trap_init_frame */
 
 static struct proc procs[NPROC];
 _Static_assert(NPROC <= KSTACK_SLOTS, "a kernel stack slot per process (PAGODA_KPT=global)");
@@ -61,6 +62,8 @@ struct proc *proc_alloc(void)
         return NULL;
     }
     p->kernel_satp = vm_kernel_satp(&p->vm);
+    p->user_satp = vm_user_satp(&p->vm);
+    trap_init_frame(p->tf, p->frames.kstack_top);
     /* LAB usyscall BEGIN */
     p->usys->pid = p->pid;
     /* LAB END */

@@ -41,6 +41,7 @@ struct proc {
     struct usyscall *usys; /* kernel VA of the USYSCALL page */
     struct vm vm;
     uint64 kernel_satp; /* cached vm_kernel_satp(&vm) */
+    uint64 user_satp;   /* cached vm_user_satp(&vm): every return to user loads it */
     char name[PROC_NAME_LEN];
     struct ipc_state ipc;
     int may_trace; /* the trace right (proc/trace.c: trace_fork) */

@@ -44,6 +44,7 @@ static void switch_to(struct context *from, struct proc *next)
     TRACE(TR_SWITCH, TRACE_SELF, c->proc ? c->proc->pid : 0, next->pid, 0, 0);
     next->state = RUNNING;
     c->proc = next;
+    next->tf->kernel_tp = (uint64)c; /* the trampoline's tp: this hart */
     swtch(from, &next->ctx, next->kernel_satp);
 }
 
@@ -65,8 +66,11 @@ void sched_to(struct proc *next)
     mycpu()->intena = intena;
 }
 
+/* The next process from the run queue starts a new time slice; a direct
+ * switch (sched_to from IPC) goes on with the caller's. */
 void sched(void)
 {
+    mycpu()->resched = 0;
     struct list *l = list_pop(&runq);
     sched_to(l ? list_entry(l, struct proc, qlink) : NULL);
 }
@@ -79,6 +83,7 @@ _Noreturn void scheduler(void)
         spin_lock(&sched_lock);
         struct list *l = list_pop(&runq);
         if (l) {
+            c->resched = 0; /* a new time slice */
             switch_to(&c->idle, list_entry(l, struct proc, qlink));
             spin_unlock(&sched_lock);
             continue;

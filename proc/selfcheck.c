@@ -17,6 +17,10 @@ static void count_leaf(void *arg, uint64 va, pte_t *pte, int level)
     uint32 *maps = arg;
     (void)va;
     if (*pte & PTE_DEV) return;
+    if (level == 1 && kalloc_is_unit(PTE2PA(*pte))) { /* one count for the block */
+        maps[kalloc_frame(PTE2PA(*pte))]++;
+        return;
+    }
     for (uint64 i = 0; i < PT_LEVEL_SIZE(level) / PGSIZE; i++) {
         long f = kalloc_frame(PTE2PA(*pte) + i * PGSIZE);
         if (f >= 0) maps[f]++;

@@ -5,6 +5,17 @@
 #include "trap/trap.h"
 #include "pagoda/abi.h"
 
+/* syscall.c: every number has an entry (sys_nosys unless taken). */
+extern long (*const syscalls[NSYSCALL])(const uint64 *args);
+
+/* Inline: it is on every system call's path (trap.c). */
+static inline long syscall_dispatch(struct trapframe *tf)
+{
+    uint64 n = tf->regs[REG_A7];
+    if (n >= NSYSCALL) return -ENOSYS;
+    return syscalls[n](&tf->regs[REG_A0]);
+}
+
 /* sys_proc.c */
 long sys_fork(const uint64 *a);
 long sys_exit(const uint64 *a);

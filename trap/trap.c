@@ -1,6 +1,7 @@
 /* Trap handling: from user mode (system calls, faults, interrupts) through
  * the trampoline, and from kernel mode through kernelvec. */
 #include "trap/trap.h"
+#include "trap/syscall.h" /* syscall_dispatch */
 #include "proc/proc.h"
 #include "proc/trace.h"
 #include "drivers/console.h"
@@ -10,11 +11,18 @@
 
 extern char trampoline[], uservec[], userret[], kernelvec[];
 
+/* Where uservec and userret are in the trampoline page as every process
+ * sees it: link-time constants, worked out once instead of on every return. */
+uint64 user_stvec;             /* not static: clang would fold the sum back in */
+void (*user_ret)(uint64 satp); /* userret(user satp) */
+
 void trap_init_hart(void)
 {
     csr_write(stvec, (uint64)kernelvec);
     csr_set(sie, SIE_SEIE | SIE_STIE | SIE_SSIE);
     csr_write(scounteren, 7); /* user may read cycle, time, instret */
+    user_stvec = TRAMPOLINE + (uservec - trampoline);
+    user_ret = (void (*)(uint64))(TRAMPOLINE + (userret - trampoline));
 }
 
 /* Returns 1 for a timer interrupt (time to preempt). */
@@ -75,61 +83,95 @@ static enum fault_access fault_access(uint64 scause)
                                            : FAULT_READ;
 }
 
-void usertrap(void)
+/* A system call with tracing on: the same as the hot path in usertrap, plus
+ * an event before and after. Out of line, so the hot path keeps one branch. */
+static __attribute__((noinline, cold)) void traced_syscall(struct proc *p, struct trapframe *tf)
+{
+    /* one event for the trap and the call: cause 8 goes without saying */
+    TRACE(TR_SYSCALL, p->pid, tf->regs[REG_A7], tf->regs[REG_A0], tf->regs[REG_A1],
+          tf->regs[REG_A1 + 1]);
+    tf->regs[REG_A0] = syscall_dispatch(tf);
+    TRACE(TR_SYSRET, p->pid, tf->regs[REG_A7], tf->regs[REG_A0], 0, 0);
+}
+
+static __attribute__((noinline)) void user_interrupt(struct proc *p, uint64 scause)
+{
+    TRACE(TR_TRAP, p->pid, scause, p->tf->epc, 0, 0);
+    if (handle_interrupt(scause)) yield();
+}
+
+static __attribute__((noinline)) void user_exception(struct proc *p, uint64 scause)
+{
+    struct trapframe *tf = p->tf;
+    uint64 stval = csr_read(stval);
+    TRACE(TR_TRAP, p->pid, scause, tf->epc, stval, 0);
+    enum fault_access access = fault_access(scause);
+    int what = trace_on() && is_page_fault(scause) ? trace_fault_what(&p->vm, stval, access) : 0;
+    int r = is_page_fault(scause) ? vm_fault(&p->vm, stval, access) : -EFAULT;
+    TRACE(TR_FAULT, p->pid, access, stval, what, r);
+    if (r < 0) {
+        kprintf("pid %d (%s): killed: %s at pc %p, address %p\n", p->pid, p->name,
+                r == -ENOMEM ? "out of memory" : cause_name(scause), (void *)tf->epc,
+                (void *)stval);
+        p->killed = 1;
+    }
+}
+
+/* The trapframe fields the trampoline reads that never change while a
+ * process lives (kernel_satp changes with exec, kernel_tp with the hart:
+ * see return_to_user and switch_to). Set by proc_alloc, and again by fork
+ * after it copies the parent's frame: under PAGODA_KPT=global each process
+ * has its own stack address. */
+void trap_init_frame(struct trapframe *tf, uint64 kstack_top)
+{
+    tf->kernel_sp = kstack_top;
+    tf->kernel_trap = (uint64)usertrap;
+}
+
+/* Back to user mode: only what may have changed since the last return. The
+ * trampoline's stvec, interrupts off until sret (a trap now would go to
+ * uservec with kernel state), sstatus's SPP and SPIE for sret. */
+static inline __attribute__((always_inline)) _Noreturn void return_to_user(struct proc *p)
+{
+    if (__builtin_expect(trace_on(), 0)) trace_trapret(); /* keeps no register live */
+    csr_clear(sstatus, SSTATUS_SIE | SSTATUS_SPP);        /* sret goes to user mode */
+    csr_set(sstatus, SSTATUS_SPIE);                       /* with interrupts on */
+    csr_write(stvec, user_stvec);
+    p->tf->kernel_satp = p->kernel_satp;
+    user_ret(p->user_satp);
+    __builtin_unreachable();
+}
+
+/* From user mode, through uservec, on this process's kernel stack. The
+ * system call is the hot path: everything else is out of line. */
+_Noreturn void usertrap(void)
 {
     csr_write(stvec, (uint64)kernelvec);
     struct proc *p = mycpu()->proc;
-    struct trapframe *tf = p->tf;
     uint64 scause = csr_read(scause);
 
-    if (scause == EXC_ECALL_U) {
-        /* one event for the trap and the call: cause 8 goes without saying */
-        TRACE(TR_SYSCALL, p->pid, tf->regs[REG_A7], tf->regs[REG_A0], tf->regs[REG_A1],
-              tf->regs[REG_A1 + 1]);
+    if (__builtin_expect(scause == EXC_ECALL_U, 1)) {
+        struct trapframe *tf = p->tf;
         tf->epc += 4;
         intr_on();
-        tf->regs[REG_A0] = syscall_dispatch(tf);
-        TRACE(TR_SYSRET, p->pid, tf->regs[REG_A7], tf->regs[REG_A0], 0, 0);
+        if (__builtin_expect(trace_on(), 0))
+            traced_syscall(p, tf);
+        else
+            tf->regs[REG_A0] = syscall_dispatch(tf);
+        p = mycpu()->proc; /* the same process: cheaper to reload than to keep */
     } else if (scause & SCAUSE_INTR) {
-        TRACE(TR_TRAP, p->pid, scause, tf->epc, 0, 0);
-        if (handle_interrupt(scause)) yield();
+        user_interrupt(p, scause);
     } else {
-        uint64 stval = csr_read(stval);
-        TRACE(TR_TRAP, p->pid, scause, tf->epc, stval, 0);
-        enum fault_access access = fault_access(scause);
-        int what =
-            trace_on() && is_page_fault(scause) ? trace_fault_what(&p->vm, stval, access) : 0;
-        int r = is_page_fault(scause) ? vm_fault(&p->vm, stval, access) : -EFAULT;
-        TRACE(TR_FAULT, p->pid, access, stval, what, r);
-        if (r < 0) {
-            kprintf("pid %d (%s): killed: %s at pc %p, address %p\n", p->pid, p->name,
-                    r == -ENOMEM ? "out of memory" : cause_name(scause), (void *)tf->epc,
-                    (void *)stval);
-            p->killed = 1;
-        }
+        user_exception(p, scause);
     }
     if (p->killed) proc_exit(-1);
-    usertrapret();
+    if (__builtin_expect(mycpu()->resched, 0)) yield(); /* the slice ran out */
+    return_to_user(p);
 }
 
 _Noreturn void usertrapret(void)
 {
-    struct proc *p = mycpu()->proc;
-    struct trapframe *tf = p->tf;
-    if (__builtin_expect(trace_on(), 0)) trace_trapret(); /* keeps no register live */
-    intr_off(); /* until sret: a trap now would go to uservec with kernel state */
-    csr_write(stvec, TRAMPOLINE + (uservec - trampoline));
-    tf->kernel_satp = p->kernel_satp;
-    tf->kernel_sp = p->frames.kstack_top;
-    tf->kernel_trap = (uint64)usertrap;
-    tf->kernel_tp = r_tp();
-    uint64 sstatus = csr_read(sstatus);
-    sstatus &= ~SSTATUS_SPP; /* return to user mode */
-    sstatus |= SSTATUS_SPIE; /* with interrupts on */
-    csr_write(sstatus, sstatus);
-    void (*ret)(uint64) = (void (*)(uint64))(TRAMPOLINE + (userret - trampoline));
-    ret(vm_user_satp(&p->vm));
-    __builtin_unreachable();
+    return_to_user(mycpu()->proc);
 }
 
 void kerneltrap(void)

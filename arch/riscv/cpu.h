@@ -23,6 +23,7 @@ struct cpu {
     int started;
     uint64 *pt_tables; /* page-table pages made here count here (mm/kalloc.c) */
     int trace_on;      /* a copy per hart: a trace hook is one load from tp (proc/trace.h) */
+    int resched;       /* a tick ended this hart's time slice: yield on the way to user */
 };
 extern struct cpu cpus[NCPU];
 extern int ncpu;
@@ -87,5 +88,8 @@ static inline void spin_unlock(struct spinlock *lk)
 
 /* Save callee-saved registers in *old, load satp, resume *new. */
 void swtch(struct context *old, struct context *new, uint64 satp);
+/* Load satp (if it differs), and run fn on the empty kernel stack below sp:
+ * what was on the old stack is abandoned (the IPC fast path). */
+_Noreturn void kstack_restart(uint64 satp, uint64 sp, void (*fn)(void));
 
 #endif

@@ -22,6 +22,7 @@
 #include "ipc.h"
 
 #define PAGE      4096
+#define MEGA      (2L << 20)
 #define FILE_NAME "benchfile"
 
 enum outcome { DONE, SKIPPED, FAILED };
@@ -273,6 +274,171 @@ static enum outcome bench_fork_exec_wait(int n)
     return DONE;
 }
 
+/* exec_1MB: fork_exec_wait with /bin/bench_1MB, a program with 1 MiB of
+ * initialised data: per 4 KiB of ELF, exec costs (exec_1MB -
+ * fork_exec_wait) / 256. One exec before the window brings the file into
+ * the fs server's cache: a read from the device would add whatever the
+ * machine executes while it waits (the idle loop), which depends on the
+ * host. */
+static enum outcome bench_exec_1MB(int n)
+{
+    static char *argv[] = {"bench_1MB", 0};
+    for (int i = -1; i < n; i++) {
+        if (i == 0) start();
+        int pid = fork();
+        if (pid < 0) return call_failed("fork");
+        if (pid == 0) {
+            exec("/bin/bench_1MB", argv);
+            exit(127);
+        }
+        if (reap(pid) < 0) return failed("exec bench_1MB failed, or it did not exit 0");
+    }
+    stop();
+    return DONE;
+}
+
+/* Grow the heap by npages 4 KiB pages, one sbrk and one store at a time, so
+ * that every page is a 4 KiB page (the lazy heap maps a megapage only where
+ * a whole aligned 2 MiB of heap is untouched). The first page; NULL if sbrk
+ * failed. Not measured. */
+static volatile char *heap_pages(long npages)
+{
+    char *brk = sbrk(0);
+    long pad = (PAGE - (long)brk % PAGE) % PAGE;
+    if (pad && sbrk(pad) == (char *)-1) return 0;
+    volatile char *first = sbrk(0);
+    for (long i = 0; i < npages; i++) {
+        volatile char *p = sbrk(PAGE);
+        if (p == (char *)-1) return 0;
+        *p = 1;
+    }
+    return first;
+}
+
+/* The heap back to where it was, at most 16 MiB per call (sbrk takes an int). */
+static void heap_release(long bytes)
+{
+    while (bytes > 0) {
+        int step = bytes > (16L << 20) ? (16 << 20) : (int)bytes;
+        sbrk(-step);
+        bytes -= step;
+    }
+}
+
+/* fork_64MB and fork_64MB_mega: fork_exit_wait with 64 MiB of touched heap
+ * in the parent, as 16384 4 KiB pages or as 32 megapages. Not measured: the
+ * heap's set-up and release. */
+static enum outcome fork_big(int n, int mega)
+{
+    long size = 64L << 20;
+    char *before = sbrk(0);
+    if (mega) {
+        volatile char *p = sbrk(0);
+        long pad = (MEGA - (long)p % MEGA) % MEGA; /* whole aligned megapages */
+        for (long done = 0; done < size + pad; done += 16 << 20)
+            if (sbrk(16 << 20) == (char *)-1) return call_failed("sbrk");
+        for (long off = pad; off < size + pad; off += MEGA) p[off] = 1;
+    } else if (!heap_pages(size / PAGE)) {
+        heap_release((char *)sbrk(0) - before);
+        return call_failed("sbrk");
+    }
+    start();
+    for (int i = 0; i < n; i++) {
+        int pid = fork();
+        if (pid < 0) return call_failed("fork");
+        if (pid == 0) exit(0);
+        if (reap(pid) < 0) return failed("wait did not return the child with status 0");
+    }
+    stop();
+    heap_release((char *)sbrk(0) - before);
+    return DONE;
+}
+
+static enum outcome bench_fork_64MB(int n)
+{
+    return fork_big(n, 0);
+}
+
+static enum outcome bench_fork_64MB_mega(int n)
+{
+    return fork_big(n, 1);
+}
+
+/* fault_lazy: one op is the first store into a fresh 4 KiB heap page: the
+ * page fault that maps a zeroed page. Each iteration's sbrk(4096) is outside
+ * the figure: only the store is counted, between two reads of instret. */
+static enum outcome bench_fault_lazy(int n)
+{
+    char *before = sbrk(0);
+    if (!heap_pages(0)) return call_failed("sbrk");
+    t_total = 0;
+    printf_flush();
+    for (int i = 0; i < n; i++) {
+        volatile char *p = sbrk(PAGE);
+        if (p == (char *)-1) return call_failed("sbrk");
+        uint64 t0 = rdinstret();
+        *p = 1;
+        t_total += rdinstret() - t0;
+    }
+    heap_release((char *)sbrk(0) - before);
+    return DONE;
+}
+
+/* fault_cow: one op is the first store into a 4 KiB page this process
+ * shares copy-on-write with a child (which sleeps meanwhile): the page
+ * fault that copies it. Only the stores are counted. */
+static enum outcome bench_fault_cow(int n)
+{
+    char *before = sbrk(0);
+    volatile char *heap = heap_pages(n);
+    if (!heap) return call_failed("sbrk");
+    int pid = fork();
+    if (pid < 0) return call_failed("fork");
+    if (pid == 0) {
+        sleep(100000); /* shares the pages until killed */
+        exit(0);
+    }
+    t_total = 0;
+    printf_flush();
+    for (int i = 0; i < n; i++) {
+        uint64 t0 = rdinstret();
+        heap[(long)i * PAGE] = 2;
+        t_total += rdinstret() - t0;
+    }
+    kill(pid);
+    wait(0);
+    heap_release((char *)sbrk(0) - before);
+    return DONE;
+}
+
+/* fault_mega_takeover: one op is the first store into a copy-on-write
+ * megapage that nobody else maps any more (the child that shared it has
+ * exited): the fault makes it writable again without copying. Only the
+ * stores are counted. */
+static enum outcome bench_fault_mega_takeover(int n)
+{
+    char *before = sbrk(0);
+    long pad = (MEGA - (long)before % MEGA) % MEGA;
+    if (sbrk((int)pad) == (char *)-1) return call_failed("sbrk");
+    volatile char *heap = sbrk(0);
+    for (int i = 0; i < n; i++)
+        if (sbrk((int)MEGA) == (char *)-1) return call_failed("sbrk");
+    for (int i = 0; i < n; i++) heap[(long)i * MEGA] = 1;
+    int pid = fork();
+    if (pid < 0) return call_failed("fork");
+    if (pid == 0) exit(0);
+    if (reap(pid) < 0) return failed("wait did not return the child with status 0");
+    t_total = 0;
+    printf_flush();
+    for (int i = 0; i < n; i++) {
+        uint64 t0 = rdinstret();
+        heap[(long)i * MEGA + PAGE] = 2;
+        t_total += rdinstret() - t0;
+    }
+    heap_release((char *)sbrk(0) - before);
+    return DONE;
+}
+
 /* Write n * 4096 bytes to a new FILE_NAME. NULL if that worked, else the name
  * of the call that failed (errno says why). */
 static const char *write_file(int n)
@@ -384,18 +550,24 @@ struct bench {
 
 /* In docs/bench.md's order. One op is: */
 static const struct bench benches[] = {
-    {"getpid", 20000, bench_getpid},                /* a getpid() trap */
-    {"ugetpid", 20000, bench_ugetpid},              /* a ugetpid(), no trap */
-    {"ipc_rtt", 20000, bench_ipc_rtt},              /* an IPC call + reply */
-    {"pipe_rtt", 2000, bench_pipe_rtt},             /* a 1-byte ping-pong */
-    {"pipe_1MB", 256, bench_pipe_1MB},              /* 4 KiB through a pipe */
-    {"fork_exit_wait", 200, bench_fork_exit_wait},  /* fork, exit, wait */
-    {"fork_exec_wait", 50, bench_fork_exec_wait},   /* fork, exec, wait */
-    {"fwrite_1MB", 256, bench_fwrite_1MB},          /* a 4 KiB file write */
-    {"fread_1MB", 256, bench_fread_1MB},            /* a 4 KiB file read */
-    {"fread_1MB_cold", 256, bench_fread_1MB_cold},  /* the same, from the device */
-    {"open_close", 500, bench_open_close},          /* open + close */
-    {"sbrk_touch_4MB", 1024, bench_sbrk_touch_4MB}, /* a 4 KiB page grown */
+    {"getpid", 20000, bench_getpid},                        /* a getpid() trap */
+    {"ugetpid", 20000, bench_ugetpid},                      /* a ugetpid(), no trap */
+    {"ipc_rtt", 20000, bench_ipc_rtt},                      /* an IPC call + reply */
+    {"pipe_rtt", 2000, bench_pipe_rtt},                     /* a 1-byte ping-pong */
+    {"pipe_1MB", 256, bench_pipe_1MB},                      /* 4 KiB through a pipe */
+    {"fork_exit_wait", 200, bench_fork_exit_wait},          /* fork, exit, wait */
+    {"fork_exec_wait", 50, bench_fork_exec_wait},           /* fork, exec, wait */
+    {"exec_1MB", 20, bench_exec_1MB},                       /* fork, exec of 1 MiB, wait */
+    {"fork_64MB", 4, bench_fork_64MB},                      /* fork, exit, wait: 64 MiB */
+    {"fork_64MB_mega", 20, bench_fork_64MB_mega},           /* the same in megapages */
+    {"fault_lazy", 1024, bench_fault_lazy},                 /* a first store: lazy page */
+    {"fault_cow", 1024, bench_fault_cow},                   /* a first store: COW copy */
+    {"fault_mega_takeover", 16, bench_fault_mega_takeover}, /* COW megapage, unshared */
+    {"fwrite_1MB", 256, bench_fwrite_1MB},                  /* a 4 KiB file write */
+    {"fread_1MB", 256, bench_fread_1MB},                    /* a 4 KiB file read */
+    {"fread_1MB_cold", 256, bench_fread_1MB_cold},          /* the same, from the device */
+    {"open_close", 500, bench_open_close},                  /* open + close */
+    {"sbrk_touch_4MB", 1024, bench_sbrk_touch_4MB},         /* a 4 KiB page grown */
 };
 #define NBENCH ((int)(sizeof benches / sizeof benches[0]))
 
