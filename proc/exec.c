@@ -143,6 +143,7 @@ static int exec_load(struct proc *p, const struct image *img, char *args[], int 
     p->kernel_satp = vm_kernel_satp(&nvm);
     if (p == mycpu()->proc) {
         csr_write(satp, p->kernel_satp);
+        KSTAT_INC(satp_write);
         sfence_vma();
     }
     intr_pop();

@@ -19,6 +19,7 @@ void timer_init_hart(void)
 void timer_interrupt(void)
 {
     sbi_set_timer(csr_read(time) + tick_interval());
+    KSTAT_INC(timer_tick);
     if (cpu_index() == 0) {
         ticks++;
         timer_tick_wakeups(ticks);
