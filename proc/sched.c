@@ -45,7 +45,7 @@ static void switch_to(struct context *from, struct proc *next)
     next->state = RUNNING;
     c->proc = next;
     KSTAT_INC(ctx_switch);
-    kstat_satp_write(); /* swtch loads next's kernel table */
+    KSTAT_INC(satp_write); /* swtch loads next's kernel table */
     swtch(from, &next->ctx, next->kernel_satp);
 }
 
@@ -59,7 +59,7 @@ void sched_to(struct proc *next)
         TRACE(TR_SWITCH, p->pid, p->pid, 0, 0, 0);
         c->proc = NULL;
         KSTAT_INC(ctx_switch);
-        kstat_satp_write();
+        KSTAT_INC(satp_write);
         swtch(&p->ctx, &c->idle, kernel_satp);
     } else if (next != p) {
         switch_to(&p->ctx, next);

@@ -78,7 +78,7 @@ static enum fault_access fault_access(uint64 scause)
 void usertrap(void)
 {
     csr_write(stvec, (uint64)kernelvec);
-    kstat_satp_write(); /* uservec loaded this process's kernel table */
+    KSTAT_INC(satp_write); /* uservec loaded this process's kernel table */
     struct proc *p = mycpu()->proc;
     struct trapframe *tf = p->tf;
     uint64 scause = csr_read(scause);
@@ -129,7 +129,7 @@ _Noreturn void usertrapret(void)
     sstatus |= SSTATUS_SPIE; /* with interrupts on */
     csr_write(sstatus, sstatus);
     void (*ret)(uint64) = (void (*)(uint64))(TRAMPOLINE + (userret - trampoline));
-    kstat_satp_write(); /* userret loads the user table */
+    KSTAT_INC(satp_write); /* userret loads the user table */
     ret(vm_user_satp(&p->vm));
     __builtin_unreachable();
 }

@@ -45,18 +45,11 @@ static inline int cpu_index(void)
 #define KSTAT_ADD(name, n) __atomic_fetch_add(&mycpu()->kstat[KSTAT_##name], (n), __ATOMIC_RELAXED)
 #define KSTAT_INC(name)    KSTAT_ADD(name, 1)
 
-/* Flush this hart's TLB; counted, like every sfence.vma the kernel issues. */
+/* Flush this hart's TLB, counted (sfence_local). The flushes that go with
+ * a satp write in the trampoline and swtch are counted as satp_write only. */
 static inline void sfence_vma(void)
 {
     asm volatile("sfence.vma zero, zero" ::: "memory");
-    KSTAT_INC(sfence_local);
-}
-
-/* satp was (or is about to be) loaded: by the trampoline, swtch or here.
- * Each such load in Pagoda comes with an sfence.vma of its own. */
-static inline void kstat_satp_write(void)
-{
-    KSTAT_INC(satp_write);
     KSTAT_INC(sfence_local);
 }
 

@@ -11,8 +11,8 @@
 #define KSTAT_LIST(X)                                                                              \
     X(pt_alloc, "page-table pages allocated (roots, splits and inner tables)")                     \
     X(pt_free, "page-table pages freed")                                                           \
-    X(satp_write, "satp writes (trap entry and exit, context switch, exec)")                       \
-    X(sfence_local, "sfence.vma on this hart (with each satp write, after PTE changes)")           \
+    X(satp_write, "satp writes, each with its sfence.vma (trap entry and exit, switch, exec)")     \
+    X(sfence_local, "sfence.vma on their own: after a PTE change (and after exec's satp write)")   \
     X(sfence_remote, "remote TLB shootdowns asked of SBI (other harts)")                           \
     X(fault_lazy, "page faults: first touch of a heap page (4 KiB)")                               \
     X(fault_mega, "page faults: first touch mapped a 2 MiB megapage")                              \
