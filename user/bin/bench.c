@@ -16,7 +16,7 @@
  * After each BENCH line with figures come the loop's wall time and what the
  * kernel's event counters (pagoda/kstat.h, docs/experiments.md) did in it:
  *
- *     TIME <name> <ns> per_op_ns=<ns / n>       from the time CSR (real time
+ *     TIME <name> <ns> per_op_ns=<ns / n, one decimal>  the time CSR (real time
  *                                                 only without -icount)
  *     STAT <name> <counter> <delta> per_op=<delta / n, two decimals>
  *
@@ -102,8 +102,8 @@ static void kstat_calibrate(void)
 /* The TIME line and a STAT line per counter that moved in the loop. */
 static void print_window(const char *name, int n)
 {
-    uint64 ns = time_total * (1000000000UL / TIME_HZ);
-    printf("TIME %s %lu per_op_ns=%lu\n", name, ns, ns / (uint64)n);
+    uint64 ns = time_total * (1000000000UL / TIME_HZ), tenths = ns * 10 / (uint64)n;
+    printf("TIME %s %lu per_op_ns=%lu.%lu\n", name, ns, tenths / 10, tenths % 10);
     for (int i = 0; have_kstat && i < KSTAT_N; i++) {
         uint64 d = k_delta.n[i], hundredths = d * 100 / (uint64)n;
         if (d)
