@@ -319,12 +319,14 @@ void *pt_alloc_page(void)
     void *page = kalloc();
     uint64 *c = mycpu()->pt_tables;
     if (page && c) (*c)++;
+    if (page) KSTAT_INC(pt_alloc);
     return page;
 }
 void pt_free_page(void *page)
 {
     uint64 *c = mycpu()->pt_tables;
     if (c) (*c)--;
+    KSTAT_INC(pt_free);
     kfree(page);
 }
 void *pt_pa2va(uint64 pa)

@@ -48,6 +48,7 @@ void kpt_stack_unmap(struct kframes *f, int slot)
     for (int i = 0; i < KSTACK_PAGES; i++) pt_unmap(kernel_pagetable, base + i * PGSIZE);
     sfence_vma();
     sbi_remote_sfence_vma(base, KSTACK_PAGES * PGSIZE); /* TLB shootdown */
+    KSTAT_INC(sfence_remote);
     f->kstack_top = 0;
 }
 

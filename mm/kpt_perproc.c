@@ -52,6 +52,7 @@ int kpt_attach(struct vm *vm, const struct kframes *f)
     /* LAB kpt BEGIN */
     pagetable_t kpt = kalloc();
     if (!kpt) return -1;
+    KSTAT_INC(pt_alloc);
     vm->kpt = kpt;
     for (int i = PT_ENTRIES / 2; i < PT_ENTRIES - 1; i++) kpt[i] = kernel_pagetable[i];
     for (int i = 0; i < KSTACK_PAGES; i++)
@@ -74,6 +75,7 @@ void kpt_detach(struct vm *vm)
     pt_free_tables(vm->kpt, 0, PT_ENTRIES / 2);
     pt_free_tables(vm->kpt, PT_ENTRIES - 1, PT_ENTRIES);
     kfree(vm->kpt);
+    KSTAT_INC(pt_free);
     /* LAB END */
     vm->kpt = NULL;
 }

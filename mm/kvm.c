@@ -45,5 +45,6 @@ void kvm_init_hart(void)
 {
     sfence_vma();
     csr_write(satp, kernel_satp);
+    KSTAT_INC(satp_write);
     sfence_vma();
 }

@@ -19,6 +19,7 @@ int vm_create(struct vm *vm, const struct kframes *f)
     *vm = (struct vm){0};
     vm->upt = kalloc();
     if (!vm->upt) return -ENOMEM;
+    KSTAT_INC(pt_alloc);
     if (pt_map(vm->upt, TRAMPOLINE, V2P(trampoline), 0, PTE_R | PTE_X | PTE_A) < 0 ||
         pt_map(vm->upt, TRAPFRAME, f->trapframe, 0, PTE_R | PTE_W | PTE_A | PTE_D) < 0)
         goto fail;
@@ -95,10 +96,13 @@ static int vm_split(struct vm *vm, uint64 va)
     if (!(*pte & PTE_DEV)) kref_split(PTE2PA(*pte)); /* its 4 KiB pages go their own ways */
     pt_split(vm->upt, va, ut);
     vm->tables++;
+    KSTAT_INC(pt_alloc);
     if (kpt_split(vm, va, kt) < 0)
         kfree(kt); /* no megapage in the kernel's view */
-    else
+    else {
         vm->tables++;
+        KSTAT_INC(pt_alloc);
+    }
     sfence_vma();
     return 0;
 }
@@ -168,6 +172,18 @@ static void share_leaf(void *arg, uint64 va, pte_t *pte, int level)
     struct share_ctx *ctx = arg;
     if (ctx->failed) return;
     uint64 pa = PTE2PA(*pte);
+#if !PAGODA_COW /* eager fork: the child gets its own copy of each writable page now */
+    if (*pte & PTE_W) {
+        void *copy = level ? kalloc_mega() : kalloc();
+        if (!copy || map_page(ctx->dst, va, V2P(copy), level, PTE_FLAGS(*pte) & ~PTE_V) < 0) {
+            if (copy) drop_frames(V2P(copy), level);
+            ctx->failed = 1;
+            return;
+        }
+        memcpy(copy, P2V(pa), PT_LEVEL_SIZE(level));
+        return;
+    }
+#endif
     /* LAB cow BEGIN */
     if (*pte & PTE_W) {
         *pte = (*pte & ~PTE_W) | PTE_COW;
@@ -219,6 +235,9 @@ long vm_sbrk(struct vm *vm, long delta)
         /* the page holding the new break stays: its first bytes are still heap */
         if (vm_dealloc(vm, PGROUNDUP(new), old) < 0) return -ENOMEM;
     }
+#if !PAGODA_LAZY /* eager heap: every page of the growth now */
+    if (delta > 0 && vm_alloc(vm, PGROUNDUP(old), new, PTE_R | PTE_W) < 0) return -ENOMEM;
+#endif
     /* LAB lazy BEGIN */
     vm->brk = new; /* growing only reserves: pages come on first touch */
     /* LAB STUB
@@ -246,13 +265,17 @@ void vm_destroy(struct vm *vm)
 {
     vm_free_user(vm);
     kpt_detach(vm);
-    if (vm->upt) kfree(vm->upt);
+    if (vm->upt) {
+        kfree(vm->upt);
+        KSTAT_INC(pt_free);
+    }
     vm->upt = NULL;
 }
 
 /* A write to a copy-on-write page: take the frame over or copy it. */
 static int cow_fault(struct vm *vm, uint64 va, pte_t *pte, int level)
 {
+    KSTAT_INC(fault_cow);
     /* LAB cow BEGIN */
     uint64 pa = PTE2PA(*pte);
     pte_t writable = (*pte & ~PTE_COW) | PTE_W | PTE_D;
@@ -286,13 +309,14 @@ static int lazy_fault(struct vm *vm, uint64 va)
     uint64 perm = PTE_R | PTE_W | PTE_U;
     uint64 mva = va & ~(MEGAPAGE - 1);
     /* the cheap test first: most faults are not in a whole 2 MiB of heap */
-    int whole = mva >= vm->heap_base && mva + MEGAPAGE <= vm->brk;
+    int whole = PAGODA_MEGAPAGES && mva >= vm->heap_base && mva + MEGAPAGE <= vm->brk;
     pte_t *l1 = whole ? pt_walk(vm->upt, mva, 1, 0) : NULL;
     int empty = !l1 || !(*l1 & PTE_V) || (!(*l1 & PTE_LEAF) && pt_table_empty(P2V(PTE2PA(*l1))));
     if (whole && empty) {
         void *mega = kalloc_mega();
         if (mega && vm_map(vm, mva, V2P(mega), 1, perm) == 0) {
             sfence_vma(); /* a hart may cache an invalid PTE */
+            KSTAT_INC(fault_mega);
             return 0;
         }
         if (mega) drop_frames(V2P(mega), 1);
@@ -304,6 +328,7 @@ static int lazy_fault(struct vm *vm, uint64 va)
         return -ENOMEM;
     }
     sfence_vma();
+    KSTAT_INC(fault_lazy);
     return 0;
     /* LAB STUB
     (void)vm, (void)va;
@@ -312,9 +337,15 @@ static int lazy_fault(struct vm *vm, uint64 va)
     /* LAB END */
 }
 
+static int refused(void)
+{
+    KSTAT_INC(fault_bad);
+    return -EFAULT;
+}
+
 int vm_fault(struct vm *vm, uint64 va, enum fault_access access)
 {
-    if (va >= USER_TOP) return -EFAULT;
+    if (va >= USER_TOP) return refused();
     int level;
     pte_t *pte = pt_lookup(vm->upt, va, &level);
     if (pte) {
@@ -324,10 +355,10 @@ int vm_fault(struct vm *vm, uint64 va, enum fault_access access)
             sfence_vma();
             return 0;
         }
-        return -EFAULT;
+        return refused();
     }
     if (access != FAULT_EXEC && va >= vm->heap_base && va < vm->brk) return lazy_fault(vm, va);
-    return -EFAULT;
+    return refused();
 }
 
 int vm_pgaccess(struct vm *vm, uint64 va, int npages, uint64 *mask)

@@ -147,6 +147,7 @@ static int exec_load(struct proc *p, const struct image *img, char *args[], int 
     if (p == mycpu()->proc) {
         /* LAB kpt BEGIN */
         csr_write(satp, p->kernel_satp);
+        KSTAT_INC(satp_write);
         sfence_vma();
         /* LAB END */
     }

@@ -309,6 +309,7 @@ long ipc_ep_close(int h)
 long ipc_call(int h, int share, uint64 share_va, uint64 share_npages)
 {
     struct proc *p = myproc();
+    KSTAT_INC(ipc_slow);
     spin_lock(&sched_lock);
     struct endpoint *ep = ipc_handle(p, h);
     long r = 0;
@@ -345,7 +346,12 @@ long ipc_call(int h, int share, uint64 share_va, uint64 share_npages)
               srv->ipc.msg->w[1]);
         list_del(&srv->qlink);
         srv->ipc.wait = IPC_IDLE;
+#if PAGODA_IPC_DIRECT
         sched_to(srv);
+#else /* through the run queue, behind whatever waits there */
+        make_runnable(srv);
+        sched();
+#endif
     } else {
         p->ipc.wait = IPC_SENDING;
         list_add_tail(&ep->senders, &p->qlink);
@@ -432,7 +438,12 @@ long ipc_reply_recv(int h, int pid, const uint64 reply[4])
                 list_del(&c->qlink);
                 c->ipc.wait = IPC_IDLE;
                 c->ipc.result = 0;
+#if PAGODA_IPC_DIRECT
                 sched_to(c);
+#else
+                make_runnable(c);
+                sched();
+#endif
             } else {
                 sched();
             }

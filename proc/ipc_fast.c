@@ -78,6 +78,8 @@ static _Noreturn void run_now(struct cpu *c, struct proc *next)
     next->state = RUNNING;
     c->proc = next;
     next->tf->kernel_tp = (uint64)c;
+    KSTAT_INC(ctx_switch);
+    if (next->kernel_satp != csr_read(satp)) KSTAT_INC(satp_write); /* as kstack_restart does */
     kstack_restart(next->kernel_satp, next->tf->kernel_sp, fast_finish);
 }
 
@@ -108,6 +110,7 @@ void ipc_fast_call(struct proc *p, int h)
         spin_unlock(&sched_lock);
         return;
     }
+    KSTAT_INC(ipc_fast);
     /* the server: receives the words and the caller's pid */
     struct ipc_msg *cm = p->ipc.msg, *sm = srv->ipc.msg;
     sm->w[0] = cm->w[0], sm->w[1] = cm->w[1], sm->w[2] = cm->w[2], sm->w[3] = cm->w[3];

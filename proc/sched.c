@@ -44,6 +44,8 @@ static void switch_to(struct context *from, struct proc *next)
     TRACE(TR_SWITCH, TRACE_SELF, c->proc ? c->proc->pid : 0, next->pid, 0, 0);
     next->state = RUNNING;
     c->proc = next;
+    KSTAT_INC(ctx_switch);
+    if (next->kernel_satp != csr_read(satp)) KSTAT_INC(satp_write); /* as swtch does */
     next->tf->kernel_tp = (uint64)c; /* the trampoline's tp: this hart */
     swtch(from, &next->ctx, next->kernel_satp);
 }
@@ -57,6 +59,8 @@ void sched_to(struct proc *next)
     if (!next) {
         TRACE(TR_SWITCH, p->pid, p->pid, 0, 0, 0);
         c->proc = NULL;
+        KSTAT_INC(ctx_switch);
+        if (kernel_satp != csr_read(satp)) KSTAT_INC(satp_write); /* as swtch does */
         swtch(&p->ctx, &c->idle, kernel_satp);
     } else if (next != p) {
         switch_to(&p->ctx, next);

@@ -44,7 +44,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_KERNEL = ROOT / "build" / "riscv" / "pagoda.elf"
-DEFAULT_DRIVE = ROOT / "build" / "fs.img"
+# PAGODA_DRIVE (set by ctest): the disk image of the build under test, so a
+# variant build (build/matrix/..., tools/compare) boots its own programs;
+# "none" = no disk at all.
+_env_drive = os.environ.get("PAGODA_DRIVE", "")
+DEFAULT_DRIVE = Path(_env_drive) if _env_drive not in ("", "none") else ROOT / "build" / "fs.img"
 FIRMWARE = Path("/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin")
 
 # The prompt has no newline, and "$ " may also occur inside output, so it only

@@ -61,6 +61,7 @@ long (*const syscalls[NSYSCALL])(const uint64 *args) = {
     [SYS_trace_ctl] = sys_trace_ctl,
     [SYS_trace_read] = sys_trace_read,
     [SYS_trace_mark] = sys_trace_mark,
+    [SYS_kstat] = sys_kstat,
     /* LAB syscall BEGIN */
     [SYS_sysinfo] = sys_sysinfo,
     /* LAB END */

@@ -47,6 +47,8 @@ long sys_trace_read(const uint64 *a);
 long sys_trace_mark(const uint64 *a);
 /* sys_info.c */
 long sys_sysinfo(const uint64 *a);
+/* sys_kstat.c */
+long sys_kstat(const uint64 *a);
 
 /* sys_ipc.c */
 long sys_ep_create(const uint64 *a);

@@ -19,6 +19,7 @@ void timer_init_hart(void)
 void timer_interrupt(void)
 {
     sbi_set_timer(csr_read(time) + tick_interval());
+    KSTAT_INC(timer_tick);
     /* Also when the tick lands in the kernel (a system call, a direct IPC
      * switch): the slice is over either way, and the process yields before it
      * goes back to user mode (usertrap). */

@@ -138,6 +138,9 @@ static inline __attribute__((always_inline)) _Noreturn void return_to_user(struc
     csr_set(sstatus, SSTATUS_SPIE);                       /* with interrupts on */
     csr_write(stvec, user_stvec);
     p->tf->kernel_satp = p->kernel_satp;
+#ifndef PAGODA_KPT_SHARED
+    KSTAT_INC(satp_write); /* userret loads the user table */
+#endif
     user_ret(p->user_satp);
     __builtin_unreachable();
 }
@@ -147,6 +150,9 @@ static inline __attribute__((always_inline)) _Noreturn void return_to_user(struc
 _Noreturn void usertrap(void)
 {
     csr_write(stvec, (uint64)kernelvec);
+#ifndef PAGODA_KPT_SHARED
+    KSTAT_INC(satp_write); /* uservec loaded the kernel table */
+#endif
     struct proc *p = mycpu()->proc;
     uint64 scause = csr_read(scause);
 

@@ -4,6 +4,7 @@
 #define PAGODA_CPU_H
 
 #include "arch/riscv/riscv.h"
+#include "pagoda/kstat.h"
 
 #define NCPU 8
 
@@ -21,9 +22,10 @@ struct cpu {
     int intena;          /* were interrupts on before the first intr_push? */
     uint32 hartid;
     int started;
-    uint64 *pt_tables; /* page-table pages made here count here (mm/kalloc.c) */
-    int trace_on;      /* a copy per hart: a trace hook is one load from tp (proc/trace.h) */
-    int resched;       /* a tick ended this hart's time slice: yield on the way to user */
+    uint64 *pt_tables;     /* page-table pages made here count here (mm/kalloc.c) */
+    int trace_on;          /* a copy per hart: a trace hook is one load from tp (proc/trace.h) */
+    uint64 kstat[KSTAT_N]; /* event counters (pagoda/kstat.h), summed by the kstat call */
+    int resched;           /* a tick ended this hart's time slice: yield on the way to user */
 };
 extern struct cpu cpus[NCPU];
 extern int ncpu;
@@ -37,6 +39,19 @@ static inline struct cpu *mycpu(void)
 static inline int cpu_index(void)
 {
     return (int)(mycpu() - cpus);
+}
+
+/* Count an event on this hart (pagoda/kstat.h): one atomic add, no lock, so
+ * an interrupt on the same hart cannot lose an update. */
+#define KSTAT_ADD(name, n) __atomic_fetch_add(&mycpu()->kstat[KSTAT_##name], (n), __ATOMIC_RELAXED)
+#define KSTAT_INC(name)    KSTAT_ADD(name, 1)
+
+/* Flush this hart's TLB, counted (sfence_local). The flushes that go with
+ * a satp write in the trampoline and swtch are counted as satp_write only. */
+static inline void sfence_vma(void)
+{
+    asm volatile("sfence.vma zero, zero" ::: "memory");
+    KSTAT_INC(sfence_local);
 }
 
 _Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -60,10 +60,6 @@ static inline int intr_enabled(void)
 {
     return (csr_read(sstatus) & SSTATUS_SIE) != 0;
 }
-static inline void sfence_vma(void)
-{
-    asm volatile("sfence.vma zero, zero" ::: "memory");
-}
 static inline uint64 r_tp(void)
 {
     uint64 v;

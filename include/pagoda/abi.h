@@ -63,7 +63,9 @@
                              first, emptying that hart's ring; -EINVAL past the last hart */
 #define SYS_trace_mark 52 /* (a0, a1): an event of kind TR_MARK, when tracing is on */
 /* The system call of the syscall lab (docs/labs/syscall.md) */
-#define SYS_sysinfo   53 /* (struct sysinfo *out) -> 0 */
+#define SYS_sysinfo 53 /* (struct sysinfo *out) -> 0 */
+/* The kernel's event counters (pagoda/kstat.h, docs/experiments.md) */
+#define SYS_kstat     54 /* (unsigned long *out, max) -> KSTAT_N; fills min(max, KSTAT_N) sums */
 #define SYS_cons_mode 64 /* (mode): CONS_COOKED or CONS_RAW -> the old mode */
 #define NSYSCALL      65 /* one more than the highest number */
 

@@ -13,6 +13,16 @@
  *     BENCH <name> skipped (<reason>)     the feature is not there yet (ENOSYS)
  *     BENCH <name> failed (<reason>)      it is there but went wrong
  *
+ * After each BENCH line with figures come the loop's wall time and what the
+ * kernel's event counters (pagoda/kstat.h, docs/experiments.md) did in it:
+ *
+ *     TIME <name> <ns> per_op_ns=<ns / n, one decimal>  the time CSR (real time
+ *                                                 only without -icount)
+ *     STAT <name> <counter> <delta> per_op=<delta / n, two decimals>
+ *
+ * one STAT line per counter that moved; reading the counters costs a system
+ * call on each side of the loop, measured once at start and taken off.
+ *
  * With NAMEs, only those benchmarks run (still in table order). The exit
  * status is 0, or 1 if any benchmark failed, or 2 for an unknown NAME. */
 #include "user.h"
@@ -20,6 +30,7 @@
 #include "stat.h"
 #include "pagoda/abi.h" /* error codes */
 #include "ipc.h"
+#include "kstat.h"
 
 #define PAGE      4096
 #define MEGA      (2L << 20)
@@ -27,10 +38,15 @@
 
 enum outcome { DONE, SKIPPED, FAILED };
 
-static uint64 t_start; /* instret at start() */
-static uint64 t_total; /* instructions between start() and stop() */
-static char why[96];   /* reason for SKIPPED or FAILED */
-static char buf[PAGE]; /* data for pipe and file transfers */
+static uint64 t_start;                /* instret at start() */
+static uint64 t_total;                /* instructions between start() and stop() */
+static uint64 time_start, time_total; /* the time CSR, the same window */
+static struct kstat k_start, k_delta; /* the counters, the same window */
+static struct kstat k_empty;          /* what reading them moves them by */
+static int have_kstat;                /* a kernel with the kstat call */
+#define TIME_HZ 10000000UL            /* QEMU virt's timebase (the device tree says so) */
+static char why[96];                  /* reason for SKIPPED or FAILED */
+static char buf[PAGE];                /* data for pipe and file transfers */
 
 static inline uint64 rdinstret(void)
 {
@@ -42,15 +58,59 @@ static inline uint64 rdinstret(void)
 
 /* Open and close the measured window. Pending printf output is written out
  * first, so that the console output of earlier lines is not counted. */
+static inline uint64 rdtime(void)
+{
+    uint64 t;
+    __asm__ volatile("rdtime %0" : "=r"(t) : : "memory");
+    return t;
+}
+
 static void start(void)
 {
     printf_flush();
+    if (have_kstat) kstat_read(&k_start);
+    time_start = rdtime();
     t_start = rdinstret();
 }
 
 static void stop(void)
 {
     t_total = rdinstret() - t_start;
+    time_total = rdtime() - time_start;
+    struct kstat now;
+    if (!have_kstat || kstat_read(&now) < 0) return;
+    kstat_diff(&k_delta, &now, &k_start);
+    for (int i = 0; i < KSTAT_N; i++)
+        k_delta.n[i] = k_delta.n[i] > k_empty.n[i] ? k_delta.n[i] - k_empty.n[i] : 0;
+}
+
+/* What two counter reads back to back move the counters by (the least of a
+ * few tries: a timer tick may fall in one). */
+static void kstat_calibrate(void)
+{
+    struct kstat a, b, d;
+    have_kstat = kstat_read(&a) == 0;
+    for (int i = 0; i < KSTAT_N; i++) k_empty.n[i] = ~0UL;
+    for (int t = 0; have_kstat && t < 5; t++) {
+        kstat_read(&a);
+        kstat_read(&b);
+        kstat_diff(&d, &b, &a);
+        for (int i = 0; i < KSTAT_N; i++)
+            if (d.n[i] < k_empty.n[i]) k_empty.n[i] = d.n[i];
+    }
+}
+
+/* The TIME line and a STAT line per counter that moved in the loop. */
+static void print_window(const char *name, int n)
+{
+    uint64 ns = time_total * (1000000000UL / TIME_HZ), tenths = ns * 10 / (uint64)n;
+    printf("TIME %s %lu per_op_ns=%lu.%lu\n", name, ns, tenths / 10, tenths % 10);
+    for (int i = 0; have_kstat && i < KSTAT_N; i++) {
+        uint64 d = k_delta.n[i], hundredths = d * 100 / (uint64)n;
+        if (d)
+            printf("STAT %s %s %lu per_op=%lu.%02lu\n", name, kstat_name[i], d, hundredths / 100,
+                   hundredths % 100);
+    }
 }
 
 /* A benchmark could not run, for a reason given as text. */
@@ -593,6 +653,7 @@ int main(int argc, char **argv)
         }
     }
 
+    kstat_calibrate();
     int any_failed = 0;
     for (int i = 0; i < NBENCH; i++) {
         const struct bench *b = &benches[i];
@@ -600,6 +661,7 @@ int main(int argc, char **argv)
         switch (b->run(b->n)) {
         case DONE:
             printf("BENCH %s %lu per_op=%lu\n", b->name, t_total, t_total / (uint64)b->n);
+            print_window(b->name, b->n);
             break;
         case SKIPPED:
             printf("BENCH %s skipped (%s)\n", b->name, why);

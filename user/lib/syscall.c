@@ -163,3 +163,8 @@ long sys_trace_mark(long a0, long a1)
 {
     return CALL2(SYS_trace_mark, a0, a1);
 }
+
+long sys_kstat(unsigned long *out, long max)
+{
+    return CALL2(SYS_kstat, out, max);
+}

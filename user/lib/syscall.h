@@ -68,5 +68,6 @@ struct trace_event;
 long sys_trace_ctl(int how); /* TRACE_ON/OFF/QUERY -> was it on */
 long sys_trace_read(int hart, struct trace_event *buf, long max);
 long sys_trace_mark(long a0, long a1);
+long sys_kstat(unsigned long *out, long max); /* -> KSTAT_N (pagoda/kstat.h) */
 
 #endif
