@@ -9,8 +9,9 @@
  *
  * The loop: take a message; kernel events update the fd tables, disk
  * completions let the worker go on; a request is either answered here at
- * once (fd table, pipes, console) or queued for the worker (anything that
- * needs the core). Replies are collected and sent before the next receive,
+ * once (fd table, pipes, console; reads the cache can answer while the
+ * worker waits for the disk, fastpath.c) or queued for the worker (anything
+ * that needs the core). Replies are collected and sent before the next receive,
  * the last one together with it (ipc_reply_recv). */
 #include "user.h"
 #include "ipc.h"
@@ -39,6 +40,11 @@ void reply(int pid, long w0, long w1, long w2, long w3)
     replies[nreplies].w[0] = w0, replies[nreplies].w[1] = w1;
     replies[nreplies].w[2] = w2, replies[nreplies].w[3] = w3;
     nreplies++;
+}
+
+void reply_cancel_last(void)
+{
+    if (nreplies > 0) nreplies--;
 }
 
 static long reply_and_recv(struct ipc_msg *m)
@@ -196,7 +202,7 @@ static void handle_call(struct ipc_msg *m)
         reply(pid, -ENOTCONN, 0, 0, 0);
         return;
     }
-    if (!quick(p, m->w)) job_call(p, m->w);
+    if (!quick(p, m->w) && !fast_call(p, m->w)) job_call(p, m->w);
 }
 
 /* The ticker: a child that wakes the server every FS_TICK; it exits when
