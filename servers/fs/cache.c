@@ -250,7 +250,7 @@ static void prefetch(uint32_t blockno)
 void cache_nowait(int on)
 {
     nowait = on;
-    missed = 0;
+    if (on) missed = 0;
 }
 
 int cache_missed(void)

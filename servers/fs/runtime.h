@@ -99,7 +99,8 @@ int cache_size(void);
 void cache_close(void);     /* disconnect from the disk server (no ring request may be in flight) */
 int cache_disk_alive(void); /* 0 once the disk server we connected to is gone */
 /* No-wait mode, for the main loop (fastpath.c): a block not cached and
- * valid makes bread fail with -EAGAIN and cache_missed() say so. */
+ * valid makes bread fail with -EAGAIN, and cache_missed() says so until
+ * the next cache_nowait(1). */
 void cache_nowait(int on);
 int cache_missed(void);
 
