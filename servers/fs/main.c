@@ -4,8 +4,9 @@
  * the kernel's fork and exit events, connects to the disk server with a
  * region that holds the request ring and the block cache (cache.c), mounts
  * the file system in the worker coroutine (recovering from the log), and
- * then serves forever. A child process ("fs-tick") notifies it every FS_TICK
- * so that committed-but-unsynced work is made durable within a bounded time.
+ * then serves forever. Once mounted it spawns the ticker (servers/ticker),
+ * which notifies it every FS_TICK so that committed-but-unsynced work is
+ * made durable within a bounded time.
  *
  * The loop: take a message; kernel events update the fd tables, disk
  * completions let the worker go on; a request is either answered here at
@@ -205,16 +206,17 @@ static void handle_call(struct ipc_msg *m)
     if (!quick(p, m->w) && !fast_call(p, m->w)) job_call(p, m->w);
 }
 
-/* The ticker: a child that wakes the server every FS_TICK; it exits when
- * the server is gone. */
+/* The ticker (servers/ticker): a small program that wakes the server every
+ * FS_TICK and exits when the server is gone. Started once the file system is
+ * mounted, so a disk without one leaves nothing behind. */
 static void start_ticker(void)
 {
-    int pid = fork();
-    if (pid != 0) return;
-    for (;;) {
-        sleep(FS_TICK);
-        if (ipc_notify(ep, FS_TICK_BIT) < 0) exit(0);
-    }
+    char bits[24], ticks[24];
+    snprintf(bits, sizeof bits, "%lu", FS_TICK_BIT);
+    snprintf(ticks, sizeof ticks, "%d", FS_TICK);
+    char *argv[] = {"ticker", FS_NAME, bits, ticks, 0};
+    long pid = spawn("ticker", argv);
+    if (pid < 0) printf("fs: cannot start the ticker (%ld): commits wait for fsync\n", pid);
 }
 
 /* Is a disk server process alive (perhaps not yet registered)? */
@@ -257,7 +259,6 @@ int main(void)
     }
     worker_init();
     job_mount();
-    start_ticker();
 
     struct ipc_msg m;
     int errors = 0, registered = 0;
@@ -296,6 +297,7 @@ int main(void)
             registered = 1;
             r = ep_register(ep, FS_NAME);
             if (r < 0) printf("fs: cannot register (%ld)\n", r);
+            start_ticker(); /* it finds us under FS_NAME */
         } else if (fs_mounted < 0) {
             cache_close(); /* before we exit, so no one sees our pages still held */
             return 0;      /* not a file system: leave the disk to others (disktest) */
