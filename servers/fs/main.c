@@ -262,6 +262,11 @@ int main(void)
 
     struct ipc_msg m;
     int errors = 0, registered = 0;
+    /* Start the mount now: it reads the disk at once, and the completion is
+     * the first message (waiting for one first left the mount to whatever
+     * message came next -- init's fork of the shell, after it had waited
+     * 10 s for us to register). */
+    worker_run(0);
     r = ipc_recv(ep, &m);
     for (;;) {
         if (r < 0) {
