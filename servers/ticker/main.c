@@ -5,9 +5,9 @@
  * The fs server spawns one once its file system is mounted, so that
  * committed-but-unsynced work is made durable within a bounded time
  * (docs/fs.md). It is a program of its own rather than a fork of the fs
- * server because a fork copies the server's whole memory (its tables and
- * the worker's stack, about 800 KiB) only to sleep, and kept that copy
- * alive for up to a tick after the server itself had exited. */
+ * server: a copy-on-write fork shared all of the server's 800 KiB, so each
+ * page the server first wrote later was copied, and the shared pages
+ * outlived the server by up to a tick. */
 #include "user.h"
 #include "ipc.h"
 
