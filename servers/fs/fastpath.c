@@ -21,6 +21,8 @@
  *  - names (create, link, unlink, rename, mkdir, rmdir): reads and fstat of
  *    open regular files go; paths and directories wait;
  *  - anything (truncate by path, open with O_TRUNC, mount): nothing goes.
+ * And a call on the open file the parked call works on (a shared offset,
+ * after dup or fork) waits, so the offset moves once per call, in order.
  * So a call never sees a half-done change. */
 #include "user.h"
 #include "fs.h"
@@ -36,7 +38,10 @@ static int allowed(struct fsproc *p, const long *w, struct file *f)
     if (!by_path && op != FS_READ && op != FS_FSTAT && op != FS_LSEEK) return 0;
     if (!by_path && (!f || (f->kind != FS_KIND_FILE && f->kind != FS_KIND_DIR))) return 0;
     uint32_t ino;
-    switch (worker_changing(&ino)) {
+    struct file *busy;
+    int changing = worker_changing(&ino, &busy);
+    if (f && f == busy) return 0; /* its offset is the parked call's to move */
+    switch (changing) {
     case CHANGING_NOTHING:
         return 1;
     case CHANGING_FILE:

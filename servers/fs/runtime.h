@@ -78,9 +78,10 @@ void worker_wait(void);      /* worker: yield until something completes */
 int worker_busy(void);
 int worker_parked(void); /* the running job waits for the disk */
 /* What the running job may have half changed where it waits: CHANGING_FILE
- * sets *ino to that file. */
+ * sets *ino to that file; *off is the open file whose offset it may move
+ * (its fd's, for fd calls), or 0. */
 enum { CHANGING_NOTHING, CHANGING_FILE, CHANGING_NAMES, CHANGING_ALL };
-int worker_changing(uint32_t *ino);
+int worker_changing(uint32_t *ino, struct file **off);
 
 /* fastpath.c: a read answered from the cache beside the parked worker; 1 if
  * answered (reply queued), 0 if it must queue for the worker */

@@ -32,6 +32,7 @@ static enum { W_IDLE, W_WAITING, W_RUNNING } state = W_IDLE;
 static int started;
 static int changing = CHANGING_ALL; /* what the running job may have half done */
 static uint32_t changing_ino;
+static struct file *changing_off; /* the open file whose offset the job uses */
 
 /* What job j may change, for fast_call: see fastpath.c. */
 static int changes_of(const struct job *j, uint32_t *ino)
@@ -149,8 +150,10 @@ static void worker_main(void *arg)
         state = W_RUNNING;
         struct job j = jobs[head++ % NJOBS];
         changing = changes_of(&j, &changing_ino);
+        changing_off = j.kind == JOB_CALL && !j.p->dead ? fd_get(j.p, j.w[1]) : 0;
         run(&j);
         changing = CHANGING_ALL;
+        changing_off = 0;
     }
 }
 
@@ -182,9 +185,10 @@ int worker_parked(void)
     return state == W_WAITING;
 }
 
-int worker_changing(uint32_t *ino)
+int worker_changing(uint32_t *ino, struct file **off)
 {
     *ino = changing_ino;
+    *off = changing_off;
     return changing;
 }
 
