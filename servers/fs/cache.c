@@ -14,7 +14,10 @@
  * ring and call worker_wait(), which kicks the disk server (one notify for
  * everything queued) and returns to the main loop; cache_reap(), called by
  * the main loop when the disk server notifies DISK_RING_DONE, records the
- * completions and the worker goes on. */
+ * completions and the worker goes on. In no-wait mode (cache_nowait, for
+ * reads the main loop runs beside a parked worker) nothing waits: a block
+ * that is not cached and valid fails the call, which then goes to the
+ * worker. */
 #include "user.h"
 #include "ipc.h"
 #include "pagoda/disk_proto.h"
@@ -57,6 +60,7 @@ static uint32_t capacity;
 static int kick_pending;
 static int nunpinned;                    /* buffers on the LRU list */
 static uint32_t last_read = 0xffffffffu; /* block of the last bread */
+static int nowait, missed;               /* cache_nowait */
 
 static void lru_del(struct cbuf *b)
 {
@@ -243,9 +247,38 @@ static void prefetch(uint32_t blockno)
     submit(tag, DISK_READ, blockno, b->page, 1);
 }
 
+void cache_nowait(int on)
+{
+    nowait = on;
+    if (on) missed = 0;
+}
+
+int cache_missed(void)
+{
+    return missed;
+}
+
+/* No-wait mode: only a cached, valid block; nothing else changes. */
+static int bread_nowait(uint32_t blockno, struct buf **out)
+{
+    struct cbuf *b = lookup(blockno);
+    if (!b || b->state != B_VALID) {
+        missed = 1;
+        return -EAGAIN;
+    }
+    pin(b);
+    if (b->ra) {
+        b->ra = 0;
+        prefetch(blockno + READ_AHEAD);
+    }
+    *out = &b->b;
+    return 0;
+}
+
 int bread(uint32_t blockno, struct buf **out)
 {
     if (blockno >= capacity) return -EIO;
+    if (nowait) return bread_nowait(blockno, out);
     struct cbuf *b = lookup(blockno);
     int sequential = blockno == last_read + 1;
     last_read = blockno;
@@ -288,6 +321,10 @@ int bread(uint32_t blockno, struct buf **out)
 int bget_new(uint32_t blockno, struct buf **out)
 {
     if (blockno >= capacity) return -EIO;
+    if (nowait) { /* a read-only call never gets here */
+        missed = 1;
+        return -EAGAIN;
+    }
     struct cbuf *b = lookup(blockno);
     if (b) {
         pin(b);
@@ -331,6 +368,10 @@ static int collect(int *tags, int *n)
 
 int bwrite(struct buf *const *list, int n)
 {
+    if (nowait) {
+        missed = 1;
+        return -EAGAIN;
+    }
     int tags[DISK_RING_SIZE], ntags = 0, err = 0;
     for (int i = 0; i < n;) {
         /* a run of blocks adjacent on the disk and in the region: one request */
@@ -371,6 +412,10 @@ int bwrite(struct buf *const *list, int n)
 
 int bflush(void)
 {
+    if (nowait) {
+        missed = 1;
+        return -EAGAIN;
+    }
     int tag = io_alloc();
     submit(tag, DISK_FLUSH, 0, 0, 1);
     while (!ios[tag].done) worker_wait();

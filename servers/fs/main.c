@@ -4,13 +4,15 @@
  * the kernel's fork and exit events, connects to the disk server with a
  * region that holds the request ring and the block cache (cache.c), mounts
  * the file system in the worker coroutine (recovering from the log), and
- * then serves forever. A child process ("fs-tick") notifies it every FS_TICK
- * so that committed-but-unsynced work is made durable within a bounded time.
+ * then serves forever. Once mounted it spawns the ticker (servers/ticker),
+ * which notifies it every FS_TICK so that committed-but-unsynced work is
+ * made durable within a bounded time.
  *
  * The loop: take a message; kernel events update the fd tables, disk
  * completions let the worker go on; a request is either answered here at
- * once (fd table, pipes, console) or queued for the worker (anything that
- * needs the core). Replies are collected and sent before the next receive,
+ * once (fd table, pipes, console; reads the cache can answer while the
+ * worker waits for the disk, fastpath.c) or queued for the worker (anything
+ * that needs the core). Replies are collected and sent before the next receive,
  * the last one together with it (ipc_reply_recv). */
 #include "user.h"
 #include "ipc.h"
@@ -39,6 +41,11 @@ void reply(int pid, long w0, long w1, long w2, long w3)
     replies[nreplies].w[0] = w0, replies[nreplies].w[1] = w1;
     replies[nreplies].w[2] = w2, replies[nreplies].w[3] = w3;
     nreplies++;
+}
+
+void reply_cancel_last(void)
+{
+    if (nreplies > 0) nreplies--;
 }
 
 static long reply_and_recv(struct ipc_msg *m)
@@ -196,19 +203,20 @@ static void handle_call(struct ipc_msg *m)
         reply(pid, -ENOTCONN, 0, 0, 0);
         return;
     }
-    if (!quick(p, m->w)) job_call(p, m->w);
+    if (!quick(p, m->w) && !fast_call(p, m->w)) job_call(p, m->w);
 }
 
-/* The ticker: a child that wakes the server every FS_TICK; it exits when
- * the server is gone. */
+/* The ticker (servers/ticker): a small program that wakes the server every
+ * FS_TICK and exits when the server is gone. Started once the file system is
+ * mounted, so a disk without one leaves nothing behind. */
 static void start_ticker(void)
 {
-    int pid = fork();
-    if (pid != 0) return;
-    for (;;) {
-        sleep(FS_TICK);
-        if (ipc_notify(ep, FS_TICK_BIT) < 0) exit(0);
-    }
+    char bits[24], ticks[24];
+    snprintf(bits, sizeof bits, "%lu", FS_TICK_BIT);
+    snprintf(ticks, sizeof ticks, "%d", FS_TICK);
+    char *argv[] = {"ticker", FS_NAME, bits, ticks, 0};
+    long pid = spawn("ticker", argv);
+    if (pid < 0) printf("fs: cannot start the ticker (%ld): commits wait for fsync\n", pid);
 }
 
 /* Is a disk server process alive (perhaps not yet registered)? */
@@ -251,10 +259,14 @@ int main(void)
     }
     worker_init();
     job_mount();
-    start_ticker();
 
     struct ipc_msg m;
     int errors = 0, registered = 0;
+    /* Start the mount now: it reads the disk at once, and the completion is
+     * the first message (waiting for one first left the mount to whatever
+     * message came next -- init's fork of the shell, after it had waited
+     * 10 s for us to register). */
+    worker_run(0);
     r = ipc_recv(ep, &m);
     for (;;) {
         if (r < 0) {
@@ -290,6 +302,7 @@ int main(void)
             registered = 1;
             r = ep_register(ep, FS_NAME);
             if (r < 0) printf("fs: cannot register (%ld)\n", r);
+            start_ticker(); /* it finds us under FS_NAME */
         } else if (fs_mounted < 0) {
             cache_close(); /* before we exit, so no one sees our pages still held */
             return 0;      /* not a file system: leave the disk to others (disktest) */

@@ -45,6 +45,7 @@ struct fsproc {
 
 /* main.c */
 void reply(int pid, long w0, long w1, long w2, long w3);
+void reply_cancel_last(void); /* take back the reply queued last (not yet sent) */
 
 /* procs.c */
 struct fsproc *proc_get(int pid); /* the entry, made with the default table if new; 0 if full */
@@ -75,6 +76,16 @@ void worker_init(void);
 void worker_run(int reaped); /* main loop: let the worker go on while it can */
 void worker_wait(void);      /* worker: yield until something completes */
 int worker_busy(void);
+int worker_parked(void); /* the running job waits for the disk */
+/* What the running job may have half changed where it waits: CHANGING_FILE
+ * sets *ino to that file; *off is the open file whose offset it may move
+ * (its fd's, for fd calls), or 0. */
+enum { CHANGING_NOTHING, CHANGING_FILE, CHANGING_NAMES, CHANGING_ALL };
+int worker_changing(uint32_t *ino, struct file **off);
+
+/* fastpath.c: a read answered from the cache beside the parked worker; 1 if
+ * answered (reply queued), 0 if it must queue for the worker */
+int fast_call(struct fsproc *p, const long w[4]);
 
 /* fileops.c: a request in the worker, with the core */
 void fileop(struct fsproc *p, const long w[4]);
@@ -88,5 +99,10 @@ void cache_kick(void);                         /* tell the disk server about new
 int cache_size(void);
 void cache_close(void);     /* disconnect from the disk server (no ring request may be in flight) */
 int cache_disk_alive(void); /* 0 once the disk server we connected to is gone */
+/* No-wait mode, for the main loop (fastpath.c): a block not cached and
+ * valid makes bread fail with -EAGAIN, and cache_missed() says so until
+ * the next cache_nowait(1). */
+void cache_nowait(int on);
+int cache_missed(void);
 
 #endif

@@ -4,7 +4,9 @@
  * back to the main loop; the main loop switches to the worker again after
  * each batch of disk completions. So a job waiting for the disk holds only
  * the core: pipes, the console, fd-table calls and fork/exit events are
- * answered meanwhile, and the next core jobs wait their turn in the queue. */
+ * answered meanwhile, and the next core jobs wait their turn in the queue --
+ * except reads that the cache can answer at once and that the parked job
+ * cannot disturb (fastpath.c, which asks worker_changing what that is). */
 #include "user.h"
 #include "fs.h"
 #include "coro.h"
@@ -28,6 +30,51 @@ static struct coro main_ctx, worker_ctx;
 static char worker_stack[64 * 1024] __attribute__((aligned(16)));
 static enum { W_IDLE, W_WAITING, W_RUNNING } state = W_IDLE;
 static int started;
+static int changing = CHANGING_ALL; /* what the running job may have half done */
+static uint32_t changing_ino;
+static struct file *changing_off; /* the open file whose offset the job uses */
+
+/* What job j may change, for fast_call: see fastpath.c. */
+static int changes_of(const struct job *j, uint32_t *ino)
+{
+    *ino = 0;
+    if (j->kind == JOB_COMMIT) return CHANGING_NOTHING; /* the cache already holds it all */
+    if (j->kind == JOB_RELEASE) {
+        *ino = j->ino;
+        return CHANGING_FILE;
+    }
+    if (j->kind != JOB_CALL) return CHANGING_ALL;
+    switch (j->w[0]) {
+    case FS_READ:
+    case FS_FSTAT:
+    case FS_STAT:
+    case FS_LSEEK:
+    case FS_GETCWD:
+    case FS_CHDIR:
+    case FS_FSYNC:
+    case FS_SYNC:
+        return CHANGING_NOTHING;
+    case FS_OPEN:
+        if (j->w[2] & O_TRUNC) return CHANGING_ALL;
+        return j->w[2] & O_CREATE ? CHANGING_NAMES : CHANGING_NOTHING;
+    case FS_WRITE:
+    case FS_FTRUNCATE: {
+        struct file *f = j->p->dead ? 0 : fd_get(j->p, j->w[1]);
+        if (!f || f->kind != FS_KIND_FILE) return CHANGING_ALL;
+        *ino = f->ino;
+        return CHANGING_FILE;
+    }
+    case FS_LINK:
+    case FS_UNLINK:
+    case FS_RENAME:
+    case FS_MKDIR:
+    case FS_RMDIR:
+    case FS_MKNOD:
+        return CHANGING_NAMES;
+    default:
+        return CHANGING_ALL;
+    }
+}
 
 static void push(struct job j)
 {
@@ -102,7 +149,11 @@ static void worker_main(void *arg)
         }
         state = W_RUNNING;
         struct job j = jobs[head++ % NJOBS];
+        changing = changes_of(&j, &changing_ino);
+        changing_off = j.kind == JOB_CALL && !j.p->dead ? fd_get(j.p, j.w[1]) : 0;
         run(&j);
+        changing = CHANGING_ALL;
+        changing_off = 0;
     }
 }
 
@@ -127,6 +178,18 @@ void worker_run(int reaped)
 {
     if (!started) return;
     if (state == W_WAITING ? reaped : head != tail) coro_switch(&main_ctx, &worker_ctx);
+}
+
+int worker_parked(void)
+{
+    return state == W_WAITING;
+}
+
+int worker_changing(uint32_t *ino, struct file **off)
+{
+    *ino = changing_ino;
+    *off = changing_off;
+    return changing;
 }
 
 int worker_busy(void)
