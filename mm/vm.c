@@ -166,6 +166,20 @@ struct share_ctx {
     int failed;
 };
 
+/* fork without copy-on-write: the child gets a copy of the page now (used by
+ * PAGODA_COW=OFF builds and by the cow lab's starter). */
+static __attribute__((unused)) void copy_leaf(struct share_ctx *ctx, uint64 va, const pte_t *pte,
+                                              int level)
+{
+    void *copy = level ? kalloc_mega() : kalloc();
+    if (!copy || map_page(ctx->dst, va, V2P(copy), level, PTE_FLAGS(*pte) & ~PTE_V) < 0) {
+        if (copy) drop_frames(V2P(copy), level);
+        ctx->failed = 1;
+        return;
+    }
+    memcpy(copy, P2V(PTE2PA(*pte)), PT_LEVEL_SIZE(level));
+}
+
 /* fork: map the parent's frame in the child; writable pages become COW in both. */
 static void share_leaf(void *arg, uint64 va, pte_t *pte, int level)
 {
@@ -174,13 +188,7 @@ static void share_leaf(void *arg, uint64 va, pte_t *pte, int level)
     uint64 pa = PTE2PA(*pte);
 #if !PAGODA_COW /* eager fork: the child gets its own copy of each writable page now */
     if (*pte & PTE_W) {
-        void *copy = level ? kalloc_mega() : kalloc();
-        if (!copy || map_page(ctx->dst, va, V2P(copy), level, PTE_FLAGS(*pte) & ~PTE_V) < 0) {
-            if (copy) drop_frames(V2P(copy), level);
-            ctx->failed = 1;
-            return;
-        }
-        memcpy(copy, P2V(pa), PT_LEVEL_SIZE(level));
+        copy_leaf(ctx, va, pte, level);
         return;
     }
 #endif
@@ -191,13 +199,7 @@ static void share_leaf(void *arg, uint64 va, pte_t *pte, int level)
     }
     /* LAB STUB
     if (*pte & PTE_W) {
-        void *copy = level ? kalloc_mega() : kalloc();
-        if (!copy || map_page(ctx->dst, va, V2P(copy), level, PTE_FLAGS(*pte) & ~PTE_V) < 0) {
-            if (copy) drop_frames(V2P(copy), level);
-            ctx->failed = 1;
-            return;
-        }
-        memcpy(copy, P2V(pa), PT_LEVEL_SIZE(level));
+        copy_leaf(ctx, va, pte, level);
         return;
     }
     */

@@ -317,21 +317,28 @@ static enum outcome bench_fork_exit_wait(int n)
 /* fork_exec_wait: one op is fork(); the child execs /bin/bench_nop from the
  * file system (exec reads it through the fs server), whose main just
  * returns 0; the parent wait()s. */
-static enum outcome bench_fork_exec_wait(int n)
+/* fork, exec PROGRAM, wait; n times in the window, after `warm` untimed
+ * rounds. */
+static enum outcome fork_exec_loop(const char *path, int n, int warm)
 {
-    static char *nop_argv[] = {"bench_nop", 0};
-    start();
-    for (int i = 0; i < n; i++) {
+    char *argv[] = {(char *)path + 5 /* past "/bin/" */, 0};
+    for (int i = -warm; i < n; i++) {
+        if (i == 0) start();
         int pid = fork();
         if (pid < 0) return call_failed("fork");
         if (pid == 0) {
-            exec("/bin/bench_nop", nop_argv);
+            exec(path, argv);
             exit(127);
         }
-        if (reap(pid) < 0) return failed("exec bench_nop failed, or it did not exit 0");
+        if (reap(pid) < 0) return failed("exec failed, or the program did not exit 0");
     }
     stop();
     return DONE;
+}
+
+static enum outcome bench_fork_exec_wait(int n)
+{
+    return fork_exec_loop("/bin/bench_nop", n, 0);
 }
 
 /* exec_1MB: fork_exec_wait with /bin/bench_1MB, a program with 1 MiB of
@@ -342,19 +349,7 @@ static enum outcome bench_fork_exec_wait(int n)
  * host. */
 static enum outcome bench_exec_1MB(int n)
 {
-    static char *argv[] = {"bench_1MB", 0};
-    for (int i = -1; i < n; i++) {
-        if (i == 0) start();
-        int pid = fork();
-        if (pid < 0) return call_failed("fork");
-        if (pid == 0) {
-            exec("/bin/bench_1MB", argv);
-            exit(127);
-        }
-        if (reap(pid) < 0) return failed("exec bench_1MB failed, or it did not exit 0");
-    }
-    stop();
-    return DONE;
+    return fork_exec_loop("/bin/bench_1MB", n, 1);
 }
 
 /* Grow the heap by npages 4 KiB pages, one sbrk and one store at a time, so
