@@ -160,7 +160,9 @@ static int child_write(long arg)
     cow_page[0] = 'c';
     if (kstat_read(&k1) < 0) return 11;
     unsigned long n = k1.n[KSTAT_fault_cow] - k0.n[KSTAT_fault_cow];
-    if (n != (PAGODA_COW ? 1UL : 0UL))
+    /* at least one: the counters are the machine's, and on more harts the
+     * parent may take its own COW fault at the same time */
+    if (PAGODA_COW ? n < 1 : n != 0)
         return test_child_fail(1, "a write to a page of the parent's took %lu COW faults", n);
     return 0;
 }
