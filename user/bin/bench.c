@@ -73,16 +73,35 @@ static void start(void)
     t_start = rdinstret();
 }
 
-static void stop(void)
+/* The counters' change since start() or part_start(), less what reading
+ * them costs. */
+static void counters_stop(void)
 {
-    t_total = rdinstret() - t_start;
-    time_total = rdtime() - time_start;
     struct kstat now;
     if (!have_kstat || kstat_read(&now) < 0) return;
     kstat_diff(&k_delta, &now, &k_start);
     for (int i = 0; i < KSTAT_N; i++)
         k_delta.n[i] = k_delta.n[i] > k_empty.n[i] ? k_delta.n[i] - k_empty.n[i] : 0;
 }
+
+static void stop(void)
+{
+    t_total = rdinstret() - t_start;
+    time_total = rdtime() - time_start;
+    counters_stop();
+}
+
+/* Loops that count one statement per iteration (the fault figures): the
+ * instructions and the time add up over PART_BEGIN/PART_END around that
+ * statement, the counters cover the whole loop (counters_stop). */
+static void part_start(void)
+{
+    printf_flush();
+    t_total = time_total = 0;
+    if (have_kstat) kstat_read(&k_start);
+}
+#define PART_BEGIN() uint64 part_time0 = rdtime(), part_insn0 = rdinstret()
+#define PART_END()   (t_total += rdinstret() - part_insn0, time_total += rdtime() - part_time0)
 
 /* What two counter reads back to back move the counters by (the least of a
  * few tries: a timer tick may fall in one). */
@@ -426,15 +445,15 @@ static enum outcome bench_fault_lazy(int n)
 {
     char *before = sbrk(0);
     if (!heap_pages(0)) return call_failed("sbrk");
-    t_total = 0;
-    printf_flush();
+    part_start();
     for (int i = 0; i < n; i++) {
         volatile char *p = sbrk(PAGE);
         if (p == (char *)-1) return call_failed("sbrk");
-        uint64 t0 = rdinstret();
+        PART_BEGIN();
         *p = 1;
-        t_total += rdinstret() - t0;
+        PART_END();
     }
+    counters_stop();
     heap_release((char *)sbrk(0) - before);
     return DONE;
 }
@@ -453,13 +472,13 @@ static enum outcome bench_fault_cow(int n)
         sleep(100000); /* shares the pages until killed */
         exit(0);
     }
-    t_total = 0;
-    printf_flush();
+    part_start();
     for (int i = 0; i < n; i++) {
-        uint64 t0 = rdinstret();
+        PART_BEGIN();
         heap[(long)i * PAGE] = 2;
-        t_total += rdinstret() - t0;
+        PART_END();
     }
+    counters_stop();
     kill(pid);
     wait(0);
     heap_release((char *)sbrk(0) - before);
@@ -483,13 +502,13 @@ static enum outcome bench_fault_mega_takeover(int n)
     if (pid < 0) return call_failed("fork");
     if (pid == 0) exit(0);
     if (reap(pid) < 0) return failed("wait did not return the child with status 0");
-    t_total = 0;
-    printf_flush();
+    part_start();
     for (int i = 0; i < n; i++) {
-        uint64 t0 = rdinstret();
+        PART_BEGIN();
         heap[(long)i * MEGA + PAGE] = 2;
-        t_total += rdinstret() - t0;
+        PART_END();
     }
+    counters_stop();
     heap_release((char *)sbrk(0) - before);
     return DONE;
 }
