@@ -4,7 +4,10 @@
  *                         with N's pattern and a size that depends on N,
  *                         fsync it and print "synced fN SIZE"; every third
  *                         file also removes an older one and, after a sync,
- *                         prints "unlinked fM"
+ *                         prints "unlinked fM". First it removes every
+ *                         file numbered below START - WINDOW, which the
+ *                         host no longer checks: the disk must not fill up
+ *                         however many rounds the test runs
  *   fscrash check         for every /crash/fN print "have fN SIZE ok" or
  *                         "have fN SIZE bad", then "check done"
  *
@@ -26,9 +29,30 @@ static void fill(char *p, long n, long len)
     for (long i = 0; i < len; i++) p[i] = (char)((i * 31 + n * 17 + (i >> 8)) & 0xff);
 }
 
+#define WINDOW 300 /* files the host still checks below START (fs_crash.py) */
+
+/* Remove every /crash/fN with N < below: numbers first, then the unlinks, so
+ * that the directory does not change under the reading. */
+static void remove_old(long below)
+{
+    static long old[8192];
+    int n = 0, dfd = open("/crash", O_RDONLY);
+    struct dirent de;
+    while (dfd >= 0 && read(dfd, &de, sizeof de) == sizeof de)
+        if (de.inum != 0 && de.name[0] == 'f' && atoi(de.name + 1) < below && n < 8192)
+            old[n++] = atoi(de.name + 1);
+    close(dfd);
+    for (int i = 0; i < n; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "/crash/f%ld", old[i]);
+        unlink(name);
+    }
+}
+
 static int do_write(long start)
 {
     mkdir("/crash");
+    remove_old(start - WINDOW);
     for (long n = start;; n++) {
         char name[32];
         snprintf(name, sizeof name, "/crash/f%ld", n);
