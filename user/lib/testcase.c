@@ -110,8 +110,14 @@ _Noreturn void test_end(int passed, int failed, int pages_before, int pages_afte
 {
     test_passed = passed, test_failed = failed;
     test_begin("no_leak");
-    if (pages_after != pages_before)
+    /* Fewer free pages is a leak. More is not this suite's doing: memory a
+     * process that ended before the start count still held (its reaping, a
+     * server's exit handling) came back meanwhile. */
+    if (pages_after < pages_before)
         test_fail("%d free pages at the start, %d at the end", pages_before, pages_after);
+    else if (pages_after > pages_before)
+        test_info("%d pages more free at the end than at the start: freed late by what ran before",
+                  pages_after - pages_before);
     test_finish();
     test_summary();
 }
