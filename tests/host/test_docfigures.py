@@ -5,28 +5,13 @@ levels and flags but not addresses or run lengths, a trace's shape keeps
 the rows but not pids, numbers or when an interrupt lands. Ends with
 "N passed, M failed"."""
 
-import importlib.machinery
-import importlib.util
 import pathlib
 import sys
 
-TOOL = pathlib.Path(__file__).resolve().parents[2] / "tools" / "docfigures"
-loader = importlib.machinery.SourceFileLoader("docfigures", str(TOOL))
-spec = importlib.util.spec_from_loader("docfigures", loader)
-df = importlib.util.module_from_spec(spec)
-loader.exec_module(df)
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from hostcheck import check, load_tool, summary  # noqa: E402
 
-passed = failed = 0
-
-
-def check(name, cond, why=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"ok {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}: {why}")
+df = load_tool("docfigures")
 
 
 # --- transcripts
@@ -111,5 +96,4 @@ other_call = RUNNING.replace("syscall 1c 0 7 0", "syscall 1b 7 0 0")  # ipc_repl
 check("trace_other_call_found", df.trace_shape(other_call) != a)
 check("first_difference", "row 1" in df.first_difference(["a", "b"], ["a", "c"]))
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(summary())

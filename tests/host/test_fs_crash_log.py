@@ -9,20 +9,13 @@ import pathlib
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tools"))
 import fs_crash  # noqa: E402
-
-passed = failed = 0
-
+from hostcheck import check, summary  # noqa: E402
 
 def expect(name, got, want):
-    global passed, failed
-    if got == want:
-        passed += 1
-        print(f"ok {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}: got {got!r}, want {want!r}")
+    check(name, got == want, f"got {got!r}, want {want!r}")
 
 
 def size(n):  # user/bin/fscrash.c: size_of
@@ -81,5 +74,4 @@ expect("older numbers: nothing gone", r.maybe_gone, set())
 r = fs_crash.writer_report(PROLOGUE, 160)
 expect("empty run", (r.synced, r.unlinked, r.maybe_gone, r.next_start), ({}, set(), set(), 162))
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(0 if failed == 0 else 1)
+sys.exit(summary())

@@ -4,32 +4,18 @@ out, other labs' solutions kept), and every refusal of `start` (unknown lab,
 non-empty target, broken markers) and of `check`, each with its message.
 Prints "ok NAME" / "FAIL NAME: why" and "N passed, M failed"."""
 
-import importlib.machinery
-import importlib.util
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from hostcheck import check, load_tool, summary  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent.parent
-loader = importlib.machinery.SourceFileLoader("lab", str(ROOT / "tools" / "lab"))
-spec = importlib.util.spec_from_loader("lab", loader)
-lab = importlib.util.module_from_spec(spec)
-loader.exec_module(lab)
+lab = load_tool("lab")
 NAMES = [x.name for x in lab.LABS]
-
-passed = failed = 0
-
-
-def check(name, cond, why):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"ok {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}: {why}")
 
 
 def region(name, solution, stub):
@@ -118,8 +104,7 @@ def main():
         rc, out = lab_cmd(missing, "check")
         check("check_fails_lab_without_region", rc != 0 and "no marked region" in out, out)
 
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -3,18 +3,16 @@
 keep the marked part, and render well-formed SVG with one lifeline per
 process plus devices and kernel. Ends with "N passed, M failed"."""
 
-import importlib.machinery
-import importlib.util
 import pathlib
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from hostcheck import check, load_tool, summary  # noqa: E402
+
 TOOL = pathlib.Path(__file__).resolve().parents[2] / "tools" / "trace2svg"
-loader = importlib.machinery.SourceFileLoader("trace2svg", str(TOOL))
-spec = importlib.util.spec_from_loader("trace2svg", loader)
-t2s = importlib.util.module_from_spec(spec)
-loader.exec_module(t2s)
+t2s = load_tool("trace2svg")
 
 
 def word(name):
@@ -48,18 +46,6 @@ proc 1 0 init
 proc 5 3 srv
 trace: 18 events
 $ """
-
-passed = failed = 0
-
-
-def check(name, cond, why=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"ok {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}: {why}")
 
 
 events, names = t2s.parse(SAMPLE.splitlines(True))
@@ -128,5 +114,4 @@ r = subprocess.run([sys.executable, str(TOOL)], input="nothing here\n", text=Tru
                    capture_output=True)
 check("no_events_error", r.returncode != 0 and "no events" in r.stderr, r.stderr)
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(summary())

@@ -2,18 +2,16 @@
 """Host test of tools/vmprint2svg: parse vmprint output into a tree, fold
 long runs, and render well-formed SVG. Ends with "N passed, M failed"."""
 
-import importlib.machinery
-import importlib.util
 import pathlib
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from hostcheck import check, load_tool, summary  # noqa: E402
+
 TOOL = pathlib.Path(__file__).resolve().parents[2] / "tools" / "vmprint2svg"
-loader = importlib.machinery.SourceFileLoader("vmprint2svg", str(TOOL))
-spec = importlib.util.spec_from_loader("vmprint2svg", loader)
-v2s = importlib.util.module_from_spec(spec)
-loader.exec_module(v2s)
+v2s = load_tool("vmprint2svg")
 
 SAMPLE = """boot noise
 $ vmprint -m
@@ -28,18 +26,6 @@ page table 0x0000000080322000
  .. ..511: pte 0x00000000200cd001 pa 0x0000000080334000
 """ + "".join(f" .. .. ..{i}: pte 0x00000000200cc817 pa 0x{0x80400000 + i * 4096:016x}\n"
               for i in range(40)) + "$ "
-
-passed = failed = 0
-
-
-def check(name, cond, why=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"ok {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}: {why}")
 
 
 root = v2s.parse(SAMPLE.splitlines(True))
@@ -76,5 +62,4 @@ r = subprocess.run([sys.executable, str(TOOL)], input="page table 0x1000\n .. ..
                    text=True, capture_output=True)
 check("bad_depth_error", r.returncode != 0 and "deeper" in r.stderr, r.stderr)
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(summary())

@@ -1,0 +1,37 @@
+"""What the host tests of the Python tools share: loading a tool (a script
+in tools/ without a .py name) as a module, counting checks as they pass or
+fail, and the closing "N passed, M failed" line that ctest reads."""
+
+import importlib.machinery
+import importlib.util
+import pathlib
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+counts = {"passed": 0, "failed": 0}
+
+
+def load_tool(name):
+    """tools/NAME as a module, so a test can call its functions."""
+    loader = importlib.machinery.SourceFileLoader(name, str(ROOT / "tools" / name))
+    spec = importlib.util.spec_from_loader(name, loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+def check(name, cond, why=""):
+    """Count one check; print "ok NAME" or "FAIL NAME: why"."""
+    if cond:
+        counts["passed"] += 1
+        print(f"ok {name}")
+    else:
+        counts["failed"] += 1
+        print(f"FAIL {name}: {why}")
+    return cond
+
+
+def summary():
+    """Print the summary line; the exit status for sys.exit()."""
+    print(f"{counts['passed']} passed, {counts['failed']} failed")
+    return 1 if counts["failed"] else 0
