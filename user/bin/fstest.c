@@ -596,20 +596,6 @@ static int settled_freepages(int want)
     return f;
 }
 
-/* The count once the server has freed what the last round's exited
- * processes held: two reads a tick apart agree. */
-static int steady_freepages(void)
-{
-    int f = freepages();
-    for (int i = 0; i < 100; i++) {
-        sleep(1);
-        int g = freepages();
-        if (g == f) break;
-        f = g;
-    }
-    return f;
-}
-
 int main(int argc, char **argv)
 {
     if (ep_lookup(FS_NAME) < 0) {
@@ -622,7 +608,7 @@ int main(int argc, char **argv)
      * first use of cache pages and server tables may take pages for good,
      * e.g. page-table pages, which is not a leak.) */
     char *again[] = {"fstest", "basic", "links", "unlink_open", "writers4", "many_files", 0};
-    int f0 = steady_freepages();
+    int f0 = test_steady_freepages(100);
     int keep = passed, keepf = failed;
     quiet = 1;
     if (argc > 1)

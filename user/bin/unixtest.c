@@ -40,23 +40,6 @@ static int write_file_ok(const char *path, const char *data, int n)
     return r == n;
 }
 
-/* freepages() once the count has stopped moving (the same over two ticks,
- * at most 1 s): the fs server frees what an exited client held when it
- * gets to that client's exit event, which may be after the client's parent
- * has reaped it. A count taken before that would make the next case look
- * as if it gave back pages it never took. */
-static int settled_freepages(void)
-{
-    int last = freepages();
-    for (int t = 0; t < TICK_HZ; t++) {
-        sleep(1);
-        int now = freepages();
-        if (now == last) return now;
-        last = now;
-    }
-    return last;
-}
-
 static void t_fork_offset(void)
 {
     int fd = open("/ut_off", O_CREATE | O_RDWR | O_TRUNC);
@@ -611,14 +594,14 @@ int main(int argc, char **argv)
                      "fd_limit",
                      "bad_args",
                      0};
-    int f0 = settled_freepages();
+    int f0 = test_steady_freepages(TICK_HZ);
     int keep = passed, keepf = failed;
     quiet = 1;
     char **list = argc > 1 ? first : again;
     for (int i = 1; list[i]; i++) { /* one runner per case: says which one leaks */
         if (!strcmp(list[i], "fs_restart") || !strcmp(list[i], "killed_file_write")) continue;
         char *one[] = {"unixtest", list[i], 0};
-        int before = settled_freepages();
+        int before = test_steady_freepages(TICK_HZ);
         runner(2, one);
         int after = freepages();
         for (int t = 0; t < 100 && after != before; t++) {

@@ -122,6 +122,18 @@ _Noreturn void test_end(int passed, int failed, int pages_before, int pages_afte
     test_summary();
 }
 
+int test_steady_freepages(int max_ticks)
+{
+    int last = freepages();
+    for (int t = 0; t < max_ticks; t++) {
+        sleep(1);
+        int now = freepages();
+        if (now == last) break;
+        last = now;
+    }
+    return last;
+}
+
 int test_in_child(int (*fn)(long), long arg)
 {
     int pid = fork();

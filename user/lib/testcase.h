@@ -39,6 +39,13 @@ int test_selected(int argc, char **argv, const char *name); /* no names: all */
  * summary line; exits 0 if nothing failed. For suites that count by hand. */
 _Noreturn void test_end(int passed, int failed, int pages_before, int pages_after);
 
+/* freepages() once the count has stopped moving (two reads a tick apart
+ * agree; at most max_ticks): the fs server frees what an exited client held
+ * when it gets to that client's exit event, which may be after the parent
+ * reaped it. A count taken before that makes the next case look as if it
+ * gave back pages it never took. */
+int test_steady_freepages(int max_ticks);
+
 /* Fork, run fn(arg) in the child (its return value is the exit status) and
  * wait for that very child. Returns the status wait() reported: fn's value,
  * or -1 if the kernel killed the child (a fault, kill()). On a failed fork or
