@@ -23,26 +23,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "tests"))
+from hostcheck import counts, fail, ok, summary  # noqa: E402
 from console import Console, ConsoleError, qemu_argv  # noqa: E402
 
 LIMIT = 300  # seconds for everything
 SEED = 1234
 SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed$", re.M)
-
-passed = failed = 0
-
-
-def ok(name):
-    global passed
-    passed += 1
-    print(f"ok {name}", flush=True)
-
-
-def fail(name, why):
-    global failed
-    failed += 1
-    print(f"FAIL {name}: {why}", flush=True)
-
 
 def guest_summary(text):
     m = SUMMARY.findall(text)
@@ -147,8 +134,7 @@ def main():
     smp = int(args[args.index("--smp") + 1]) if "--smp" in args else 4
     if not Path(kernel).is_file():
         fail("kernel", f"no kernel at {kernel}")
-        print(f"{passed} passed, {failed} failed")
-        return 1
+        return summary()
     deadline = time.monotonic() + LIMIT
     with tempfile.TemporaryDirectory(prefix="pagoda-disk-") as tmp:
         image = os.path.join(tmp, "disk.img")
@@ -163,8 +149,8 @@ def main():
                 fail(name, str(e))
                 if time.monotonic() >= deadline:
                     break
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 and passed == len(steps) + 1 else 1
+    status = summary()
+    return 0 if status == 0 and counts["passed"] == len(steps) + 1 else 1
 
 
 if __name__ == "__main__":

@@ -30,6 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "tests"))
+from hostcheck import fail, ok, summary  # noqa: E402
 from console import Console, ConsoleError, qemu_argv  # noqa: E402
 
 LIMIT_PER_CRASH = 25  # seconds per crash (ctest allows 600 s for 20, 4000 s for 150)
@@ -38,21 +40,6 @@ BOOT_LIMIT = 60
 SYNCED = re.compile(r"^synced f(\d+) (\d+)\n", re.M)
 UNLINKED = re.compile(r"^unlinked f(\d+)\n", re.M)
 HAVE = re.compile(r"^have f(\d+) (-?\d+) (ok|bad)$", re.M)
-
-passed = failed = 0
-
-
-def ok(name):
-    global passed
-    passed += 1
-    print(f"ok {name}", flush=True)
-
-
-def fail(name, why):
-    global failed
-    failed += 1
-    print(f"FAIL {name}: {why}", flush=True)
-
 
 def kill_qemu(con):
     """SIGKILL QEMU, then take all it printed before it died."""
@@ -154,8 +141,7 @@ def main():
     image, fsck = build / "fs.img", build / "fsck"
     if not kernel.is_file() or not image.is_file() or not fsck.is_file():
         fail("set-up", f"need {kernel}, {image} and {fsck} (build first)")
-        print(f"{passed} passed, {failed} failed")
-        return 1
+        return summary()
     deadline = time.monotonic() + 40 + LIMIT_PER_CRASH * crashes
     synced = {}  # file number -> size, as reported synced (and not unlinked)
     maybe_gone = set()  # files the writer may have begun to unlink
@@ -211,8 +197,7 @@ def main():
                 ok(f"crash {r + 1}: fsck clean")
             else:
                 fail(f"crash {r + 1}: fsck", (res.stdout + res.stderr)[-2000:])
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
+    return summary()
 
 
 if __name__ == "__main__":

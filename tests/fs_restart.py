@@ -8,20 +8,16 @@ must still be there. The image is used with snapshot=on (left unchanged).
 
     python3 tests/fs_restart.py [KERNEL] [--smp N] [--timeout S]
 """
-import argparse
 import pathlib
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
-from console import boot_to_summary, qemu_argv  # noqa: E402
+from console import boot_to_summary, guest_test_args, qemu_argv  # noqa: E402
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("kernel", nargs="?", default=str(ROOT / "build/riscv/pagoda.elf"))
-    ap.add_argument("--smp", type=int, default=1)
-    ap.add_argument("--timeout", type=float, default=180)
+    ap = guest_test_args(180)
     args = ap.parse_args()
     image = pathlib.Path(args.kernel).resolve().parent.parent / "fs.img"
     argv = qemu_argv(kernel=args.kernel, smp=args.smp, drive=str(image), snapshot=True,

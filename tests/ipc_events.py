@@ -4,21 +4,17 @@ that init starts user/bin/evtest with device rights, and checks its verdict.
 
     python3 tests/ipc_events.py [KERNEL] [--smp N] [--timeout S]
 """
-import argparse
 import pathlib
 import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
-from console import Console, qemu_argv  # noqa: E402
+from console import Console, guest_test_args, qemu_argv  # noqa: E402
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("kernel", nargs="?", default=str(ROOT / "build/riscv/pagoda.elf"))
-    ap.add_argument("--smp", type=int, default=1)
-    ap.add_argument("--timeout", type=float, default=120)
+    ap = guest_test_args(120)
     args = ap.parse_args()
     argv = qemu_argv(kernel=args.kernel, smp=args.smp, drive=None, append="spawn=evtest")
     ok = False

@@ -6,21 +6,17 @@ time, later ones after a longer pause.
 
     python3 tests/server_restart.py [KERNEL] [--smp N] [--timeout S]
 """
-import argparse
 import pathlib
 import sys
 import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
-from console import boot_to_summary, qemu_argv  # noqa: E402
+from console import boot_to_summary, guest_test_args, qemu_argv  # noqa: E402
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("kernel", nargs="?", default=str(ROOT / "build/riscv/pagoda.elf"))
-    ap.add_argument("--smp", type=int, default=1)
-    ap.add_argument("--timeout", type=float, default=120)
+    ap = guest_test_args(120)
     args = ap.parse_args()
     with tempfile.NamedTemporaryFile(suffix=".img") as img:
         img.truncate(4 << 20)

@@ -9,14 +9,13 @@ nothing persists.
 
     python3 tests/shell.py [KERNEL] [--smp N] [--timeout S] [--only NAME...]
 """
-import argparse
 import pathlib
 import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
-from console import Console, qemu_argv, DEFAULT_DRIVE  # noqa: E402
+from console import Console, DEFAULT_DRIVE, guest_test_args, qemu_argv  # noqa: E402
 
 UP, DOWN = "\x1b[A", "\x1b[B"
 
@@ -150,10 +149,7 @@ def show(text):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("kernel", nargs="?", default=str(ROOT / "build/riscv/pagoda.elf"))
-    ap.add_argument("--smp", type=int, default=1)
-    ap.add_argument("--timeout", type=float, default=300)
+    ap = guest_test_args(300)
     ap.add_argument("--drive", default=str(DEFAULT_DRIVE))
     ap.add_argument("--only", nargs="*", help="run only these cases")
     args = ap.parse_args()

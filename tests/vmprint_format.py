@@ -43,7 +43,6 @@ exits 1 on any failure. QEMU is killed after --timeout seconds in all
 (default 120).
 """
 
-import argparse
 import re
 import sys
 import time
@@ -51,7 +50,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
-from console import DEFAULT_DRIVE, Console, ConsoleError, qemu_argv  # noqa: E402
+from console import Console, ConsoleError, DEFAULT_DRIVE, guest_test_args, qemu_argv  # noqa: E402
 
 HEADER = re.compile(r"^page table 0x[0-9a-f]{16}$")
 LINE = re.compile(r"^( \.\.){1,3}\d+: pte 0x[0-9a-f]{16} pa 0x[0-9a-f]{16}$")
@@ -383,10 +382,7 @@ def corruptions(lines):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("kernel", nargs="?", default=str(ROOT / "build" / "riscv" / "pagoda.elf"))
-    ap.add_argument("--smp", type=int, default=1)
-    ap.add_argument("--timeout", type=float, default=120, help="seconds for everything")
+    ap = guest_test_args(120, __doc__.split("\n")[0])
     ap.add_argument("-v", "--verbose", action="store_true", help="show the console")
     args = ap.parse_args(argv)
     if not Path(args.kernel).is_file():

@@ -332,6 +332,17 @@ def boot_to_summary(argv, timeout, name, must_see=None):
     return 0 if ok else 1
 
 
+def guest_test_args(timeout, description=None):
+    """The arguments every tests/*.py that boots the kernel takes: the
+    kernel (default: the build's), --smp (default 1) and --timeout; a script
+    adds its own before parse_args()."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("kernel", nargs="?", default=str(DEFAULT_KERNEL))
+    ap.add_argument("--smp", type=int, default=1)
+    ap.add_argument("--timeout", type=float, default=timeout, help="seconds for everything")
+    return ap
+
+
 def parse_args(argv):
     ap = argparse.ArgumentParser(
         prog="console.py",

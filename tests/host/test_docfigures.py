@@ -8,7 +8,7 @@ the rows but not pids, numbers or when an interrupt lands. Ends with
 import pathlib
 import sys
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 from hostcheck import check, load_tool, summary  # noqa: E402
 
 df = load_tool("docfigures")

@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hostcheck import check, load_tool, summary  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent.parent

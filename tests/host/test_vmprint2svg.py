@@ -7,7 +7,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 from hostcheck import check, load_tool, summary  # noqa: E402
 
 TOOL = pathlib.Path(__file__).resolve().parents[2] / "tools" / "vmprint2svg"

@@ -1,13 +1,14 @@
-"""What the host tests of the Python tools share: loading a tool (a script
-in tools/ without a .py name) as a module, counting checks as they pass or
-fail, and the closing "N passed, M failed" line that ctest reads."""
+"""What the Python tests share (those in tests/ that drive QEMU and the host
+tests in tests/host/): counting checks as they pass or fail, the closing
+"N passed, M failed" line that ctest reads, and loading a tool (a script in
+tools/ without a .py name) as a module."""
 
 import importlib.machinery
 import importlib.util
 import pathlib
 import sys
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 counts = {"passed": 0, "failed": 0}
 
 
@@ -20,14 +21,19 @@ def load_tool(name):
     return module
 
 
+def ok(name):
+    counts["passed"] += 1
+    print(f"ok {name}", flush=True)
+
+
+def fail(name, why):
+    counts["failed"] += 1
+    print(f"FAIL {name}: {why}", flush=True)
+
+
 def check(name, cond, why=""):
-    """Count one check; print "ok NAME" or "FAIL NAME: why"."""
-    if cond:
-        counts["passed"] += 1
-        print(f"ok {name}")
-    else:
-        counts["failed"] += 1
-        print(f"FAIL {name}: {why}")
+    """ok() or fail() as cond says; returns cond."""
+    ok(name) if cond else fail(name, why)
     return cond
 
 
