@@ -12,14 +12,9 @@ int main(int argc, char **argv)
         fprintf(2, "usage: cp from to\n");
         exit(2);
     }
-    const char *to = argv[2];
     char path[256];
+    const char *to = path_into_dir(argv[1], argv[2], path, sizeof path);
     struct stat st;
-    if (stat(to, &st) == 0 && st.type == T_DIR) {
-        const char *base = strrchr(argv[1], '/');
-        snprintf(path, sizeof path, "%s/%s", to, base ? base + 1 : argv[1]);
-        to = path;
-    }
     int in = open(argv[1], O_RDONLY);
     if (in < 0) {
         perror_path("cp", argv[1]);

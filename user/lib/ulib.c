@@ -38,3 +38,12 @@ int stat(const char *path, struct stat *st)
     close(fd);
     return r;
 }
+
+const char *path_into_dir(const char *from, const char *to, char *buf, int size)
+{
+    struct stat st;
+    if (stat(to, &st) < 0 || st.type != T_DIR) return to;
+    const char *base = strrchr(from, '/');
+    snprintf(buf, size, "%s/%s", to, base ? base + 1 : from);
+    return buf;
+}

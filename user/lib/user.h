@@ -73,6 +73,9 @@ int isatty(int fd); /* 1 if fd is the console */
 
 /* ulib (xv6). */
 int stat(const char *, struct stat *);
+/* cp's and mv's target: TO itself, or TO/basename(FROM) (written into buf)
+ * when TO is a directory. */
+const char *path_into_dir(const char *from, const char *to, char *buf, int size);
 char *strcpy(char *, const char *);
 void *memmove(void *, const void *, int);
 char *strchr(const char *, char c);
