@@ -20,7 +20,8 @@ void trap_init_hart(void)
 {
     csr_write(stvec, (uint64)kernelvec);
     csr_set(sie, SIE_SEIE | SIE_STIE | SIE_SSIE);
-    csr_write(scounteren, 7); /* user may read cycle, time, instret */
+    csr_write(scounteren, 7);       /* user may read cycle, time, instret */
+    csr_write(sscratch, TRAPFRAME); /* the trampoline's one free register points there */
     user_stvec = TRAMPOLINE + (uservec - trampoline);
     user_ret = (void (*)(uint64))(TRAMPOLINE + (userret - trampoline));
 }
@@ -126,17 +127,31 @@ void trap_init_frame(struct trapframe *tf, uint64 kstack_top)
 {
     tf->kernel_sp = kstack_top;
     tf->kernel_trap = (uint64)usertrap;
+    tf->kernel_syscall = (uint64)usersyscall;
 }
 
-/* Back to user mode: only what may have changed since the last return. The
- * trampoline's stvec, interrupts off until sret (a trap now would go to
- * uservec with kernel state), sstatus's SPP and SPIE for sret. */
-static inline __attribute__((always_inline)) _Noreturn void return_to_user(struct proc *p)
+#define BIT(n) (1UL << (n))
+_Static_assert(TF_FULL_SYSCALLS ==
+                   (BIT(SYS_fork) | BIT(SYS_exec) | BIT(SYS_ipc_call) | BIT(SYS_ipc_share) |
+                    BIT(SYS_ipc_recv) | BIT(SYS_ipc_reply_recv)),
+               "trapframe.h's TF_FULL_SYSCALLS");
+
+/* The way out to user mode both entries share: interrupts off until sret (a
+ * trap now would go to uservec with kernel state), sstatus's SPP and SPIE
+ * for sret, the trampoline's stvec. */
+static inline __attribute__((always_inline)) void leave_kernel(void)
 {
     if (__builtin_expect(trace_on(), 0)) trace_trapret(); /* keeps no register live */
     csr_clear(sstatus, SSTATUS_SIE | SSTATUS_SPP);        /* sret goes to user mode */
     csr_set(sstatus, SSTATUS_SPIE);                       /* with interrupts on */
     csr_write(stvec, user_stvec);
+}
+
+/* Back to user mode with every register from the trapframe: only what may
+ * have changed since the last return. */
+static inline __attribute__((always_inline)) _Noreturn void return_to_user(struct proc *p)
+{
+    leave_kernel();
     p->tf->kernel_satp = p->kernel_satp;
 #ifndef PAGODA_KPT_SHARED
     KSTAT_INC(satp_write); /* userret loads the user table */
@@ -173,6 +188,33 @@ _Noreturn void usertrap(void)
     if (p->killed) proc_exit(-1);
     if (__builtin_expect(mycpu()->resched, 0)) yield(); /* the slice ran out */
     return_to_user(p);
+}
+
+/* A system call outside TF_FULL_SYSCALLS, called by uservec (interrupts
+ * off, on the kernel stack and table) with s0-s11 still the user's: the
+ * C calling convention keeps them, here and across yield's swtch. Returns
+ * the user satp to uservec, which restores the other registers and srets;
+ * kernel_satp needs no refill, as only exec (a full-frame call) changes it. */
+uint64 usersyscall(void)
+{
+    uint64 sstatus = csr_read(sstatus); /* as sret wants it: SPP user, SPIE on, SIE off */
+    csr_write(stvec, (uint64)kernelvec);
+#ifndef PAGODA_KPT_SHARED
+    KSTAT_ADD(satp_write, 2); /* uservec loaded the kernel table, and will load the user's */
+#endif
+    struct trapframe *tf = mycpu()->proc->tf;
+    intr_on();
+    if (__builtin_expect(trace_on(), 0))
+        traced_syscall(mycpu()->proc, tf);
+    else
+        tf->regs[REG_A0] = syscall_dispatch(tf);
+    struct proc *p = mycpu()->proc;
+    if (p->killed) proc_exit(-1);
+    if (__builtin_expect(mycpu()->resched, 0)) yield(); /* the slice ran out */
+    if (__builtin_expect(trace_on(), 0)) trace_trapret();
+    csr_write(sstatus, sstatus); /* interrupts off until sret; SUM as it was, off */
+    csr_write(stvec, user_stvec);
+    return p->user_satp;
 }
 
 _Noreturn void usertrapret(void)

@@ -8,25 +8,32 @@
 #ifndef PAGODA_TRAPFRAME_H
 #define PAGODA_TRAPFRAME_H
 
-#define TF_VA          0x3FFFFFE000 /* TRAPFRAME (pagoda/memlayout.h) */
-#define TF_REG(n)      (8 * (n))    /* register xn */
-#define TF_EPC         256
-#define TF_KERNEL_SATP 264
-#define TF_KERNEL_SP   272
-#define TF_KERNEL_TRAP 280
-#define TF_KERNEL_TP   288
+#define TF_VA             0x3FFFFFE000 /* TRAPFRAME (pagoda/memlayout.h) */
+#define TF_REG(n)         (8 * (n))    /* register xn */
+#define TF_EPC            256
+#define TF_KERNEL_SATP    264
+#define TF_KERNEL_SP      272
+#define TF_KERNEL_TRAP    280
+#define TF_KERNEL_TP      288
+#define TF_KERNEL_SYSCALL 296
+/* The system calls that enter through usertrap with every register saved
+ * (bit n for number n): fork copies the frame, exec replaces it, and the
+ * IPC calls that block may be resumed by the fast path on an empty kernel
+ * stack (proc/ipc_fast.c). Checked against pagoda/abi.h in trap.c. */
+#define TF_FULL_SYSCALLS 0x17000082
 
 #ifndef __ASSEMBLER__
 #include "arch/riscv/types.h"
 #include "pagoda/memlayout.h"
 
 struct trapframe {
-    uint64 regs[32];    /* x0..x31 by register number; regs[0] unused */
-    uint64 epc;         /* user pc */
-    uint64 kernel_satp; /* this process's kernel table */
-    uint64 kernel_sp;   /* top of its kernel stack */
-    uint64 kernel_trap; /* usertrap() */
-    uint64 kernel_tp;   /* this hart's struct cpu (the trampoline loads tp from it) */
+    uint64 regs[32];       /* x0..x31 by register number; regs[0] unused */
+    uint64 epc;            /* user pc */
+    uint64 kernel_satp;    /* this process's kernel table */
+    uint64 kernel_sp;      /* top of its kernel stack */
+    uint64 kernel_trap;    /* usertrap() */
+    uint64 kernel_tp;      /* this hart's struct cpu (the trampoline loads tp from it) */
+    uint64 kernel_syscall; /* usersyscall() */
 };
 #define REG_RA 1
 #define REG_SP 2
@@ -44,6 +51,8 @@ _Static_assert(__builtin_offsetof(struct trapframe, kernel_sp) == TF_KERNEL_SP, 
 _Static_assert(__builtin_offsetof(struct trapframe, kernel_trap) == TF_KERNEL_TRAP,
                "trapframe trap");
 _Static_assert(__builtin_offsetof(struct trapframe, kernel_tp) == TF_KERNEL_TP, "trapframe tp");
+_Static_assert(__builtin_offsetof(struct trapframe, kernel_syscall) == TF_KERNEL_SYSCALL,
+               "trapframe syscall");
 _Static_assert(sizeof(struct trapframe) <= PGSIZE, "a trapframe fits its page");
 #endif
 
