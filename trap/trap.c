@@ -136,22 +136,15 @@ _Static_assert(TF_FULL_SYSCALLS ==
                     BIT(SYS_ipc_recv) | BIT(SYS_ipc_reply_recv)),
                "trapframe.h's TF_FULL_SYSCALLS");
 
-/* The way out to user mode both entries share: interrupts off until sret (a
- * trap now would go to uservec with kernel state), sstatus's SPP and SPIE
- * for sret, the trampoline's stvec. */
-static inline __attribute__((always_inline)) void leave_kernel(void)
+/* Back to user mode: only what may have changed since the last return. The
+ * trampoline's stvec, interrupts off until sret (a trap now would go to
+ * uservec with kernel state), sstatus's SPP and SPIE for sret. */
+static inline __attribute__((always_inline)) _Noreturn void return_to_user(struct proc *p)
 {
     if (__builtin_expect(trace_on(), 0)) trace_trapret(); /* keeps no register live */
     csr_clear(sstatus, SSTATUS_SIE | SSTATUS_SPP);        /* sret goes to user mode */
     csr_set(sstatus, SSTATUS_SPIE);                       /* with interrupts on */
     csr_write(stvec, user_stvec);
-}
-
-/* Back to user mode with every register from the trapframe: only what may
- * have changed since the last return. */
-static inline __attribute__((always_inline)) _Noreturn void return_to_user(struct proc *p)
-{
-    leave_kernel();
     p->tf->kernel_satp = p->kernel_satp;
 #ifndef PAGODA_KPT_SHARED
     KSTAT_INC(satp_write); /* userret loads the user table */
@@ -160,8 +153,8 @@ static inline __attribute__((always_inline)) _Noreturn void return_to_user(struc
     __builtin_unreachable();
 }
 
-/* From user mode, through uservec, on this process's kernel stack. The
- * system call is the hot path: everything else is out of line. */
+/* An interrupt or a fault from user mode, through uservec, on this
+ * process's kernel stack, every register in the trapframe. */
 _Noreturn void usertrap(void)
 {
     csr_write(stvec, (uint64)kernelvec);
@@ -170,31 +163,21 @@ _Noreturn void usertrap(void)
 #endif
     struct proc *p = mycpu()->proc;
     uint64 scause = csr_read(scause);
-
-    if (__builtin_expect(scause == EXC_ECALL_U, 1)) {
-        struct trapframe *tf = p->tf;
-        tf->epc += 4;
-        intr_on();
-        if (__builtin_expect(trace_on(), 0))
-            traced_syscall(p, tf);
-        else
-            tf->regs[REG_A0] = syscall_dispatch(tf);
-        p = mycpu()->proc; /* the same process: cheaper to reload than to keep */
-    } else if (scause & SCAUSE_INTR) {
+    if (scause & SCAUSE_INTR)
         user_interrupt(p, scause);
-    } else {
+    else
         user_exception(p, scause);
-    }
     if (p->killed) proc_exit(-1);
     if (__builtin_expect(mycpu()->resched, 0)) yield(); /* the slice ran out */
     return_to_user(p);
 }
 
-/* A system call outside TF_FULL_SYSCALLS, called by uservec (interrupts
- * off, on the kernel stack and table) with s0-s11 still the user's: the
- * C calling convention keeps them, here and across yield's swtch. Returns
- * the user satp to uservec, which restores the other registers and srets;
- * kernel_satp needs no refill, as only exec (a full-frame call) changes it. */
+/* A system call: called by uservec (interrupts off, on the kernel stack and
+ * table) with s0-s11 still the user's, which the C calling convention
+ * keeps, here and across yield's swtch. Returns the user satp to the
+ * trampoline, which restores the registers it saved and srets. (A process
+ * that does not return here, like fork's child or one the IPC fast path
+ * parks, leaves through usertrapret with the whole frame.) */
 uint64 usersyscall(void)
 {
     uint64 sstatus = csr_read(sstatus); /* as sret wants it: SPP user, SPIE on, SIE off */

@@ -5,11 +5,11 @@
 # time (arch/riscv/trapframe.h). sscratch holds TRAPFRAME on every hart
 # (trap_init_hart), so one csrrw frees a register to address it.
 #
-# Two shapes of entry (docs/traps.md). Interrupts, faults and the system
-# calls in TF_FULL_SYSCALLS save every register and enter usertrap(); they
-# leave through userret, which loads every register back. Any other system
-# call is a real call of usersyscall(): s0-s11 need no saving, as the C
-# calling convention keeps them, and the temporaries come back zeroed.
+# Every system call is a real call of usersyscall() (docs/traps.md). Most
+# save only what C code may change and the user keeps: s0-s11 are kept by
+# the C calling convention itself, and the temporaries come back zeroed.
+# The calls in TF_FULL_SYSCALLS, interrupts and faults (usertrap) save every
+# register and leave through userret, which loads every one back.
 
 #include "arch/riscv/trapframe.h"
 
@@ -32,51 +32,30 @@
 # arguments (a1..a5 come back as they went in: IPC returns words there) and
 # the number a7.
 .macro keep_regs op
-    \op x1, TF_REG(1)(a0)
-    \op x2, TF_REG(2)(a0)
-    \op x3, TF_REG(3)(a0)
-    \op x4, TF_REG(4)(a0)
-    \op x11, TF_REG(11)(a0)
-    \op x12, TF_REG(12)(a0)
-    \op x13, TF_REG(13)(a0)
-    \op x14, TF_REG(14)(a0)
-    \op x15, TF_REG(15)(a0)
-    \op x17, TF_REG(17)(a0)
+    .irp r, 1, 2, 3, 4, 11, 12, 13, 14, 15, 17
+    \op x\r, TF_REG(\r)(a0)
+    .endr
 .endm
 
 # The temporaries t1..t6 and a6 (t0 goes first, alone): a short system
 # call returns them zeroed (pagoda/abi.h), every other trap keeps them.
 .macro temp_regs op
-    \op x6, TF_REG(6)(a0)
-    \op x7, TF_REG(7)(a0)
-    \op x16, TF_REG(16)(a0)
-    \op x28, TF_REG(28)(a0)
-    \op x29, TF_REG(29)(a0)
-    \op x30, TF_REG(30)(a0)
-    \op x31, TF_REG(31)(a0)
+    .irp r, 6, 7, 16, 28, 29, 30, 31
+    \op x\r, TF_REG(\r)(a0)
+    .endr
 .endm
 
 # s0-s11
 .macro sregs op
-    \op x8, TF_REG(8)(a0)
-    \op x9, TF_REG(9)(a0)
-    \op x18, TF_REG(18)(a0)
-    \op x19, TF_REG(19)(a0)
-    \op x20, TF_REG(20)(a0)
-    \op x21, TF_REG(21)(a0)
-    \op x22, TF_REG(22)(a0)
-    \op x23, TF_REG(23)(a0)
-    \op x24, TF_REG(24)(a0)
-    \op x25, TF_REG(25)(a0)
-    \op x26, TF_REG(26)(a0)
-    \op x27, TF_REG(27)(a0)
+    .irp r, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
+    \op x\r, TF_REG(\r)(a0)
+    .endr
 .endm
 
-# The user's a0 into the frame, TRAPFRAME back into sscratch; t0 = sepc.
-.macro save_a0_epc
-    csrrw t0, sscratch, a0
-    sd t0, TF_REG(10)(a0)
-    csrr t0, sepc
+# The kernel's table, with t0 kept (where to go).
+.macro enter_kernel
+    ld t1, TF_KERNEL_SATP(a0)
+    load_satp t1, t2
 .endm
 
     .section .text.trampoline, "ax"
@@ -86,51 +65,49 @@
 trampoline:
 uservec:                    # stvec while in user mode
     csrrw a0, sscratch, a0  # a0 = TRAPFRAME, sscratch = user a0
+    keep_regs sd
     sd t0, TF_REG(5)(a0)
-    csrr t0, scause
-    addi t0, t0, -8         # EXC_ECALL_U
-    bnez t0, full           # an interrupt or a fault
-    li t0, TF_FULL_SYSCALLS
-    srl t0, t0, a7          # bit a7 % 64: a number past NSYSCALL may go either way
-    andi t0, t0, 1
-    bnez t0, full
-    keep_regs sd            # a short system call
-    save_a0_epc
-    addi t0, t0, 4          # return past the ecall
-    sd t0, TF_EPC(a0)
+    csrrw t0, sscratch, a0  # the user's a0, and TRAPFRAME back in sscratch
+    sd t0, TF_REG(10)(a0)
+    csrr t0, sepc
     ld sp, TF_KERNEL_SP(a0)
     ld tp, TF_KERNEL_TP(a0)
+    csrr ra, scause
+    addi ra, ra, -8         # EXC_ECALL_U
+    bnez ra, trap           # an interrupt or a fault
+    addi t0, t0, 4          # a system call returns past the ecall
+    sd t0, TF_EPC(a0)
     ld t0, TF_KERNEL_SYSCALL(a0)
-    ld t1, TF_KERNEL_SATP(a0)
-    load_satp t1, t2
+    li ra, TF_FULL_SYSCALLS
+    srl ra, ra, a7          # bit a7 % 64: a number past NSYSCALL may go either way
+    andi ra, ra, 1
+    bnez ra, full_syscall
+    enter_kernel
     jalr t0                 # a0 = usersyscall(): the user satp
     load_satp a0, t0
     csrr a0, sscratch
     ld t0, TF_EPC(a0)
     csrw sepc, t0
     keep_regs ld
-    li t0, 0                # no kernel value stays in a temporary
-    li t1, 0
-    li t2, 0
-    li a6, 0
-    li t3, 0
-    li t4, 0
-    li t5, 0
-    li t6, 0
+    .irp r, t0, t1, t2, a6, t3, t4, t5, t6
+    li \r, 0                # no kernel value stays in a temporary
+    .endr
     ld a0, TF_REG(10)(a0)
     sret
 
-full:                       # every register into the frame
-    keep_regs sd
+full_syscall:               # the rest of the frame, and back through userret
     temp_regs sd
     sregs sd
-    save_a0_epc
+    enter_kernel
+    lla ra, userret
+    jr t0                   # usersyscall()
+
+trap:                       # the rest of the frame
     sd t0, TF_EPC(a0)
-    ld sp, TF_KERNEL_SP(a0)
-    ld tp, TF_KERNEL_TP(a0)
+    temp_regs sd
+    sregs sd
     ld t0, TF_KERNEL_TRAP(a0)
-    ld t1, TF_KERNEL_SATP(a0)
-    load_satp t1, t2
+    enter_kernel
     jr t0                   # usertrap()
 
 userret:                    # userret(user satp): every register from the frame
