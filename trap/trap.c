@@ -84,8 +84,8 @@ static enum fault_access fault_access(uint64 scause)
                                            : FAULT_READ;
 }
 
-/* A system call with tracing on: the same as the hot path in usertrap, plus
- * an event before and after. Out of line, so the hot path keeps one branch. */
+/* A system call with tracing on: the same as the hot path in usersyscall,
+ * plus an event before and after. Out of line, so the hot path keeps one branch. */
 static __attribute__((noinline, cold)) void traced_syscall(struct proc *p, struct trapframe *tf)
 {
     /* one event for the trap and the call: cause 8 goes without saying */
@@ -93,29 +93,6 @@ static __attribute__((noinline, cold)) void traced_syscall(struct proc *p, struc
           tf->regs[REG_A1 + 1]);
     tf->regs[REG_A0] = syscall_dispatch(tf);
     TRACE(TR_SYSRET, p->pid, tf->regs[REG_A7], tf->regs[REG_A0], 0, 0);
-}
-
-static __attribute__((noinline)) void user_interrupt(struct proc *p, uint64 scause)
-{
-    TRACE(TR_TRAP, p->pid, scause, p->tf->epc, 0, 0);
-    if (handle_interrupt(scause)) yield();
-}
-
-static __attribute__((noinline)) void user_exception(struct proc *p, uint64 scause)
-{
-    struct trapframe *tf = p->tf;
-    uint64 stval = csr_read(stval);
-    TRACE(TR_TRAP, p->pid, scause, tf->epc, stval, 0);
-    enum fault_access access = fault_access(scause);
-    int what = trace_on() && is_page_fault(scause) ? trace_fault_what(&p->vm, stval, access) : 0;
-    int r = is_page_fault(scause) ? vm_fault(&p->vm, stval, access) : -EFAULT;
-    TRACE(TR_FAULT, p->pid, access, stval, what, r);
-    if (r < 0) {
-        kprintf("pid %d (%s): killed: %s at pc %p, address %p\n", p->pid, p->name,
-                r == -ENOMEM ? "out of memory" : cause_name(scause), (void *)tf->epc,
-                (void *)stval);
-        p->killed = 1;
-    }
 }
 
 /* The trapframe fields the trampoline reads that never change while a
@@ -130,10 +107,9 @@ void trap_init_frame(struct trapframe *tf, uint64 kstack_top)
     tf->kernel_syscall = (uint64)usersyscall;
 }
 
-#define BIT(n) (1UL << (n))
 _Static_assert(TF_FULL_SYSCALLS ==
-                   (BIT(SYS_fork) | BIT(SYS_exec) | BIT(SYS_ipc_call) | BIT(SYS_ipc_share) |
-                    BIT(SYS_ipc_recv) | BIT(SYS_ipc_reply_recv)),
+                   (1 << SYS_fork | 1 << SYS_exec | 1 << SYS_ipc_call | 1 << SYS_ipc_share |
+                    1 << SYS_ipc_recv | 1 << SYS_ipc_reply_recv),
                "trapframe.h's TF_FULL_SYSCALLS");
 
 /* Back to user mode: only what may have changed since the last return. The
@@ -162,11 +138,24 @@ _Noreturn void usertrap(void)
     KSTAT_INC(satp_write); /* uservec loaded the kernel table */
 #endif
     struct proc *p = mycpu()->proc;
-    uint64 scause = csr_read(scause);
-    if (scause & SCAUSE_INTR)
-        user_interrupt(p, scause);
-    else
-        user_exception(p, scause);
+    uint64 scause = csr_read(scause), stval = csr_read(stval), epc = p->tf->epc;
+    if (scause & SCAUSE_INTR) {
+        TRACE(TR_TRAP, p->pid, scause, epc, 0, 0);
+        if (handle_interrupt(scause)) yield();
+    } else {
+        TRACE(TR_TRAP, p->pid, scause, epc, stval, 0);
+        enum fault_access access = fault_access(scause);
+        int what =
+            trace_on() && is_page_fault(scause) ? trace_fault_what(&p->vm, stval, access) : 0;
+        int r = is_page_fault(scause) ? vm_fault(&p->vm, stval, access) : -EFAULT;
+        TRACE(TR_FAULT, p->pid, access, stval, what, r);
+        if (r < 0) {
+            kprintf("pid %d (%s): killed: %s at pc %p, address %p\n", p->pid, p->name,
+                    r == -ENOMEM ? "out of memory" : cause_name(scause), (void *)epc,
+                    (void *)stval);
+            p->killed = 1;
+        }
+    }
     if (p->killed) proc_exit(-1);
     if (__builtin_expect(mycpu()->resched, 0)) yield(); /* the slice ran out */
     return_to_user(p);

@@ -16,10 +16,8 @@
 #define TF_KERNEL_TRAP    280
 #define TF_KERNEL_TP      288
 #define TF_KERNEL_SYSCALL 296
-/* The system calls that enter through usertrap with every register saved
- * (bit n for number n): fork copies the frame, exec replaces it, and the
- * IPC calls that block may be resumed by the fast path on an empty kernel
- * stack (proc/ipc_fast.c). Checked against pagoda/abi.h in trap.c. */
+/* Bit n: system call n saves every register (docs/traps.md); trap.c checks
+ * it against pagoda/abi.h: fork, exec, ipc_call/share/recv/reply_recv. */
 #define TF_FULL_SYSCALLS 0x17000082
 
 #ifndef __ASSEMBLER__
