@@ -11,9 +11,8 @@
 
 extern char trampoline[], uservec[], userret[], kernelvec[];
 
-/* Where uservec and userret are in the trampoline page as every process
- * sees it: link-time constants, worked out once instead of on every return. */
-uint64 user_stvec;             /* not static: clang would fold the sum back in */
+/* Where userret is in the trampoline page as every process sees it: a
+ * link-time constant, worked out once instead of on every return. */
 void (*user_ret)(uint64 satp); /* userret(user satp) */
 
 void trap_init_hart(void)
@@ -22,7 +21,6 @@ void trap_init_hart(void)
     csr_set(sie, SIE_SEIE | SIE_STIE | SIE_SSIE);
     csr_write(scounteren, 7);       /* user may read cycle, time, instret */
     csr_write(sscratch, TRAPFRAME); /* the trampoline's one free register points there */
-    user_stvec = TRAMPOLINE + (uservec - trampoline);
     user_ret = (void (*)(uint64))(TRAMPOLINE + (userret - trampoline));
 }
 
@@ -105,6 +103,7 @@ void trap_init_frame(struct trapframe *tf, uint64 kstack_top)
     tf->kernel_sp = kstack_top;
     tf->kernel_trap = (uint64)usertrap;
     tf->kernel_syscall = (uint64)usersyscall;
+    tf->kernel_vec = (uint64)kernelvec;
 }
 
 _Static_assert(TF_FULL_SYSCALLS ==
@@ -112,15 +111,14 @@ _Static_assert(TF_FULL_SYSCALLS ==
                     1 << SYS_ipc_recv | 1 << SYS_ipc_reply_recv),
                "trapframe.h's TF_FULL_SYSCALLS");
 
-/* Back to user mode: only what may have changed since the last return. The
- * trampoline's stvec, interrupts off until sret (a trap now would go to
- * uservec with kernel state), sstatus's SPP and SPIE for sret. */
+/* Back to user mode: only what may have changed since the last return.
+ * Interrupts off until sret (userret sets stvec to uservec, where a trap
+ * would go with kernel state), sstatus's SPP and SPIE for sret. */
 static inline __attribute__((always_inline)) _Noreturn void return_to_user(struct proc *p)
 {
     if (__builtin_expect(trace_on(), 0)) trace_trapret(); /* keeps no register live */
     csr_clear(sstatus, SSTATUS_SIE | SSTATUS_SPP);        /* sret goes to user mode */
     csr_set(sstatus, SSTATUS_SPIE);                       /* with interrupts on */
-    csr_write(stvec, user_stvec);
     p->tf->kernel_satp = p->kernel_satp;
 #ifndef PAGODA_KPT_SHARED
     KSTAT_INC(satp_write); /* userret loads the user table */
@@ -133,7 +131,6 @@ static inline __attribute__((always_inline)) _Noreturn void return_to_user(struc
  * process's kernel stack, every register in the trapframe. */
 _Noreturn void usertrap(void)
 {
-    csr_write(stvec, (uint64)kernelvec);
 #ifndef PAGODA_KPT_SHARED
     KSTAT_INC(satp_write); /* uservec loaded the kernel table */
 #endif
@@ -161,6 +158,14 @@ _Noreturn void usertrap(void)
     return_to_user(p);
 }
 
+/* mycpu()->proc and ->resched in one load each, from tp (as trace_on). */
+#define HART_FIELD(type, insn, f)                                                                  \
+    ({                                                                                             \
+        type v_;                                                                                   \
+        asm volatile(insn " %0, %1(tp)" : "=r"(v_) : "i"(__builtin_offsetof(struct cpu, f)));      \
+        v_;                                                                                        \
+    })
+
 /* A system call: called by uservec (interrupts off, on the kernel stack and
  * table) with s0-s11 still the user's, which the C calling convention
  * keeps, here and across yield's swtch. Returns the user satp to the
@@ -170,22 +175,20 @@ _Noreturn void usertrap(void)
 uint64 usersyscall(void)
 {
     uint64 sstatus = csr_read(sstatus); /* as sret wants it: SPP user, SPIE on, SIE off */
-    csr_write(stvec, (uint64)kernelvec);
 #ifndef PAGODA_KPT_SHARED
     KSTAT_ADD(satp_write, 2); /* uservec loaded the kernel table, and will load the user's */
 #endif
-    struct trapframe *tf = mycpu()->proc->tf;
+    struct trapframe *tf = HART_FIELD(struct proc *, "ld", proc)->tf;
     intr_on();
     if (__builtin_expect(trace_on(), 0))
-        traced_syscall(mycpu()->proc, tf);
+        traced_syscall(myproc(), tf);
     else
         tf->regs[REG_A0] = syscall_dispatch(tf);
-    struct proc *p = mycpu()->proc;
+    struct proc *p = HART_FIELD(struct proc *, "ld", proc); /* cheaper to reload than to keep */
     if (p->killed) proc_exit(-1);
-    if (__builtin_expect(mycpu()->resched, 0)) yield(); /* the slice ran out */
+    if (__builtin_expect(HART_FIELD(long, "lw", resched), 0)) yield(); /* the slice ran out */
     if (__builtin_expect(trace_on(), 0)) trace_trapret();
     csr_write(sstatus, sstatus); /* interrupts off until sret; SUM as it was, off */
-    csr_write(stvec, user_stvec);
     return p->user_satp;
 }
 

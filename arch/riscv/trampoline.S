@@ -52,10 +52,20 @@
     .endr
 .endm
 
-# The kernel's table, with t0 kept (where to go).
+# The kernel's trap vector and table, with t0 kept (where to go).
 .macro enter_kernel
+    ld t1, TF_KERNEL_VEC(a0)
+    csrw stvec, t1
     ld t1, TF_KERNEL_SATP(a0)
     load_satp t1, t2
+.endm
+
+# The user's table in \satp, and this page's uservec for the next trap
+# (interrupts are off until sret).
+.macro leave_kernel satp
+    load_satp \satp, t0
+    lla t0, uservec
+    csrw stvec, t0
 .endm
 
     .section .text.trampoline, "ax"
@@ -84,7 +94,7 @@ uservec:                    # stvec while in user mode
     bnez ra, full_syscall
     enter_kernel
     jalr t0                 # a0 = usersyscall(): the user satp
-    load_satp a0, t0
+    leave_kernel a0
     csrr a0, sscratch
     ld t0, TF_EPC(a0)
     csrw sepc, t0
@@ -111,7 +121,7 @@ trap:                       # the rest of the frame
     jr t0                   # usertrap()
 
 userret:                    # userret(user satp): every register from the frame
-    load_satp a0, t0
+    leave_kernel a0
     csrr a0, sscratch
     ld t0, TF_EPC(a0)
     csrw sepc, t0

@@ -16,6 +16,7 @@
 #define TF_KERNEL_TRAP    280
 #define TF_KERNEL_TP      288
 #define TF_KERNEL_SYSCALL 296
+#define TF_KERNEL_VEC     304
 /* Bit n: system call n saves every register (docs/traps.md); trap.c checks
  * it against pagoda/abi.h: fork, exec, ipc_call/share/recv/reply_recv. */
 #define TF_FULL_SYSCALLS 0x17000082
@@ -32,6 +33,7 @@ struct trapframe {
     uint64 kernel_trap;    /* usertrap() */
     uint64 kernel_tp;      /* this hart's struct cpu (the trampoline loads tp from it) */
     uint64 kernel_syscall; /* usersyscall() */
+    uint64 kernel_vec;     /* kernelvec: stvec while in the kernel */
 };
 #define REG_RA 1
 #define REG_SP 2
@@ -51,6 +53,7 @@ _Static_assert(__builtin_offsetof(struct trapframe, kernel_trap) == TF_KERNEL_TR
 _Static_assert(__builtin_offsetof(struct trapframe, kernel_tp) == TF_KERNEL_TP, "trapframe tp");
 _Static_assert(__builtin_offsetof(struct trapframe, kernel_syscall) == TF_KERNEL_SYSCALL,
                "trapframe syscall");
+_Static_assert(__builtin_offsetof(struct trapframe, kernel_vec) == TF_KERNEL_VEC, "trapframe vec");
 _Static_assert(sizeof(struct trapframe) <= PGSIZE, "a trapframe fits its page");
 #endif
 
