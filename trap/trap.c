@@ -11,9 +11,8 @@
 
 extern char trampoline[], uservec[], userret[], kernelvec[];
 
-/* Where userret is in the trampoline page as every process sees it: a
- * link-time constant, worked out once instead of on every return. */
-void (*user_ret)(uint64 satp); /* userret(user satp) */
+/* userret(user satp) in the trampoline page as every process sees it */
+void (*user_ret)(uint64 satp);
 
 void trap_init_hart(void)
 {
@@ -166,12 +165,10 @@ _Noreturn void usertrap(void)
         v_;                                                                                        \
     })
 
-/* A system call: called by uservec (interrupts off, on the kernel stack and
- * table) with s0-s11 still the user's, which the C calling convention
- * keeps, here and across yield's swtch. Returns the user satp to the
- * trampoline, which restores the registers it saved and srets. (A process
- * that does not return here, like fork's child or one the IPC fast path
- * parks, leaves through usertrapret with the whole frame.) */
+/* A system call, called by uservec (interrupts off, kernel stack and table)
+ * with s0-s11 still the user's: C keeps them, here and across swtch. Returns
+ * the user satp to uservec. (Who never returns here, like fork's child or a
+ * process the IPC fast path parks, leaves through usertrapret.) */
 uint64 usersyscall(void)
 {
     uint64 sstatus = csr_read(sstatus); /* as sret wants it: SPP user, SPIE on, SIE off */

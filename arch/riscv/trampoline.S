@@ -1,15 +1,11 @@
 # The trampoline page: mapped at TRAMPOLINE (0x3FFFFFF000) in every user table
 # and in every kernel table (per process, or the one global table), so the
-# code keeps running while it switches satp. TRAPFRAME is the page below; the
-# TF_* offsets are those of struct trapframe, checked against it at build
-# time (arch/riscv/trapframe.h). sscratch holds TRAPFRAME on every hart
-# (trap_init_hart), so one csrrw frees a register to address it.
-#
-# Every system call is a real call of usersyscall() (docs/traps.md). Most
-# save only what C code may change and the user keeps: s0-s11 are kept by
-# the C calling convention itself, and the temporaries come back zeroed.
-# The calls in TF_FULL_SYSCALLS, interrupts and faults (usertrap) save every
-# register and leave through userret, which loads every one back.
+# code keeps running while it switches satp. TRAPFRAME is the page below, at
+# TF_* offsets (arch/riscv/trapframe.h); sscratch holds its address.
+# A system call is a real call of usersyscall() (docs/traps.md): s0-s11 stay
+# in their registers, kept by the C calling convention, and the temporaries
+# come back zeroed; only the calls in TF_FULL_SYSCALLS, interrupts and
+# faults (usertrap) save every register, for userret to load back.
 
 #include "arch/riscv/trapframe.h"
 
@@ -27,10 +23,8 @@
 #endif
 .endm
 
-# a0 = TRAPFRAME. What a short system call saves and restores: the
-# registers C code changes that the user keeps (ra, sp, gp, tp), the
-# arguments (a1..a5 come back as they went in: IPC returns words there) and
-# the number a7.
+# a0 = TRAPFRAME. What every system call saves and restores: ra, sp, gp,
+# tp, the arguments a1..a5 (IPC returns words there) and the number a7.
 .macro keep_regs op
     .irp r, 1, 2, 3, 4, 11, 12, 13, 14, 15, 17
     \op x\r, TF_REG(\r)(a0)
