@@ -11,17 +11,15 @@
 
 extern char trampoline[], uservec[], userret[], kernelvec[];
 
-/* Where uservec and userret are in the trampoline page as every process
- * sees it: link-time constants, worked out once instead of on every return. */
-uint64 user_stvec;             /* not static: clang would fold the sum back in */
-void (*user_ret)(uint64 satp); /* userret(user satp) */
+/* userret(user satp) in the trampoline page as every process sees it */
+void (*user_ret)(uint64 satp);
 
 void trap_init_hart(void)
 {
     csr_write(stvec, (uint64)kernelvec);
     csr_set(sie, SIE_SEIE | SIE_STIE | SIE_SSIE);
-    csr_write(scounteren, 7); /* user may read cycle, time, instret */
-    user_stvec = TRAMPOLINE + (uservec - trampoline);
+    csr_write(scounteren, 7);       /* user may read cycle, time, instret */
+    csr_write(sscratch, TRAPFRAME); /* the trampoline's one free register points there */
     user_ret = (void (*)(uint64))(TRAMPOLINE + (userret - trampoline));
 }
 
@@ -83,8 +81,8 @@ static enum fault_access fault_access(uint64 scause)
                                            : FAULT_READ;
 }
 
-/* A system call with tracing on: the same as the hot path in usertrap, plus
- * an event before and after. Out of line, so the hot path keeps one branch. */
+/* A system call with tracing on: the same as the hot path in usersyscall,
+ * plus an event before and after. Out of line, so the hot path keeps one branch. */
 static __attribute__((noinline, cold)) void traced_syscall(struct proc *p, struct trapframe *tf)
 {
     /* one event for the trap and the call: cause 8 goes without saying */
@@ -92,29 +90,6 @@ static __attribute__((noinline, cold)) void traced_syscall(struct proc *p, struc
           tf->regs[REG_A1 + 1]);
     tf->regs[REG_A0] = syscall_dispatch(tf);
     TRACE(TR_SYSRET, p->pid, tf->regs[REG_A7], tf->regs[REG_A0], 0, 0);
-}
-
-static __attribute__((noinline)) void user_interrupt(struct proc *p, uint64 scause)
-{
-    TRACE(TR_TRAP, p->pid, scause, p->tf->epc, 0, 0);
-    if (handle_interrupt(scause)) yield();
-}
-
-static __attribute__((noinline)) void user_exception(struct proc *p, uint64 scause)
-{
-    struct trapframe *tf = p->tf;
-    uint64 stval = csr_read(stval);
-    TRACE(TR_TRAP, p->pid, scause, tf->epc, stval, 0);
-    enum fault_access access = fault_access(scause);
-    int what = trace_on() && is_page_fault(scause) ? trace_fault_what(&p->vm, stval, access) : 0;
-    int r = is_page_fault(scause) ? vm_fault(&p->vm, stval, access) : -EFAULT;
-    TRACE(TR_FAULT, p->pid, access, stval, what, r);
-    if (r < 0) {
-        kprintf("pid %d (%s): killed: %s at pc %p, address %p\n", p->pid, p->name,
-                r == -ENOMEM ? "out of memory" : cause_name(scause), (void *)tf->epc,
-                (void *)stval);
-        p->killed = 1;
-    }
 }
 
 /* The trapframe fields the trampoline reads that never change while a
@@ -126,17 +101,23 @@ void trap_init_frame(struct trapframe *tf, uint64 kstack_top)
 {
     tf->kernel_sp = kstack_top;
     tf->kernel_trap = (uint64)usertrap;
+    tf->kernel_syscall = (uint64)usersyscall;
+    tf->kernel_vec = (uint64)kernelvec;
 }
 
-/* Back to user mode: only what may have changed since the last return. The
- * trampoline's stvec, interrupts off until sret (a trap now would go to
- * uservec with kernel state), sstatus's SPP and SPIE for sret. */
+_Static_assert(TF_FULL_SYSCALLS ==
+                   (1 << SYS_fork | 1 << SYS_exec | 1 << SYS_ipc_call | 1 << SYS_ipc_share |
+                    1 << SYS_ipc_recv | 1 << SYS_ipc_reply_recv),
+               "trapframe.h's TF_FULL_SYSCALLS");
+
+/* Back to user mode: only what may have changed since the last return.
+ * Interrupts off until sret (userret sets stvec to uservec, where a trap
+ * would go with kernel state), sstatus's SPP and SPIE for sret. */
 static inline __attribute__((always_inline)) _Noreturn void return_to_user(struct proc *p)
 {
     if (__builtin_expect(trace_on(), 0)) trace_trapret(); /* keeps no register live */
     csr_clear(sstatus, SSTATUS_SIE | SSTATUS_SPP);        /* sret goes to user mode */
     csr_set(sstatus, SSTATUS_SPIE);                       /* with interrupts on */
-    csr_write(stvec, user_stvec);
     p->tf->kernel_satp = p->kernel_satp;
 #ifndef PAGODA_KPT_SHARED
     KSTAT_INC(satp_write); /* userret loads the user table */
@@ -145,34 +126,67 @@ static inline __attribute__((always_inline)) _Noreturn void return_to_user(struc
     __builtin_unreachable();
 }
 
-/* From user mode, through uservec, on this process's kernel stack. The
- * system call is the hot path: everything else is out of line. */
+/* An interrupt or a fault from user mode, through uservec, on this
+ * process's kernel stack, every register in the trapframe. */
 _Noreturn void usertrap(void)
 {
-    csr_write(stvec, (uint64)kernelvec);
 #ifndef PAGODA_KPT_SHARED
     KSTAT_INC(satp_write); /* uservec loaded the kernel table */
 #endif
     struct proc *p = mycpu()->proc;
-    uint64 scause = csr_read(scause);
-
-    if (__builtin_expect(scause == EXC_ECALL_U, 1)) {
-        struct trapframe *tf = p->tf;
-        tf->epc += 4;
-        intr_on();
-        if (__builtin_expect(trace_on(), 0))
-            traced_syscall(p, tf);
-        else
-            tf->regs[REG_A0] = syscall_dispatch(tf);
-        p = mycpu()->proc; /* the same process: cheaper to reload than to keep */
-    } else if (scause & SCAUSE_INTR) {
-        user_interrupt(p, scause);
+    uint64 scause = csr_read(scause), stval = csr_read(stval), epc = p->tf->epc;
+    if (scause & SCAUSE_INTR) {
+        TRACE(TR_TRAP, p->pid, scause, epc, 0, 0);
+        if (handle_interrupt(scause)) yield();
     } else {
-        user_exception(p, scause);
+        TRACE(TR_TRAP, p->pid, scause, epc, stval, 0);
+        enum fault_access access = fault_access(scause);
+        int what =
+            trace_on() && is_page_fault(scause) ? trace_fault_what(&p->vm, stval, access) : 0;
+        int r = is_page_fault(scause) ? vm_fault(&p->vm, stval, access) : -EFAULT;
+        TRACE(TR_FAULT, p->pid, access, stval, what, r);
+        if (r < 0) {
+            kprintf("pid %d (%s): killed: %s at pc %p, address %p\n", p->pid, p->name,
+                    r == -ENOMEM ? "out of memory" : cause_name(scause), (void *)epc,
+                    (void *)stval);
+            p->killed = 1;
+        }
     }
     if (p->killed) proc_exit(-1);
     if (__builtin_expect(mycpu()->resched, 0)) yield(); /* the slice ran out */
     return_to_user(p);
+}
+
+/* mycpu()->proc and ->resched in one load each, from tp (as trace_on). */
+#define HART_FIELD(type, insn, f)                                                                  \
+    ({                                                                                             \
+        type v_;                                                                                   \
+        asm volatile(insn " %0, %1(tp)" : "=r"(v_) : "i"(__builtin_offsetof(struct cpu, f)));      \
+        v_;                                                                                        \
+    })
+
+/* A system call, called by uservec (interrupts off, kernel stack and table)
+ * with s0-s11 still the user's: C keeps them, here and across swtch. Returns
+ * the user satp to uservec. (Who never returns here, like fork's child or a
+ * process the IPC fast path parks, leaves through usertrapret.) */
+uint64 usersyscall(void)
+{
+    uint64 sstatus = csr_read(sstatus); /* as sret wants it: SPP user, SPIE on, SIE off */
+#ifndef PAGODA_KPT_SHARED
+    KSTAT_ADD(satp_write, 2); /* uservec loaded the kernel table, and will load the user's */
+#endif
+    struct trapframe *tf = HART_FIELD(struct proc *, "ld", proc)->tf;
+    intr_on();
+    if (__builtin_expect(trace_on(), 0))
+        traced_syscall(myproc(), tf);
+    else
+        tf->regs[REG_A0] = syscall_dispatch(tf);
+    struct proc *p = HART_FIELD(struct proc *, "ld", proc); /* cheaper to reload than to keep */
+    if (p->killed) proc_exit(-1);
+    if (__builtin_expect(HART_FIELD(long, "lw", resched), 0)) yield(); /* the slice ran out */
+    if (__builtin_expect(trace_on(), 0)) trace_trapret();
+    csr_write(sstatus, sstatus); /* interrupts off until sret; SUM as it was, off */
+    return p->user_satp;
 }
 
 _Noreturn void usertrapret(void)

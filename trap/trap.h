@@ -7,8 +7,8 @@
 void trap_init_hart(void);
 _Noreturn void usertrap(void);
 _Noreturn void usertrapret(void);
+uint64 usersyscall(void); /* the short system-call entry: returns the user satp */
 void trap_init_frame(struct trapframe *tf, uint64 kstack_top); /* the fields that never change */
-extern uint64 user_stvec;                                      /* uservec at TRAMPOLINE */
 extern void (*user_ret)(uint64 satp);                          /* userret at TRAMPOLINE */
 void kerneltrap(void);
 void timer_init_hart(void);

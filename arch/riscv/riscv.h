@@ -50,11 +50,11 @@
 
 static inline void intr_on(void)
 {
-    csr_set(sstatus, SSTATUS_SIE);
+    asm volatile("csrsi sstatus, %0" ::"K"(SSTATUS_SIE)); /* one instruction, no li */
 }
 static inline void intr_off(void)
 {
-    csr_clear(sstatus, SSTATUS_SIE);
+    asm volatile("csrci sstatus, %0" ::"K"(SSTATUS_SIE));
 }
 static inline int intr_enabled(void)
 {

@@ -5,41 +5,24 @@
 # in its own kernel table (except with PAGODA_KPT=global, where all threads
 # share one table and nothing changes).
 
+# struct context: ra, sp, s0..s11, 8 bytes each (arch/riscv/cpu.h)
+.macro context op, base
+    \op ra, 0(\base)
+    \op sp, 8(\base)
+    .irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+    \op s\n, 16 + 8 * \n(\base)
+    .endr
+.endm
+
     .section .text
     .globl swtch
 swtch:
-    sd ra, 0(a0)
-    sd sp, 8(a0)
-    sd s0, 16(a0)
-    sd s1, 24(a0)
-    sd s2, 32(a0)
-    sd s3, 40(a0)
-    sd s4, 48(a0)
-    sd s5, 56(a0)
-    sd s6, 64(a0)
-    sd s7, 72(a0)
-    sd s8, 80(a0)
-    sd s9, 88(a0)
-    sd s10, 96(a0)
-    sd s11, 104(a0)
+    context sd, a0
     csrr t0, satp
     beq t0, a2, 1f          # the same table (PAGODA_KPT=global): keep the TLB
     csrw satp, a2
     sfence.vma zero, zero
-1:  ld ra, 0(a1)
-    ld sp, 8(a1)
-    ld s0, 16(a1)
-    ld s1, 24(a1)
-    ld s2, 32(a1)
-    ld s3, 40(a1)
-    ld s4, 48(a1)
-    ld s5, 56(a1)
-    ld s6, 64(a1)
-    ld s7, 72(a1)
-    ld s8, 80(a1)
-    ld s9, 88(a1)
-    ld s10, 96(a1)
-    ld s11, 104(a1)
+1:  context ld, a1
     ret
 
 # void kstack_restart(uint64 satp, uint64 sp, void (*fn)(void))

@@ -1,9 +1,66 @@
 # The trampoline page: mapped at TRAMPOLINE (0x3FFFFFF000) in every user table
 # and in every kernel table (per process, or the one global table), so the
-# code keeps running while it switches satp. TRAPFRAME is the page below; the TF_* offsets are those of
-# struct trapframe, checked against it at build time (arch/riscv/trapframe.h).
+# code keeps running while it switches satp. TRAPFRAME is the page below, at
+# TF_* offsets (arch/riscv/trapframe.h); sscratch holds its address.
+# A system call is a real call of usersyscall() (docs/traps.md): s0-s11 stay
+# in their registers, kept by the C calling convention, and the temporaries
+# come back zeroed; only the calls in TF_FULL_SYSCALLS, interrupts and
+# faults (usertrap) save every register, for userret to load back.
 
 #include "arch/riscv/trapframe.h"
+
+# satp = \reg, flushing the TLB only if the table has no ASID
+# (mm/kpt_perproc.c); nothing with PAGODA_KPT=shared, where the user table
+# is the kernel's table too.
+.macro load_satp reg, tmp
+#ifndef PAGODA_KPT_SHARED
+    csrw satp, \reg
+    slli \tmp, \reg, 4      # the ASID (bits 44..59) at the top
+    srli \tmp, \tmp, 48
+    bnez \tmp, 1f
+    sfence.vma zero, zero
+1:
+#endif
+.endm
+
+# a0 = TRAPFRAME. What every system call saves and restores: ra, sp, gp,
+# tp, the arguments a1..a5 (IPC returns words there) and the number a7.
+.macro keep_regs op
+    .irp r, 1, 2, 3, 4, 11, 12, 13, 14, 15, 17
+    \op x\r, TF_REG(\r)(a0)
+    .endr
+.endm
+
+# The temporaries t1..t6 and a6 (t0 goes first, alone): a short system
+# call returns them zeroed (pagoda/abi.h), every other trap keeps them.
+.macro temp_regs op
+    .irp r, 6, 7, 16, 28, 29, 30, 31
+    \op x\r, TF_REG(\r)(a0)
+    .endr
+.endm
+
+# s0-s11
+.macro sregs op
+    .irp r, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
+    \op x\r, TF_REG(\r)(a0)
+    .endr
+.endm
+
+# The kernel's trap vector and table, with t0 kept (where to go).
+.macro enter_kernel
+    ld t1, TF_KERNEL_VEC(a0)
+    csrw stvec, t1
+    ld t1, TF_KERNEL_SATP(a0)
+    load_satp t1, t2
+.endm
+
+# The user's table in \satp, and this page's uservec for the next trap
+# (interrupts are off until sret).
+.macro leave_kernel satp
+    load_satp \satp, t0
+    lla t0, uservec
+    csrw stvec, t0
+.endm
 
     .section .text.trampoline, "ax"
     .balign 4096
@@ -11,97 +68,60 @@
 
 trampoline:
 uservec:                    # stvec while in user mode
-    csrw sscratch, a0
-    li a0, TF_VA            # TRAPFRAME
-    sd x1, TF_REG(1)(a0)
-    sd x2, TF_REG(2)(a0)
-    sd x3, TF_REG(3)(a0)
-    sd x4, TF_REG(4)(a0)
-    sd x5, TF_REG(5)(a0)
-    sd x6, TF_REG(6)(a0)
-    sd x7, TF_REG(7)(a0)
-    sd x8, TF_REG(8)(a0)
-    sd x9, TF_REG(9)(a0)
-    sd x11, TF_REG(11)(a0)
-    sd x12, TF_REG(12)(a0)
-    sd x13, TF_REG(13)(a0)
-    sd x14, TF_REG(14)(a0)
-    sd x15, TF_REG(15)(a0)
-    sd x16, TF_REG(16)(a0)
-    sd x17, TF_REG(17)(a0)
-    sd x18, TF_REG(18)(a0)
-    sd x19, TF_REG(19)(a0)
-    sd x20, TF_REG(20)(a0)
-    sd x21, TF_REG(21)(a0)
-    sd x22, TF_REG(22)(a0)
-    sd x23, TF_REG(23)(a0)
-    sd x24, TF_REG(24)(a0)
-    sd x25, TF_REG(25)(a0)
-    sd x26, TF_REG(26)(a0)
-    sd x27, TF_REG(27)(a0)
-    sd x28, TF_REG(28)(a0)
-    sd x29, TF_REG(29)(a0)
-    sd x30, TF_REG(30)(a0)
-    sd x31, TF_REG(31)(a0)
-    csrr t0, sscratch
-    sd t0, TF_REG(10)(a0)   # user a0
+    csrrw a0, sscratch, a0  # a0 = TRAPFRAME, sscratch = user a0
+    keep_regs sd
+    sd t0, TF_REG(5)(a0)
+    csrrw t0, sscratch, a0  # the user's a0, and TRAPFRAME back in sscratch
+    sd t0, TF_REG(10)(a0)
     csrr t0, sepc
-    sd t0, TF_EPC(a0)
     ld sp, TF_KERNEL_SP(a0)
     ld tp, TF_KERNEL_TP(a0)
-    ld t0, TF_KERNEL_TRAP(a0)
-#ifndef PAGODA_KPT_SHARED   /* shared: the user table is the kernel's table too */
-    ld t1, TF_KERNEL_SATP(a0)
-    csrw satp, t1           # this process's kernel table
-    slli t2, t1, 4          # its ASID (bits 44..59) at the top
-    srli t2, t2, 48
-    bnez t2, 1f             # tagged (mm/kpt_perproc.c): no flush needed
-    sfence.vma zero, zero
-1:
-#endif
-    jr t0                   # usertrap()
-
-userret:                    # userret(user satp)
-#ifndef PAGODA_KPT_SHARED   /* shared: satp holds it already */
-    csrw satp, a0
-    slli t0, a0, 4          # as in uservec: an ASID means no flush
-    srli t0, t0, 48
-    bnez t0, 1f
-    sfence.vma zero, zero
-1:
-#endif
-    li a0, TF_VA
+    csrr ra, scause
+    addi ra, ra, -8         # EXC_ECALL_U
+    bnez ra, trap           # an interrupt or a fault
+    addi t0, t0, 4          # a system call returns past the ecall
+    sd t0, TF_EPC(a0)
+    ld t0, TF_KERNEL_SYSCALL(a0)
+    li ra, TF_FULL_SYSCALLS
+    srl ra, ra, a7          # bit a7 % 64: a number past NSYSCALL may go either way
+    andi ra, ra, 1
+    bnez ra, full_syscall
+    enter_kernel
+    jalr t0                 # a0 = usersyscall(): the user satp
+    leave_kernel a0
+    csrr a0, sscratch
     ld t0, TF_EPC(a0)
     csrw sepc, t0
-    ld x1, TF_REG(1)(a0)
-    ld x2, TF_REG(2)(a0)
-    ld x3, TF_REG(3)(a0)
-    ld x4, TF_REG(4)(a0)
-    ld x5, TF_REG(5)(a0)
-    ld x6, TF_REG(6)(a0)
-    ld x7, TF_REG(7)(a0)
-    ld x8, TF_REG(8)(a0)
-    ld x9, TF_REG(9)(a0)
-    ld x11, TF_REG(11)(a0)
-    ld x12, TF_REG(12)(a0)
-    ld x13, TF_REG(13)(a0)
-    ld x14, TF_REG(14)(a0)
-    ld x15, TF_REG(15)(a0)
-    ld x16, TF_REG(16)(a0)
-    ld x17, TF_REG(17)(a0)
-    ld x18, TF_REG(18)(a0)
-    ld x19, TF_REG(19)(a0)
-    ld x20, TF_REG(20)(a0)
-    ld x21, TF_REG(21)(a0)
-    ld x22, TF_REG(22)(a0)
-    ld x23, TF_REG(23)(a0)
-    ld x24, TF_REG(24)(a0)
-    ld x25, TF_REG(25)(a0)
-    ld x26, TF_REG(26)(a0)
-    ld x27, TF_REG(27)(a0)
-    ld x28, TF_REG(28)(a0)
-    ld x29, TF_REG(29)(a0)
-    ld x30, TF_REG(30)(a0)
-    ld x31, TF_REG(31)(a0)
+    keep_regs ld
+    .irp r, t0, t1, t2, a6, t3, t4, t5, t6
+    li \r, 0                # no kernel value stays in a temporary
+    .endr
+    ld a0, TF_REG(10)(a0)
+    sret
+
+full_syscall:               # the rest of the frame, and back through userret
+    temp_regs sd
+    sregs sd
+    enter_kernel
+    lla ra, userret
+    jr t0                   # usersyscall()
+
+trap:                       # the rest of the frame
+    sd t0, TF_EPC(a0)
+    temp_regs sd
+    sregs sd
+    ld t0, TF_KERNEL_TRAP(a0)
+    enter_kernel
+    jr t0                   # usertrap()
+
+userret:                    # userret(user satp): every register from the frame
+    leave_kernel a0
+    csrr a0, sscratch
+    ld t0, TF_EPC(a0)
+    csrw sepc, t0
+    sregs ld
+    temp_regs ld
+    keep_regs ld
+    ld t0, TF_REG(5)(a0)
     ld a0, TF_REG(10)(a0)
     sret

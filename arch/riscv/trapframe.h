@@ -8,25 +8,32 @@
 #ifndef PAGODA_TRAPFRAME_H
 #define PAGODA_TRAPFRAME_H
 
-#define TF_VA          0x3FFFFFE000 /* TRAPFRAME (pagoda/memlayout.h) */
-#define TF_REG(n)      (8 * (n))    /* register xn */
-#define TF_EPC         256
-#define TF_KERNEL_SATP 264
-#define TF_KERNEL_SP   272
-#define TF_KERNEL_TRAP 280
-#define TF_KERNEL_TP   288
+#define TF_VA             0x3FFFFFE000 /* TRAPFRAME (pagoda/memlayout.h) */
+#define TF_REG(n)         (8 * (n))    /* register xn */
+#define TF_EPC            256
+#define TF_KERNEL_SATP    264
+#define TF_KERNEL_SP      272
+#define TF_KERNEL_TRAP    280
+#define TF_KERNEL_TP      288
+#define TF_KERNEL_SYSCALL 296
+#define TF_KERNEL_VEC     304
+/* Bit n: system call n saves every register (docs/traps.md); trap.c checks
+ * it against pagoda/abi.h: fork, exec, ipc_call/share/recv/reply_recv. */
+#define TF_FULL_SYSCALLS 0x17000082
 
 #ifndef __ASSEMBLER__
 #include "arch/riscv/types.h"
 #include "pagoda/memlayout.h"
 
 struct trapframe {
-    uint64 regs[32];    /* x0..x31 by register number; regs[0] unused */
-    uint64 epc;         /* user pc */
-    uint64 kernel_satp; /* this process's kernel table */
-    uint64 kernel_sp;   /* top of its kernel stack */
-    uint64 kernel_trap; /* usertrap() */
-    uint64 kernel_tp;   /* this hart's struct cpu (the trampoline loads tp from it) */
+    uint64 regs[32];       /* x0..x31 by register number; regs[0] unused */
+    uint64 epc;            /* user pc */
+    uint64 kernel_satp;    /* this process's kernel table */
+    uint64 kernel_sp;      /* top of its kernel stack */
+    uint64 kernel_trap;    /* usertrap() */
+    uint64 kernel_tp;      /* this hart's struct cpu (the trampoline loads tp from it) */
+    uint64 kernel_syscall; /* usersyscall() */
+    uint64 kernel_vec;     /* kernelvec: stvec while in the kernel */
 };
 #define REG_RA 1
 #define REG_SP 2
@@ -44,6 +51,9 @@ _Static_assert(__builtin_offsetof(struct trapframe, kernel_sp) == TF_KERNEL_SP, 
 _Static_assert(__builtin_offsetof(struct trapframe, kernel_trap) == TF_KERNEL_TRAP,
                "trapframe trap");
 _Static_assert(__builtin_offsetof(struct trapframe, kernel_tp) == TF_KERNEL_TP, "trapframe tp");
+_Static_assert(__builtin_offsetof(struct trapframe, kernel_syscall) == TF_KERNEL_SYSCALL,
+               "trapframe syscall");
+_Static_assert(__builtin_offsetof(struct trapframe, kernel_vec) == TF_KERNEL_VEC, "trapframe vec");
 _Static_assert(sizeof(struct trapframe) <= PGSIZE, "a trapframe fits its page");
 #endif
 

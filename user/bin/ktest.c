@@ -510,6 +510,50 @@ static void t_yield(void)
     for (int i = 0; i < 10; i++) CHECK(yield() == 0, "yield returned nonzero");
 }
 
+/* ------------------------------------------- registers across a system call */
+
+long ecall_regs(long n, long a0, unsigned long out[32]); /* user/lib/ecallregs.S */
+
+/* The first register that came back wrong from system call n (0: none).
+ * Every register but a0 comes back as it went in (0x100 + i, sp as it
+ * was, a7 = n), except that the temporaries t0-t6 and a6 may come back
+ * zero (pagoda/abi.h), never anything else: that would be a kernel value. */
+static int regs_wrong(long n, const unsigned long *out)
+{
+    for (int i = 1; i < 32; i++) {
+        unsigned long want = i == 2 ? out[0] : i == 17 ? (unsigned long)n : 0x100UL + i;
+        int temp = (i >= 5 && i <= 7) || i == 16 || i >= 28;
+        if (i != 10 && out[i] != want && !(temp && out[i] == 0)) return i;
+    }
+    return 0;
+}
+
+/* Short calls (getpid; yield and sleep, which switch away and back), calls
+ * that save every register (ipc_recv, fork in parent and child), and
+ * numbers past the table, which may take either path (docs/traps.md). */
+static void t_syscall_regs(void)
+{
+    static const long calls[][2] = {
+        {SYS_getpid, 0},    {SYS_uptime, 0},   {SYS_yield, 0},     {SYS_sleep, 1},
+        {SYS_ipc_recv, -1}, {NSYSCALL + 7, 0}, {64 + SYS_fork, 0}, {(1L << 40) + SYS_ipc_call, 0},
+    };
+    unsigned long out[32];
+    for (unsigned i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+        long n = calls[i][0], r = ecall_regs(n, calls[i][1], out);
+        int bad = regs_wrong(n, out);
+        CHECK(!bad, "system call %ld: x%d came back 0x%lx", n, bad, out[bad]);
+        if (n == SYS_getpid) CHECK(r == getpid(), "getpid returned %ld", r);
+        if (n >= NSYSCALL) CHECK(r == -ENOSYS, "system call %ld returned %ld", n, r);
+    }
+    long pid = ecall_regs(SYS_fork, 0, out);
+    if (pid == 0) sys_exit(regs_wrong(SYS_fork, out)); /* the child: which register is wrong */
+    EXPECT(pid > 0, "fork failed: %ld", pid);
+    int bad = regs_wrong(SYS_fork, out), status = -1;
+    CHECK(!bad, "fork: x%d came back 0x%lx in the parent", bad, out[bad]);
+    EXPECT(wait(&status) == pid, "wait failed");
+    CHECK(status == 0, "fork: x%d came back wrong in the child", status);
+}
+
 /* ---------------------------------------------------------------- sbrk */
 
 /* Grow by 1 and 10 pages, use every byte, shrink back: the break moves as
@@ -1497,6 +1541,7 @@ static const struct test tests[] = {
     {"sleep", t_sleep, 0},
     {"uptime", t_uptime, 0},
     {"yield", t_yield, 0},
+    {"syscall_regs", t_syscall_regs, 0},
     {"sbrk_grow_shrink", t_sbrk_grow_shrink, 0},
     {"sbrk_huge", t_sbrk_huge, 0},
     {"sbrk_below_start", t_sbrk_below_start, 0},

@@ -33,16 +33,6 @@ long sys_kill(int pid)
     return CALL1(SYS_kill, pid);
 }
 
-/* The kernel hands back every register but a0 as it was: no need to set or
- * keep the argument registers (bench's getpid figure is mostly this path). */
-long sys_getpid(void)
-{
-    register long a0 __asm__("a0");
-    register long a7 __asm__("a7") = SYS_getpid;
-    __asm__ volatile("ecall" : "=r"(a0) : "r"(a7) : "memory");
-    return a0;
-}
-
 long sys_sbrk(long delta)
 {
     return CALL1(SYS_sbrk, delta);
