@@ -1,10 +1,7 @@
-/* Calls answered from the block cache in the main loop, without the worker:
- * when there is no job at all, and while the worker waits for the disk.
+/* Calls answered from the block cache while the worker waits for the disk.
  *
- * The core runs one job at a time in the worker (worker.c). When there is
- * no job (the usual case: a cache-hit read then costs no job queue and no
- * coroutine switches; fread_1MB 5,155 -> 4,945 instructions per 4 KiB), or
- * when that job is parked on the disk, a request that only reads -- FS_READ of a file or
+ * The core runs one job at a time in the worker (worker.c). When that job
+ * is parked on the disk, a request that only reads -- FS_READ of a file or
  * directory, FS_FSTAT, FS_STAT, FS_LSEEK, FS_OPEN without O_CREATE or
  * O_TRUNC -- is tried at once in the main loop with the cache in no-wait
  * mode (cache_nowait): every block it needs must already be cached and
@@ -35,13 +32,11 @@
 static int allowed(struct fsproc *p, const long *w, struct file *f)
 {
     long op = w[0];
-    if (fs_mounted <= 0 || p->in_core) return 0;
+    if (fs_mounted <= 0 || p->in_core || !worker_parked()) return 0;
     int by_path = op == FS_STAT || op == FS_OPEN;
     if (op == FS_OPEN && (w[2] & (O_CREATE | O_TRUNC))) return 0;
     if (!by_path && op != FS_READ && op != FS_FSTAT && op != FS_LSEEK) return 0;
     if (!by_path && (!f || (f->kind != FS_KIND_FILE && f->kind != FS_KIND_DIR))) return 0;
-    if (!worker_busy()) return 1; /* no job at all: nothing half done, no one queued */
-    if (!worker_parked()) return 0;
     uint32_t ino;
     struct file *busy;
     int changing = worker_changing(&ino, &busy);
