@@ -80,14 +80,16 @@ long vm_shm_alloc(struct vm *vm, uint64 npages)
 long vm_shm_share(struct vm *dst, struct vm *src, uint64 va, uint64 npages)
 {
     if (!in_shm(va, npages)) return -EINVAL;
-    for (uint64 i = 0; i < npages; i++) {
-        pte_t *pte = pt_lookup(src->upt, va + i * PGSIZE, NULL);
-        if (!pte || (*pte & PTE_DEV)) return -EFAULT;
-    }
     long dva = reserve(dst, npages);
     if (dva < 0) return dva;
+    /* one walk per page; a page that cannot be shared undoes those before it */
     for (uint64 i = 0; i < npages; i++) {
-        uint64 pa = PTE2PA(*pt_lookup(src->upt, va + i * PGSIZE, NULL));
+        pte_t *pte = pt_lookup(src->upt, va + i * PGSIZE, NULL);
+        if (!pte || (*pte & PTE_DEV)) {
+            unreserve(dst, dva, i);
+            return -EFAULT;
+        }
+        uint64 pa = PTE2PA(*pte);
         int ok = kref_get(pa, 1) == 0;
         if (!ok || vm_map(dst, dva + i * PGSIZE, pa, 0, PTE_R | PTE_W | PTE_U) < 0) {
             if (ok) kfree(P2V(pa));

@@ -32,10 +32,11 @@ struct elf_phdr {
 #define PF_W       2
 #define PF_R       4
 
-/* Where the image bytes are: user memory of the caller, or kernel memory. */
+/* Where the image bytes are: the caller's memory (user: its address space),
+ * or kernel memory (user NULL). */
 struct image {
     uint64 base, len;
-    int user;
+    struct vm *user;
 };
 
 static int image_read(const struct image *img, uint64 off, void *dst, uint64 n)
@@ -46,20 +47,7 @@ static int image_read(const struct image *img, uint64 off, void *dst, uint64 n)
     return 0;
 }
 
-/* vm_fill sources: the image from an offset on, or kernel memory. */
-struct from_image {
-    const struct image *img;
-    uint64 off;
-};
-
-static int fill_from_image(void *dst, uint64 n, void *arg)
-{
-    struct from_image *f = arg;
-    int r = image_read(f->img, f->off, dst, n);
-    f->off += n;
-    return r;
-}
-
+/* vm_fill source: kernel memory. */
 static int fill_from_kernel(void *dst, uint64 n, void *arg)
 {
     const char **src = arg;
@@ -71,6 +59,25 @@ static int fill_from_kernel(void *dst, uint64 n, void *arg)
 static int vm_write(struct vm *vm, uint64 va, const void *ksrc, uint64 n)
 {
     return vm_fill(vm, va, n, fill_from_kernel, &ksrc);
+}
+
+/* Page va of the new program is the caller's own frame, not a copy, when the
+ * image holds that page whole at a page boundary and no one else maps the
+ * frame (count 1: not the fs server that filled it, not a fork sharer; no one
+ * can add a mapping while its owner is here). Both address spaces map it
+ * until the commit drops the old one: a failed exec leaves the caller as it
+ * was. 0 if taken. */
+static int take_frame(struct vm *vm, const struct image *img, uint64 off, uint64 va, uint64 perm)
+{
+    int level = 0;
+    uint64 src = img->base + off;
+    pte_t *pte = img->user && src % PGSIZE == 0 ? pt_lookup(img->user->upt, src, &level) : NULL;
+    if (!pte || level || (*pte & (PTE_U | PTE_DEV)) != PTE_U) return -1;
+    uint64 pa = PTE2PA(*pte);
+    if (kref_count(pa) != 1 || kref_get(pa, 1) < 0) return -1;
+    if (vm_map(vm, va, pa, 0, perm | PTE_U) == 0) return 0;
+    kfree(P2V(pa));
+    return -1;
 }
 
 static int load_segments(struct vm *vm, const struct image *img, uint64 *entry)
@@ -93,12 +100,18 @@ static int load_segments(struct vm *vm, const struct image *img, uint64 *entry)
         /* W without R is a reserved PTE encoding, so writable implies readable */
         uint64 perm = (ph.flags & (PF_R | PF_W) ? PTE_R : 0) | (ph.flags & PF_W ? PTE_W : 0) |
                       (ph.flags & PF_X ? PTE_X : 0);
-        /* the file's bytes go straight over the pages they fill whole */
-        if (vm_alloc_filled(vm, ph.vaddr, ph.vaddr + ph.memsz, ph.vaddr + ph.filesz, perm) < 0)
-            return -ENOMEM;
-        struct from_image from = {img, ph.offset};
-        r = vm_fill(vm, ph.vaddr, ph.filesz, fill_from_image, &from);
-        if (r < 0) return r;
+        if (ph.offset > img->len || ph.filesz > img->len - ph.offset) return -ENOEXEC;
+        /* Page by page: the caller's frame where it can be taken, else a new
+         * frame, not zeroed where the file's bytes go straight over it whole. */
+        uint64 filled = ph.vaddr + ph.filesz;
+        for (uint64 va = ph.vaddr; va < ph.vaddr + ph.memsz; va += PGSIZE) {
+            uint64 off = ph.offset + (va - ph.vaddr);
+            if (va + PGSIZE <= filled && take_frame(vm, img, off, va, perm) == 0) continue;
+            if (vm_alloc_filled(vm, va, va + PGSIZE, filled, perm) < 0) return -ENOMEM;
+            uint64 n = va >= filled ? 0 : filled - va < PGSIZE ? filled - va : PGSIZE;
+            void *dst = P2V(PTE2PA(*pt_lookup(vm->upt, va, NULL)));
+            if (n && (r = image_read(img, off, dst, n)) < 0) return r;
+        }
         if (ph.vaddr + ph.memsz > end) end = ph.vaddr + ph.memsz;
     }
     if (eh.entry < UTEXT_BASE || eh.entry >= end) return -ENOEXEC;
@@ -191,7 +204,7 @@ int exec_image(struct proc *p, uint64 uimage, uint64 len, uint64 uargv)
     char *args[MAXARG];
     int r = copy_args(uargv, argbuf, args);
     if (r >= 0) {
-        struct image img = {uimage, len, 1};
+        struct image img = {uimage, len, &p->vm};
         r = exec_load(p, &img, args, r);
     }
     kfree(argbuf);
@@ -202,7 +215,7 @@ int exec_boot_module(struct proc *p, const char *name, char *args[], int argc)
 {
     const struct bootmod *m = bootmod_find(name);
     if (!m) return -ENOENT;
-    struct image img = {(uint64)m->data, m->size, 0};
+    struct image img = {(uint64)m->data, m->size, NULL};
     return exec_load(p, &img, args, argc);
 }
 

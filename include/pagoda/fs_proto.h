@@ -39,6 +39,12 @@
  *   FS_PIPE       -             -              -         0, w[1] = read fd, w[2] = write fd
  *   FS_FDINFO     fd            -              -         FS_KIND_* of the open file
  *   FS_DISCONNECT -             -              -         0 (the region is unmapped)
+ * One more request comes with pages of its own (exec's: docs/fs.md):
+ *     ipc_share(h, va, npages, FS_READ_PAGES, fd, reply)
+ *     reads up to npages * 4096 bytes of a regular file from fd's offset
+ *     into those pages, unmaps them from the server, then replies w[0] =
+ *     bytes read (the offset moves on), or -EBADF, -EINVAL (not a file),
+ *     -EBUSY (the server knows too many processes), -EIO.
  * FS_OPEN, READ, WRITE, FSTAT, STAT, GETCWD and every call with a path
  * need the connection (-ENOTCONN without); CLOSE, DUP, LSEEK, PIPE, FDINFO,
  * FSYNC, SYNC, FTRUNCATE carry no region reference and work without one.
@@ -106,7 +112,8 @@
 #define FS_PIPE       22
 #define FS_FDINFO     23
 #define FS_DISCONNECT 24
-#define FS_NOPS       25
+#define FS_READ_PAGES 25 /* with ipc_share only */
+#define FS_NOPS       26
 
 /* Limits */
 #define FS_NFD          32  /* fds per process */

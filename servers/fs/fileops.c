@@ -165,6 +165,16 @@ void fileop(struct fsproc *p, const long *w)
     case FS_READ:
         r = do_rw(p, w, 0);
         break;
+    case FS_READ_PAGES: { /* into p->pages, which the worker unmaps next */
+        struct file *f = fd_get(p, w[1]);
+        if (!f || !f->readable)
+            r = -EBADF;
+        else if (f->kind != FS_KIND_FILE)
+            r = -EINVAL;
+        else if ((r = fs_read(f->ino, f->off, p->pages, (uint64_t)p->npages * 4096)) > 0)
+            f->off += (uint64_t)r;
+        break;
+    }
     case FS_WRITE:
         r = do_rw(p, w, 1);
         break;

@@ -77,6 +77,22 @@ static void connect(struct ipc_msg *m)
     reply(pid, 0, p->rsize, 0, 0);
 }
 
+/* exec's read (fs_proto.h): the pages stay mapped here only while the job
+ * runs; the worker unmaps them before the reply goes, so the client gets
+ * back frames that only it maps (the kernel then moves them into the new
+ * program rather than copy them: proc/exec.c). */
+static void read_pages(struct ipc_msg *m)
+{
+    struct fsproc *p = proc_get((int)m->pid);
+    if (!p || p->in_core || p->pages) { /* cannot happen but for a full table */
+        shm_free(m->shared, m->w[2]);
+        reply((int)m->pid, -EBUSY, 0, 0, 0);
+        return;
+    }
+    p->pages = m->shared, p->npages = m->w[2];
+    job_call(p, (long[4]){FS_READ_PAGES, m->w[1], 0, 0});
+}
+
 static int needs_region(long op)
 {
     return op == FS_OPEN || op == FS_READ || op == FS_WRITE || op == FS_FSTAT || op == FS_STAT ||
@@ -181,16 +197,18 @@ static void handle_call(struct ipc_msg *m)
 {
     int pid = (int)m->pid;
     long op = m->w[0];
-    if (m->shared) { /* pages came with the call: only FS_CONNECT takes them */
+    if (m->shared) { /* pages came with the call: FS_CONNECT and FS_READ_PAGES take them */
         if (op == FS_CONNECT)
             connect(m);
+        else if (op == FS_READ_PAGES)
+            read_pages(m);
         else {
             shm_free(m->shared, m->w[2]);
             reply(pid, -EINVAL, 0, 0, 0);
         }
         return;
     }
-    if (op <= FS_CONNECT || op >= FS_NOPS) {
+    if (op <= FS_CONNECT || op >= FS_NOPS || op == FS_READ_PAGES) {
         reply(pid, -EINVAL, 0, 0, 0);
         return;
     }

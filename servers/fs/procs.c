@@ -88,9 +88,16 @@ void proc_fork(int child, int parent)
     }
 }
 
+void proc_drop_pages(struct fsproc *p)
+{
+    if (p->pages) shm_free(p->pages, p->npages);
+    p->pages = 0, p->npages = 0;
+}
+
 void proc_free(struct fsproc *p)
 {
     if (p->region) shm_free(p->region, p->rsize / 4096);
+    proc_drop_pages(p);
     *p = (struct fsproc){0};
 }
 

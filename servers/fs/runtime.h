@@ -32,6 +32,8 @@ struct fsproc {
     int pid;      /* 0: free */
     char *region; /* its shared pages, mapped here; 0 if not connected */
     long rsize;   /* bytes */
+    char *pages;  /* FS_READ_PAGES: its pages mapped here until the job is done */
+    long npages;
     struct file *fd[FS_NFD];
     uint32_t cwd;
     int in_core; /* a job of this process is queued or running in the worker */
@@ -52,7 +54,8 @@ struct fsproc *proc_get(int pid); /* the entry, made with the default table if n
 struct fsproc *proc_find(int pid);
 void proc_fork(int child, int parent);
 void proc_exit(int pid);
-void proc_free(struct fsproc *p); /* region and entry, once no job uses them */
+void proc_free(struct fsproc *p);       /* region and entry, once no job uses them */
+void proc_drop_pages(struct fsproc *p); /* unmap an FS_READ_PAGES' pages, if any */
 struct file *file_alloc(void);
 void file_put(struct file *f);                  /* drop one fd's reference */
 int fd_alloc(struct fsproc *p, struct file *f); /* lowest free fd, or -EMFILE */

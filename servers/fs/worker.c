@@ -46,6 +46,7 @@ static int changes_of(const struct job *j, uint32_t *ino)
     if (j->kind != JOB_CALL) return CHANGING_ALL;
     switch (j->w[0]) {
     case FS_READ:
+    case FS_READ_PAGES:
     case FS_FSTAT:
     case FS_STAT:
     case FS_LSEEK:
@@ -114,6 +115,7 @@ static void run(struct job *j)
     case JOB_CALL: {
         struct fsproc *p = j->p;
         if (!p->dead) fileop(p, j->w);
+        proc_drop_pages(p); /* before the reply goes: the client's exec counts on it */
         if (--p->in_core == 0 && p->dead) proc_free(p);
         break;
     }

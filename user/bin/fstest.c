@@ -528,17 +528,101 @@ static void t_sync(void)
     unlink("/fstest/s");
 }
 
+/* User memory of the fs server (its shared pages included), or -1. */
+static long server_size(void)
+{
+    struct procinfo info;
+    for (int i = 0; procinfo(i, &info) == 0; i++)
+        if (strcmp(info.name, FS_NAME) == 0 && info.state != PS_ZOMBIE) return (long)info.size;
+    return -1;
+}
+
+/* FS_READ_PAGES with fresh pages: the result; *same: the pages hold what
+ * read() gives and the server's memory is the same before and after. */
+static long read_pages(int fd, long npages, int *same)
+{
+    char *pages = shm_alloc(npages);
+    long at = lseek(fd, 0, SEEK_CUR);
+    int h = ep_lookup(FS_NAME);
+    long before = server_size(), w[4] = {0};
+    long r = pages && h >= 0 ? ipc_share(h, pages, npages, FS_READ_PAGES, fd, w) : -ENOMEM;
+    if (r >= 0) r = w[0];
+    *same = server_size() == before; /* it maps none of them any more */
+    if (r > 0 && lseek(fd, at, SEEK_SET) == at)
+        for (long off = 0; off < r; off += CHUNK) {
+            int n = read(fd, buf, r - off < CHUNK ? (int)(r - off) : CHUNK);
+            *same &= n > 0 && memcmp(buf, pages + off, (uint)n) == 0;
+        }
+    if (h >= 0) ep_close(h);
+    if (pages) shm_free(pages, npages);
+    return r;
+}
+
+static int exec_status(const char *path)
+{
+    int pid = fork();
+    if (pid == 0) {
+        char *argv[] = {(char *)path, 0};
+        exec(path, argv);
+        exit(100 + errno);
+    }
+    int st = -1;
+    wait(&st);
+    return st;
+}
+
+/* exec's read (FS_READ_PAGES): the bytes land in the caller's pages, which
+ * the server no longer maps when it replies; bad requests fail; a 1 MiB
+ * program execs, a truncated copy of it fails with ENOEXEC. */
+static void t_read_pages(void)
+{
+    int same, fd = open("/bin/bench_1MB", O_RDONLY);
+    long size = file_size("/bin/bench_1MB");
+    EXPECT(fd >= 0 && size > (1L << 20), "/bin/bench_1MB: fd %d size %ld", fd, size);
+    long npages = (size + 4095) / 4096;
+    long r = read_pages(fd, npages, &same);
+    EXPECT(r == size && same, "the whole file: %ld bytes of %ld, same %d", r, size, same);
+    lseek(fd, 5000, SEEK_SET);
+    r = read_pages(fd, 2, &same); /* from the offset, at most the pages */
+    close(fd);
+    EXPECT(r == 8192 && same, "two pages from 5000: %ld, same %d", r, same);
+    EXPECT(read_pages(fd, 1, &same) == -EBADF && same, "closed fd");
+    int p[2];
+    EXPECT(pipe(p) == 0, "pipe");
+    EXPECT(read_pages(p[0], 1, &same) == -EINVAL && same, "a pipe");
+    close(p[0]), close(p[1]);
+    EXPECT(raw(FS_READ_PAGES, 3, 0, 0) == -EINVAL, "FS_READ_PAGES without pages");
+
+    EXPECT(exec_status("/bin/bench_1MB") == 0, "exec of the 1 MiB program");
+    fd = open("/bin/bench_1MB", O_RDONLY);
+    int out = open("/fstest/trunc", O_CREATE | O_WRONLY | O_TRUNC);
+    for (long done = 0; done < 600 * 1024; done += CHUNK)
+        EXPECT(read(fd, buf, CHUNK) == CHUNK && write(out, buf, CHUNK) == CHUNK, "copy");
+    close(fd), close(out);
+    EXPECT(exec_status("/fstest/trunc") == 100 + ENOEXEC, "exec of a truncated copy: %d",
+           exec_status("/fstest/trunc"));
+    unlink("/fstest/trunc");
+}
+
 static const struct {
     const char *name;
     void (*fn)(void);
 } cases[] = {
-    {"basic", t_basic},       {"append", t_append},
-    {"truncate", t_truncate}, {"seek", t_seek},
-    {"links", t_links},       {"unlink_open", t_unlink_open},
-    {"sync", t_sync},         {"bad_input", t_bad},
-    {"deep_tree", t_deep},    {"many_files", t_manyfiles},
-    {"writers4", t_writers},  {"big_64MiB", t_big},
-    {"disk_full", t_full},    {"out_of_inodes", t_inodes},
+    {"basic", t_basic},
+    {"append", t_append},
+    {"truncate", t_truncate},
+    {"seek", t_seek},
+    {"links", t_links},
+    {"unlink_open", t_unlink_open},
+    {"sync", t_sync},
+    {"bad_input", t_bad},
+    {"deep_tree", t_deep},
+    {"many_files", t_manyfiles},
+    {"writers4", t_writers},
+    {"big_64MiB", t_big},
+    {"disk_full", t_full},
+    {"out_of_inodes", t_inodes},
+    {"read_pages", t_read_pages},
 };
 #define NCASES (int)(sizeof cases / sizeof cases[0])
 

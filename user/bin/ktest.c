@@ -986,6 +986,169 @@ static void t_exec_bad_argv(void)
     image_free(size);
 }
 
+/* ------------------------------------- exec from pages only we map */
+
+/* exec takes the caller's frames into the new program, rather than copying
+ * them, where a page of a segment is a whole page of the image and no one
+ * else maps the frame (proc/exec.c: take_frame). The images below sit in
+ * fresh shared pages (shm_alloc), which only we map. */
+
+/* Fresh shared pages holding the boot image's ktest at byte `at`, or 0. */
+static char *image_in_pages(long at, long *size, long *npages)
+{
+    *size = sys_bootmod("ktest", 0, 0);
+    *npages = (long)PAGE_UP(at + *size) / (long)PAGE;
+    char *pages = *size > 0 ? shm_alloc(*npages) : 0;
+    if (pages && sys_bootmod("ktest", pages + at, (unsigned long)*size) != *size) {
+        shm_free(pages, *npages);
+        return 0;
+    }
+    return pages;
+}
+
+/* Run the image at `at` in fresh pages, each segment's bytes moved by
+ * `shift` in the file; the exit status (EXEC_WORKED if it ran). */
+static int exec_from_pages(long a)
+{
+    long at = a & 0xffff, shift = a >> 16, size, npages;
+    char *pages = image_in_pages(at + shift, &size, &npages);
+    if (!pages) return 80;
+    char *img = pages + at;
+    if (shift) { /* the headers back in place, every segment's offset moved */
+        memmove(img, img + shift, sizeof(struct elf_header));
+        struct elf_header *eh = (struct elf_header *)img;
+        memmove(img + eh->phoff, img + shift + eh->phoff, eh->phnum * sizeof(struct elf_phdr));
+        struct elf_phdr *ph = (struct elf_phdr *)(img + eh->phoff);
+        for (int i = 0; i < eh->phnum; i++)
+            if (ph[i].type == 1) ph[i].offset += (unsigned long)shift;
+        size += shift;
+    }
+    sys_exec(img, (unsigned long)size, exec_fail_argv);
+    return 81;
+}
+
+/* Page-aligned in memory and in the file (frames taken), placed at an odd
+ * address (copied), segments not page-aligned in the file (copied): each
+ * image must run. */
+static void t_exec_own_pages(void)
+{
+    static const struct {
+        const char *what;
+        long arg;
+    } cases[] = {{"aligned", 0}, {"at +8 in memory", 8}, {"segments at +8 in the file", 8 << 16}};
+    for (int i = 0; i < 3; i++) {
+        int status = run_child(exec_from_pages, cases[i].arg);
+        CHECK(status == EXEC_WORKED, "%s: %s", cases[i].what, test_how(status));
+    }
+}
+
+/* An exec that fails after earlier segments' frames were handed over: the
+ * caller gets the error, and its pages still hold the image and are its
+ * own (writable); fixed, the same pages exec. */
+static int exec_fail_after_take(long a)
+{
+    (void)a;
+    long size, npages;
+    char *img = image_in_pages(0, &size, &npages);
+    char *copy = sbrk((int)PAGE_UP(size));
+    if (!img || copy == (char *)-1) return 80;
+    struct elf_header *eh = (struct elf_header *)img;
+    struct elf_phdr *ph = (struct elf_phdr *)(img + eh->phoff);
+    int last = eh->phnum - 1;
+    while (last > 0 && ph[last].type != 1) last--;
+    ph[last].vaddr += 8; /* the last segment unaligned: refused after the others */
+    memcpy(copy, img, (uint)size);
+    long r = sys_exec(img, (unsigned long)size, exec_fail_argv);
+    if (r != -ENOEXEC) return 82;
+    if (memcmp(copy, img, (uint)size) != 0) return 83;
+    for (long i = 0; i < npages; i++) img[i * PAGE] ^= 1; /* still writable, ours */
+    for (long i = 0; i < npages; i++) img[i * PAGE] ^= 1;
+    if (memcmp(copy, img, (uint)size) != 0) return 84;
+    ph[last].vaddr -= 8;
+    sys_exec(img, (unsigned long)size, exec_fail_argv);
+    return 85;
+}
+
+static void t_exec_fail_after_take(void)
+{
+    int status = run_child(exec_fail_after_take, 0);
+    CHECK(status == EXEC_WORKED, "%s (82: not ENOEXEC, 83/84: pages changed)", test_how(status));
+}
+
+/* A process that maps our pages too (as a server that kept them would):
+ * exec must copy them, and its later writes must not reach the program. */
+#define KEEPER_NAME "ktest-keeper"
+enum { KEEP_SCRIBBLE = 1, KEEP_QUIT = 2 };
+static const unsigned int keeper_pattern[2048] = {[0 ... 2047] = 0x5eed5eedU};
+
+static int keeper(long a)
+{
+    (void)a;
+    int h = ep_create();
+    if (h < 0 || ep_register(h, KEEPER_NAME) < 0) return 90;
+    struct ipc_msg m;
+    char *pages = 0;
+    long npages = 0, w[4] = {0};
+    for (;;) {
+        if (ipc_recv(h, &m) < 0) return 91;
+        if (m.shared) {
+            pages = m.shared, npages = m.w[2];
+        } else if (m.w[0] == KEEP_SCRIBBLE && pages) {
+            memset(pages, 0xff, (uint)(npages * (long)PAGE));
+        } else if (m.w[0] == KEEP_QUIT) {
+            ipc_reply((int)m.pid, w);
+            return 0;
+        }
+        ipc_reply((int)m.pid, w);
+    }
+}
+
+static int keeper_handle(void)
+{
+    int h = -1;
+    for (int t = 0; t < 100 && (h = ep_lookup(KEEPER_NAME)) < 0; t++) sleep(1);
+    return h;
+}
+
+static int exec_shared_pages(long a)
+{
+    (void)a;
+    long size, npages, w[4] = {0};
+    char *img = image_in_pages(0, &size, &npages);
+    int h = keeper_handle();
+    if (!img || h < 0) return 80;
+    if (ipc_share(h, img, npages, 0, 0, w) < 0) return 86;
+    char *argv[] = {"ktest", "--after-scribble", 0};
+    sys_exec(img, (unsigned long)size, argv);
+    return 87;
+}
+
+/* `ktest --after-scribble`: have the keeper overwrite the pages we were
+ * loaded from, then check our own data. */
+static int after_scribble(void)
+{
+    long w[4] = {KEEP_SCRIBBLE};
+    int h = keeper_handle();
+    if (h < 0 || ipc_call(h, w) < 0) return 88;
+    for (int i = 0; i < 2048; i++)
+        if (((volatile const unsigned int *)keeper_pattern)[i] != 0x5eed5eedU) return 89;
+    return EXEC_WORKED;
+}
+
+static void t_exec_shared_pages(void)
+{
+    int kpid = fork();
+    if (kpid == 0) exit(keeper(0));
+    int status = run_child(exec_shared_pages, 0);
+    CHECK(status == EXEC_WORKED, "%s (89: the other mapping wrote into the program)",
+          test_how(status));
+    long w[4] = {KEEP_QUIT};
+    int h = keeper_handle();
+    if (h >= 0) ipc_call(h, w);
+    int kst = TEST_NO_STATUS;
+    CHECK(wait(&kst) == kpid && kst == 0, "keeper: %s", test_how(kst));
+}
+
 /* -------------------------------------------------------- bad pointers */
 
 /* Pointers that no system call may read or write through. */
@@ -1557,6 +1720,9 @@ static const struct test tests[] = {
     {"exec_truncated", t_exec_truncated, 0},
     {"exec_bad_elf", t_exec_bad_elf, 0},
     {"exec_bad_argv", t_exec_bad_argv, 0},
+    {"exec_own_pages", t_exec_own_pages, 0},
+    {"exec_fail_after_take", t_exec_fail_after_take, 0},
+    {"exec_shared_pages", t_exec_shared_pages, 0},
     {"badptr_cons_write", t_badptr_cons_write, 0},
     {"badptr_wait", t_badptr_wait, 0},
     {"badptr_bootmod", t_badptr_bootmod, 0},
@@ -1652,6 +1818,7 @@ int main(int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "--child-args") == 0) return child_args(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "--child-argc") == 0) return argc;
     if (argc >= 2 && strcmp(argv[1], "--exec-must-fail") == 0) return EXEC_WORKED;
+    if (argc >= 2 && strcmp(argv[1], "--after-scribble") == 0) return after_scribble();
     for (int a = 1; a < argc; a++) {
         int known = 0;
         for (int i = 0; i < NTESTS && !known; i++) known = strcmp(argv[a], tests[i].name) == 0;

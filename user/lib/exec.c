@@ -1,10 +1,15 @@
 /* exec(): read the program's ELF image from the file system, then ask the
- * kernel to replace us with it (SYS_exec copies the segments into the new
+ * kernel to replace us with it (SYS_exec loads the segments into the new
  * address space). A file that fits in this process's fs region (the pages
  * shared with the fs server) is read there with one request and loaded from
  * there: the server's copy into the region and the kernel's load are the
- * only copies. A larger one is read straight into fresh heap pages taken
- * with sbrk (one more copy, no allocator). Programs that must run before the fs server is up
+ * only copies. A larger one is read with one FS_READ_PAGES request straight
+ * into fresh shared pages that the server maps only for that request; the
+ * kernel then makes those pages the new program's own wherever a page of
+ * the file is a whole page of a segment, so the server's copy out of its
+ * cache is the only one (docs/fs.md, "exec's read"). Failing that (no room
+ * for the pages), into heap pages taken with sbrk, read() by read().
+ * Programs that must run before the fs server is up
  * (init, disk, fs) are in the kernel's boot image: when the file system
  * cannot give us the file, "/NAME", "/bin/NAME" and "NAME" are looked up
  * there. Like xv6, a relative path is relative to the working directory;
@@ -16,8 +21,10 @@
 #include "syscall.h"
 #include "sysret.h"
 #include "fsclient.h"
+#include "ipc.h"
 
 #define EXEC_MAX_BYTES (64L * 1024 * 1024) /* more than any program here; bounds sbrk */
+#define EXEC_MAX_PAGES 4096 /* FS_READ_PAGES: 16 MiB, half the shared region's limit */
 
 /* Load [buf, buf+size) as the new program; returns only on failure (-errno). */
 static long exec_image(const char *elf, long size, char **argv)
@@ -48,6 +55,18 @@ static long exec_fd(int fd, char **argv)
         if (got < 0) return got;
         if (got != size) return -EIO;
         return exec_image(fsc_region(), size, argv);
+    }
+    long npages = (size + 4095) / 4096;
+    char *pages = npages <= EXEC_MAX_PAGES ? shm_alloc(npages) : 0;
+    if (pages) {
+        long got = fsc_share_call(FS_READ_PAGES, fd, pages, npages);
+        if (got != -ENOMEM) { /* the server took them (-ENOMEM: no room there) */
+            close(fd);
+            r = got < 0 ? got : got != size ? -EIO : exec_image(pages, size, argv);
+            shm_free(pages, npages); /* only reached when exec failed */
+            return r;
+        }
+        shm_free(pages, npages);
     }
     char *buf = sbrk((int)size);
     if (buf == (char *)-1) {

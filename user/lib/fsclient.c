@@ -43,6 +43,20 @@ long fsc_call(long op, long a, long b, long c, long *out)
     return w[0];
 }
 
+long fsc_share_call(long op, long a, void *va, long npages)
+{
+    int h = server();
+    if (h < 0) return h;
+    long w[4] = {0};
+    long r = ipc_share(h, va, npages, op, a, w);
+    if (r == -EPIPE || r == -EBADF) {
+        ep_close(h);
+        forget();
+        return -EPIPE;
+    }
+    return r < 0 ? r : w[0];
+}
+
 int fsc_connect(void)
 {
     if (region && region_gen == ulib_fork_gen) return 0;

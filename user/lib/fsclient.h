@@ -9,6 +9,9 @@
  * -ENOENT if there is no fs server; -EPIPE if it died during the call (the
  * connection and the fd kinds are forgotten: a new server knows nothing). */
 long fsc_call(long op, long a, long b, long c, long *out);
+/* A request that shares npages at va with the server for its duration
+ * (FS_READ_PAGES); as fsc_call otherwise. */
+long fsc_share_call(long op, long a, void *va, long npages);
 /* Connect if this process is not yet (after start, fork or exec): 0 or -error. */
 int fsc_connect(void);
 char *fsc_region(void); /* valid after fsc_connect */

