@@ -44,7 +44,10 @@
  *     reads up to npages * 4096 bytes of a regular file from fd's offset
  *     into those pages, unmaps them from the server, then replies w[0] =
  *     bytes read (the offset moves on), or -EBADF, -EINVAL (not a file),
- *     -EBUSY (the server knows too many processes), -EIO.
+ *     -EBUSY (the server knows too many processes), -EIO, or -ENOMEM when
+ *     it would hold more than FS_READ_PAGES_MAX such pages at once (read()
+ *     instead), so that such requests never crowd out other clients'
+ *     regions in its part of the address space.
  * FS_OPEN, READ, WRITE, FSTAT, STAT, GETCWD and every call with a path
  * need the connection (-ENOTCONN without); CLOSE, DUP, LSEEK, PIPE, FDINFO,
  * FSYNC, SYNC, FTRUNCATE carry no region reference and work without one.
@@ -119,7 +122,9 @@
 #define FS_NFD          32  /* fds per process */
 #define FS_PATH_MAX     512 /* bytes of a path, NUL included */
 #define FS_REGION_PAGES 16  /* largest region: a read or write moves at most this */
-#define FS_MAX_CLIENTS  64  /* processes known to the server at once */
+/* FS_READ_PAGES pages the server holds at once, all clients together: 8 MiB */
+#define FS_READ_PAGES_MAX 2048
+#define FS_MAX_CLIENTS    64 /* processes known to the server at once */
 
 /* FS_FDINFO results: what an fd refers to. */
 #define FS_KIND_FILE    1

@@ -84,11 +84,15 @@ static void connect(struct ipc_msg *m)
 static void read_pages(struct ipc_msg *m)
 {
     struct fsproc *p = proc_get((int)m->pid);
-    if (!p || p->in_core || p->pages) { /* cannot happen but for a full table */
+    long busy = !p || p->in_core || p->pages ? -EBUSY /* cannot happen but for a full table */
+                : pages_held + m->w[2] > FS_READ_PAGES_MAX ? -ENOMEM
+                                                           : 0;
+    if (busy) {
         shm_free(m->shared, m->w[2]);
-        reply((int)m->pid, -EBUSY, 0, 0, 0);
+        reply((int)m->pid, busy, 0, 0, 0);
         return;
     }
+    pages_held += m->w[2];
     p->pages = m->shared, p->npages = m->w[2];
     job_call(p, (long[4]){FS_READ_PAGES, m->w[1], 0, 0});
 }

@@ -12,6 +12,7 @@
 
 static struct fsproc procs[FS_MAX_CLIENTS];
 static struct file files[FS_NFILE];
+long pages_held;
 
 struct file *file_alloc(void)
 {
@@ -91,6 +92,7 @@ void proc_fork(int child, int parent)
 void proc_drop_pages(struct fsproc *p)
 {
     if (p->pages) shm_free(p->pages, p->npages);
+    pages_held -= p->npages;
     p->pages = 0, p->npages = 0;
 }
 

@@ -56,6 +56,7 @@ void proc_fork(int child, int parent);
 void proc_exit(int pid);
 void proc_free(struct fsproc *p);       /* region and entry, once no job uses them */
 void proc_drop_pages(struct fsproc *p); /* unmap an FS_READ_PAGES' pages, if any */
+extern long pages_held; /* by FS_READ_PAGES requests now, at most FS_READ_PAGES_MAX */
 struct file *file_alloc(void);
 void file_put(struct file *f);                  /* drop one fd's reference */
 int fd_alloc(struct fsproc *p, struct file *f); /* lowest free fd, or -EMFILE */

@@ -586,6 +586,10 @@ static void t_read_pages(void)
     r = read_pages(fd, 2, &same); /* from the offset, at most the pages */
     close(fd);
     EXPECT(r == 8192 && same, "two pages from 5000: %ld, same %d", r, same);
+    fd = open("/bin/bench_1MB", O_RDONLY);
+    r = read_pages(fd, FS_READ_PAGES_MAX + 1, &same); /* same: tables for them may stay */
+    EXPECT(r == -ENOMEM, "more pages than the server holds at once: %ld", r);
+    close(fd);
     EXPECT(read_pages(fd, 1, &same) == -EBADF && same, "closed fd");
     int p[2];
     EXPECT(pipe(p) == 0, "pipe");

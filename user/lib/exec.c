@@ -24,7 +24,6 @@
 #include "ipc.h"
 
 #define EXEC_MAX_BYTES (64L * 1024 * 1024) /* more than any program here; bounds sbrk */
-#define EXEC_MAX_PAGES 4096 /* FS_READ_PAGES: 16 MiB, half the shared region's limit */
 
 /* Load [buf, buf+size) as the new program; returns only on failure (-errno). */
 static long exec_image(const char *elf, long size, char **argv)
@@ -57,7 +56,7 @@ static long exec_fd(int fd, char **argv)
         return exec_image(fsc_region(), size, argv);
     }
     long npages = (size + 4095) / 4096;
-    char *pages = npages <= EXEC_MAX_PAGES ? shm_alloc(npages) : 0;
+    char *pages = npages <= FS_READ_PAGES_MAX ? shm_alloc(npages) : 0;
     if (pages) {
         long got = fsc_share_call(FS_READ_PAGES, fd, pages, npages);
         if (got != -ENOMEM) { /* the server took them (-ENOMEM: no room there) */
