@@ -6,10 +6,14 @@ void *memset(void *dst, int c, uint64 n)
 {
     uint8 *d = dst;
     if (((uint64)d & 63) == 0 && (n & 63) == 0) {
-        /* whole pages, mostly: eight stores per loop turn */
-        uint64 v = (uint8)c * 0x0101010101010101UL;
-        for (uint64 *w = (uint64 *)d, *end = (uint64 *)(d + n); w < end; w += 8)
-            w[0] = w[1] = w[2] = w[3] = w[4] = w[5] = w[6] = w[7] = v;
+        /* whole pages, mostly: 64 stores (512 bytes) per loop turn, so a
+         * 4 KiB page is 512 stores and 8 turns of loop overhead */
+        uint64 v = (uint8)c * 0x0101010101010101UL, *w = (uint64 *)d, *end = (uint64 *)(d + n);
+        for (; end - w >= 64; w += 64)
+#pragma clang loop unroll(full)
+            for (int i = 0; i < 64; i++) w[i] = v;
+        for (; w < end; w += 8)
+            for (int i = 0; i < 8; i++) w[i] = v;
         return dst;
     }
     for (uint64 i = 0; i < n; i++) d[i] = (uint8)c;
@@ -21,13 +25,13 @@ void *memmove(void *dst, const void *src, uint64 n)
     uint8 *d = dst;
     const uint8 *s = src;
     if (d < s || d >= s + n) {
-        if ((((uint64)d | (uint64)s | n) & 63) == 0) {
+        if ((((uint64)d | (uint64)s | n) & 511) == 0) {
+            /* whole pages, mostly (a copy-on-write fault): 64 loads and 64
+             * stores per loop turn, 8 turns a page */
             const uint64 *from = (const uint64 *)s;
-            for (uint64 *w = (uint64 *)d, *end = (uint64 *)(d + n); w < end; w += 8, from += 8) {
-                uint64 a = from[0], b = from[1], c = from[2], e = from[3];
-                uint64 f = from[4], g = from[5], h = from[6], k = from[7];
-                w[0] = a, w[1] = b, w[2] = c, w[3] = e, w[4] = f, w[5] = g, w[6] = h, w[7] = k;
-            }
+            for (uint64 *w = (uint64 *)d, *end = (uint64 *)(d + n); w < end; w += 64, from += 64)
+#pragma clang loop unroll(full)
+                for (int i = 0; i < 64; i++) w[i] = from[i];
             return dst;
         }
         if ((((uint64)d | (uint64)s | n) & 7) == 0) {
