@@ -329,11 +329,3 @@ void pt_free_page(void *page)
     KSTAT_INC(pt_free);
     kfree(page);
 }
-void *pt_pa2va(uint64 pa)
-{
-    return P2V(pa);
-}
-uint64 pt_va2pa(void *va)
-{
-    return V2P(va);
-}

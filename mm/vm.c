@@ -282,7 +282,8 @@ static int cow_fault(struct vm *vm, uint64 va, pte_t *pte, int level)
     uint64 pa = PTE2PA(*pte);
     pte_t writable = (*pte & ~PTE_COW) | PTE_W | PTE_D;
     if (!kref_shared(pa, FRAMES(level))) {
-        vm_update(vm, va, pte, writable, level);
+        *pte = writable; /* more permission, same frame: no flush (vm_fault) */
+        kpt_mirror(vm, va, writable, level);
         return 0;
     }
     void *copy = level ? kalloc_mega_dirty() : kalloc_dirty(); /* memcpy fills it */
@@ -303,21 +304,44 @@ static int cow_fault(struct vm *vm, uint64 va, pte_t *pte, int level)
     /* LAB END */
 }
 
+/* The common lazy fault, kept short: a 4 KiB page whose level-0 table
+ * exists, slot its empty entry (vm_fault's walk found it, so the user table
+ * is not walked again). No flush: the entry was invalid (see vm_fault). */
+static int lazy_fault_page(struct vm *vm, uint64 va, pte_t *slot)
+{
+    void *page = kalloc();
+    if (!page) return -ENOMEM;
+    pte_t pte = PA2PTE(V2P(page)) | PTE_R | PTE_W | PTE_U | PTE_V;
+    kalloc_count_tables(&vm->tables); /* the mirror may need a table */
+    int r = vm->tables < VM_TABLES_MAX ? kpt_mirror(vm, va, pte, 0) : -1;
+    kalloc_count_tables(NULL);
+    if (r < 0) {
+        kfree(page);
+        return -ENOMEM;
+    }
+    *slot = pte;
+    vm->bytes += PGSIZE;
+    KSTAT_INC(fault_lazy);
+    return 0;
+}
+
 /* A first touch of a heap page: a zeroed page, or a megapage if the whole
- * aligned 2 MiB around it is heap and nothing in it is mapped yet. */
-static int lazy_fault(struct vm *vm, uint64 va)
+ * aligned 2 MiB around it is heap and nothing in it is mapped yet. slot:
+ * the page's empty level-0 entry, if its table exists. */
+static int lazy_fault(struct vm *vm, uint64 va, pte_t *slot)
 {
     /* LAB lazy BEGIN */
     uint64 perm = PTE_R | PTE_W | PTE_U;
     uint64 mva = va & ~(MEGAPAGE - 1);
     /* the cheap test first: most faults are not in a whole 2 MiB of heap */
     int whole = PAGODA_MEGAPAGES && mva >= vm->heap_base && mva + MEGAPAGE <= vm->brk;
+    if (slot && !whole) return lazy_fault_page(vm, va, slot);
     pte_t *l1 = whole ? pt_walk(vm->upt, mva, 1, 0) : NULL;
     int empty = !l1 || !(*l1 & PTE_V) || (!(*l1 & PTE_LEAF) && pt_table_empty(P2V(PTE2PA(*l1))));
     if (whole && empty) {
         void *mega = kalloc_mega();
         if (mega && vm_map(vm, mva, V2P(mega), 1, perm) == 0) {
-            sfence_vma(); /* a hart may cache an invalid PTE */
+            sfence_vma(); /* an empty table may have given way to the leaf */
             KSTAT_INC(fault_mega);
             return 0;
         }
@@ -329,11 +353,11 @@ static int lazy_fault(struct vm *vm, uint64 va)
         kfree(page);
         return -ENOMEM;
     }
-    sfence_vma();
+    sfence_vma(); /* new tables: the spec's exception covers leaves only */
     KSTAT_INC(fault_lazy);
     return 0;
     /* LAB STUB
-    (void)vm, (void)va;
+    (void)vm, (void)va, (void)slot, (void)lazy_fault_page;
     return -EFAULT;
     */
     /* LAB END */
@@ -345,12 +369,19 @@ static int refused(void)
     return -EFAULT;
 }
 
+/* TLB flushes. The privileged spec lets two changes go without
+ * sfence.vma: an invalid entry made a valid leaf, and more permission on a
+ * leaf. Until a flush the hart may still use the old entry, and an access
+ * that then faults must flush and retry; the stale-entry case below does
+ * that. QEMU caches no invalid entries, so there it never happens. Every
+ * other change (a frame replaced or taken away, less permission) flushes
+ * before the fault returns. */
 int vm_fault(struct vm *vm, uint64 va, enum fault_access access)
 {
     if (va >= USER_TOP) return refused();
     int level;
-    pte_t *pte = pt_lookup(vm->upt, va, &level);
-    if (pte) {
+    pte_t *pte = pt_slot(vm->upt, va, &level); /* the one walk of the user table */
+    if (*pte & PTE_V) {
         if (access == FAULT_WRITE && (*pte & PTE_COW)) return cow_fault(vm, va, pte, level);
         /* Already allowed (a stale TLB entry): flush and retry. */
         if ((*pte & PTE_U) && (*pte & access)) {
@@ -359,7 +390,8 @@ int vm_fault(struct vm *vm, uint64 va, enum fault_access access)
         }
         return refused();
     }
-    if (access != FAULT_EXEC && va >= vm->heap_base && va < vm->brk) return lazy_fault(vm, va);
+    if (access != FAULT_EXEC && va >= vm->heap_base && va < vm->brk)
+        return lazy_fault(vm, va, level == 0 ? pte : NULL);
     return refused();
 }
 
