@@ -6,13 +6,13 @@ void *memset(void *dst, int c, uint64 n)
 {
     uint8 *d = dst;
     if (((uint64)d & 63) == 0 && (n & 63) == 0) {
-        /* whole pages, mostly: 64 stores (512 bytes) per loop turn, so a
-         * 4 KiB page is 512 stores and 8 turns of loop overhead */
+        /* whole pages, mostly: a page (512 stores) per loop turn */
         uint64 v = (uint8)c * 0x0101010101010101UL, *w = (uint64 *)d, *end = (uint64 *)(d + n);
-        for (; end - w >= 64; w += 64)
+        for (; end - w >= 512; w += 512)
 #pragma clang loop unroll(full)
-            for (int i = 0; i < 64; i++) w[i] = v;
+            for (int i = 0; i < 512; i++) w[i] = v;
         for (; w < end; w += 8)
+#pragma clang loop unroll(full)
             for (int i = 0; i < 8; i++) w[i] = v;
         return dst;
     }
@@ -25,13 +25,16 @@ void *memmove(void *dst, const void *src, uint64 n)
     uint8 *d = dst;
     const uint8 *s = src;
     if (d < s || d >= s + n) {
-        if ((((uint64)d | (uint64)s | n) & 511) == 0) {
-            /* whole pages, mostly (a copy-on-write fault): 64 loads and 64
-             * stores per loop turn, 8 turns a page */
+        if ((((uint64)d | (uint64)s | n) & 63) == 0) {
+            /* whole pages, mostly (a copy-on-write fault): a page per loop turn */
+            uint64 *w = (uint64 *)d, *end = (uint64 *)(d + n);
             const uint64 *from = (const uint64 *)s;
-            for (uint64 *w = (uint64 *)d, *end = (uint64 *)(d + n); w < end; w += 64, from += 64)
+            for (; end - w >= 512; w += 512, from += 512)
 #pragma clang loop unroll(full)
-                for (int i = 0; i < 64; i++) w[i] = from[i];
+                for (int i = 0; i < 512; i++) w[i] = from[i];
+            for (; w < end; w += 8, from += 8)
+#pragma clang loop unroll(full)
+                for (int i = 0; i < 8; i++) w[i] = from[i];
             return dst;
         }
         if ((((uint64)d | (uint64)s | n) & 7) == 0) {
