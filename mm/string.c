@@ -5,15 +5,12 @@
 void *memset(void *dst, int c, uint64 n)
 {
     uint8 *d = dst;
-    if (((uint64)d & 63) == 0 && (n & 63) == 0) {
-        /* whole pages, mostly: a page (512 stores) per loop turn */
-        uint64 v = (uint8)c * 0x0101010101010101UL, *w = (uint64 *)d, *end = (uint64 *)(d + n);
-        for (; end - w >= 512; w += 512)
+    if ((((uint64)d | n) & (PGSIZE - 1)) == 0) {
+        /* whole pages: a page (512 stores) per loop turn */
+        uint64 v = (uint8)c * 0x0101010101010101UL;
+        for (uint64 *w = (uint64 *)d, *end = (uint64 *)(d + n); w < end; w += 512)
 #pragma clang loop unroll(full)
             for (int i = 0; i < 512; i++) w[i] = v;
-        for (; w < end; w += 8)
-#pragma clang loop unroll(full)
-            for (int i = 0; i < 8; i++) w[i] = v;
         return dst;
     }
     for (uint64 i = 0; i < n; i++) d[i] = (uint8)c;
