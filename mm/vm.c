@@ -286,7 +286,7 @@ static int cow_fault(struct vm *vm, uint64 va, pte_t *pte, int level)
     }
     *pte = writable;
     kpt_mirror(vm, va, writable, level);
-    if (copy) sfence_vma(), drop_frames(pa, level); /* a new frame: flush the old one first */
+    if (copy) sfence_vma_page(va), drop_frames(pa, level); /* a new frame: flush the old first */
     return 0;
     /* LAB STUB
     (void)vm, (void)va, (void)pte, (void)level;
