@@ -94,8 +94,9 @@ int kpt_mirror(struct vm *vm, uint64 va, pte_t upte, int level)
         pt_unmap(vm->kpt, va);
         return 0;
     }
-    pte_t *pte = pt_walk(vm->kpt, va, level, 1);
-    if (!pte) return -1;
+    int l;
+    pte_t *pte = pt_slot(vm->kpt, va, &l); /* the tables are there, mostly: no allocation */
+    if (l != level && !(pte = pt_walk(vm->kpt, va, level, 1))) return -1;
     if (level == 1 && (*pte & PTE_V) && !(*pte & PTE_LEAF))
         pt_free_page(P2V(PTE2PA(*pte))); /* an emptied table gives way to a megapage */
     *pte = (upte & ~(PTE_U | PTE_X)) | PTE_A | PTE_D;

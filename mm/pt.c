@@ -41,18 +41,25 @@ pte_t *pt_walk(pagetable_t pt, uint64 va, int level, int alloc)
     return &pt[PT_INDEX(level, va)];
 }
 
-pte_t *pt_lookup(pagetable_t pt, uint64 va, int *level)
+pte_t *pt_slot(pagetable_t pt, uint64 va, int *level)
 {
-    for (int l = 2; l >= 0; l--) {
+    for (int l = 2;; l--) {
         pte_t *pte = &pt[PT_INDEX(l, va)];
-        if (!(*pte & PTE_V)) return NULL;
-        if (pte_is_leaf(*pte)) {
-            if (level) *level = l;
+        if (l == 0 || !(*pte & PTE_V) || pte_is_leaf(*pte)) {
+            *level = l;
             return pte;
         }
         pt = pt_pa2va(PTE2PA(*pte));
     }
-    return NULL;
+}
+
+pte_t *pt_lookup(pagetable_t pt, uint64 va, int *level)
+{
+    int l;
+    pte_t *pte = pt_slot(pt, va, &l);
+    if (!pte_is_leaf(*pte)) return NULL;
+    if (level) *level = l;
+    return pte;
 }
 
 int pt_table_empty(pagetable_t t)

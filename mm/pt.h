@@ -26,8 +26,14 @@
 /* Provided by the environment: the kernel's page allocator, or the test's. */
 void *pt_alloc_page(void); /* a zeroed page (its kernel VA), or NULL */
 void pt_free_page(void *page);
+#ifdef PT_TEST_ENV /* the host tests' own address conversions */
 void *pt_pa2va(uint64 pa);
 uint64 pt_va2pa(void *va);
+#else /* the kernel's direct map, inline: a walk is on every page fault */
+#include "arch/riscv/memlayout.h"
+#define pt_pa2va(pa) P2V(pa)
+#define pt_va2pa(va) V2P(va)
+#endif
 
 /* The PTE that maps va at `level` (0 = 4 KiB, 1 = 2 MiB), creating the tables
  * above it when alloc is set. NULL if a table is missing (or cannot be
@@ -35,6 +41,9 @@ uint64 pt_va2pa(void *va);
 pte_t *pt_walk(pagetable_t pt, uint64 va, int level, int alloc);
 /* The leaf PTE that maps va at any level, or NULL; *level tells its size. */
 pte_t *pt_lookup(pagetable_t pt, uint64 va, int *level);
+/* Where a walk for va ends: the leaf that maps it, or else the invalid
+ * entry it stopped at, at *level (0: the 4 KiB slot for va). */
+pte_t *pt_slot(pagetable_t pt, uint64 va, int *level);
 /* Map one page of PT_LEVEL_SIZE(level). -1 if out of memory or already
  * mapped; a 2 MiB leaf may take the place of an empty level-0 table. */
 int pt_map(pagetable_t pt, uint64 va, uint64 pa, int level, uint64 perm);

@@ -5,11 +5,12 @@
 void *memset(void *dst, int c, uint64 n)
 {
     uint8 *d = dst;
-    if (((uint64)d & 63) == 0 && (n & 63) == 0) {
-        /* whole pages, mostly: eight stores per loop turn */
+    if ((((uint64)d | n) & (PGSIZE - 1)) == 0) {
+        /* whole pages: a page (512 stores) per loop turn */
         uint64 v = (uint8)c * 0x0101010101010101UL;
-        for (uint64 *w = (uint64 *)d, *end = (uint64 *)(d + n); w < end; w += 8)
-            w[0] = w[1] = w[2] = w[3] = w[4] = w[5] = w[6] = w[7] = v;
+        for (uint64 *w = (uint64 *)d, *end = (uint64 *)(d + n); w < end; w += 512)
+#pragma clang loop unroll(full)
+            for (int i = 0; i < 512; i++) w[i] = v;
         return dst;
     }
     for (uint64 i = 0; i < n; i++) d[i] = (uint8)c;
@@ -22,12 +23,15 @@ void *memmove(void *dst, const void *src, uint64 n)
     const uint8 *s = src;
     if (d < s || d >= s + n) {
         if ((((uint64)d | (uint64)s | n) & 63) == 0) {
+            /* whole pages, mostly (a copy-on-write fault): a page per loop turn */
+            uint64 *w = (uint64 *)d, *end = (uint64 *)(d + n);
             const uint64 *from = (const uint64 *)s;
-            for (uint64 *w = (uint64 *)d, *end = (uint64 *)(d + n); w < end; w += 8, from += 8) {
-                uint64 a = from[0], b = from[1], c = from[2], e = from[3];
-                uint64 f = from[4], g = from[5], h = from[6], k = from[7];
-                w[0] = a, w[1] = b, w[2] = c, w[3] = e, w[4] = f, w[5] = g, w[6] = h, w[7] = k;
-            }
+            for (; end - w >= 512; w += 512, from += 512)
+#pragma clang loop unroll(full)
+                for (int i = 0; i < 512; i++) w[i] = from[i];
+            for (; w < end; w += 8, from += 8)
+#pragma clang loop unroll(full)
+                for (int i = 0; i < 8; i++) w[i] = from[i];
             return dst;
         }
         if ((((uint64)d | (uint64)s | n) & 7) == 0) {

@@ -72,14 +72,6 @@ int vm_map(struct vm *vm, uint64 va, uint64 pa, int level, uint64 perm)
     return r;
 }
 
-/* Change an existing user PTE, keep the mirror in step, flush stale TLB entries. */
-static void vm_update(struct vm *vm, uint64 va, pte_t *pte, pte_t val, int level)
-{
-    *pte = val;
-    kpt_mirror(vm, va, val, level); /* the mirror's tables exist: cannot fail */
-    sfence_vma();
-}
-
 /* Split the megapage that maps va (if any) in both tables. */
 static int vm_split(struct vm *vm, uint64 va)
 {
@@ -281,59 +273,67 @@ static int cow_fault(struct vm *vm, uint64 va, pte_t *pte, int level)
     /* LAB cow BEGIN */
     uint64 pa = PTE2PA(*pte);
     pte_t writable = (*pte & ~PTE_COW) | PTE_W | PTE_D;
-    if (!kref_shared(pa, FRAMES(level))) {
-        vm_update(vm, va, pte, writable, level);
-        return 0;
+    void *copy = NULL;
+    if (kref_shared(pa, FRAMES(level))) {
+        copy = level ? kalloc_mega_dirty() : kalloc_dirty(); /* memcpy fills it */
+        if (!copy && level) { /* no free 2 MiB block: copy just this 4 KiB page */
+            if (vm_split(vm, va) < 0) return -ENOMEM;
+            return cow_fault(vm, va, pt_lookup(vm->upt, va, &level), 0);
+        }
+        if (!copy) return -ENOMEM;
+        memcpy(copy, P2V(pa), PT_LEVEL_SIZE(level));
+        writable = PA2PTE(V2P(copy)) | PTE_FLAGS(writable);
     }
-    void *copy = level ? kalloc_mega_dirty() : kalloc_dirty(); /* memcpy fills it */
-    if (!copy && level) { /* no free 2 MiB block: copy just this 4 KiB page */
-        if (vm_split(vm, va) < 0) return -ENOMEM;
-        return cow_fault(vm, va, pt_lookup(vm->upt, va, &level), 0);
-    }
-    if (!copy) return -ENOMEM;
-    memcpy(copy, P2V(pa), PT_LEVEL_SIZE(level));
-    vm_update(vm, va & ~(PT_LEVEL_SIZE(level) - 1), pte, PA2PTE(V2P(copy)) | PTE_FLAGS(writable),
-              level);
-    drop_frames(pa, level);
+    *pte = writable;
+    kpt_mirror(vm, va, writable, level);
+    if (copy) sfence_vma_page(va), drop_frames(pa, level); /* a new frame: flush the old first */
     return 0;
     /* LAB STUB
-    (void)vm, (void)va, (void)pte, (void)level, (void)vm_update;
+    (void)vm, (void)va, (void)pte, (void)level;
     return -EFAULT;
     */
     /* LAB END */
 }
 
 /* A first touch of a heap page: a zeroed page, or a megapage if the whole
- * aligned 2 MiB around it is heap and nothing in it is mapped yet. */
-static int lazy_fault(struct vm *vm, uint64 va)
+ * aligned 2 MiB around it is heap and nothing in it is mapped yet. slot: the
+ * page's empty entry if its level-0 table exists (mostly), else NULL. */
+static int lazy_fault(struct vm *vm, uint64 va, pte_t *slot)
 {
     /* LAB lazy BEGIN */
     uint64 perm = PTE_R | PTE_W | PTE_U;
     uint64 mva = va & ~(MEGAPAGE - 1);
     /* the cheap test first: most faults are not in a whole 2 MiB of heap */
-    int whole = PAGODA_MEGAPAGES && mva >= vm->heap_base && mva + MEGAPAGE <= vm->brk;
-    pte_t *l1 = whole ? pt_walk(vm->upt, mva, 1, 0) : NULL;
-    int empty = !l1 || !(*l1 & PTE_V) || (!(*l1 & PTE_LEAF) && pt_table_empty(P2V(PTE2PA(*l1))));
-    if (whole && empty) {
-        void *mega = kalloc_mega();
-        if (mega && vm_map(vm, mva, V2P(mega), 1, perm) == 0) {
-            sfence_vma(); /* a hart may cache an invalid PTE */
-            KSTAT_INC(fault_mega);
-            return 0;
+    if (PAGODA_MEGAPAGES && mva >= vm->heap_base && mva + MEGAPAGE <= vm->brk) {
+        pte_t *l1 = pt_walk(vm->upt, mva, 1, 0);
+        if (!l1 || !(*l1 & PTE_V) || (!(*l1 & PTE_LEAF) && pt_table_empty(P2V(PTE2PA(*l1))))) {
+            void *mega = kalloc_mega();
+            if (mega && vm_map(vm, mva, V2P(mega), 1, perm) == 0) {
+                sfence_vma(); /* an empty table may have given way to the leaf */
+                KSTAT_INC(fault_mega);
+                return 0;
+            }
+            if (mega) drop_frames(V2P(mega), 1);
+            slot = NULL; /* the table may be gone: walk again */
         }
-        if (mega) drop_frames(V2P(mega), 1);
     }
     void *page = kalloc();
     if (!page) return -ENOMEM;
-    if (vm_map(vm, PGROUNDDOWN(va), V2P(page), 0, perm) < 0) {
+    pte_t pte = PA2PTE(V2P(page)) | perm | PTE_V;
+    kalloc_count_tables(&vm->tables); /* new tables count for the process */
+    if (!slot && vm->tables < VM_TABLES_MAX) slot = pt_walk(vm->upt, va, 0, 1);
+    int ok = slot && vm->tables < VM_TABLES_MAX && kpt_mirror(vm, va, pte, 0) == 0;
+    kalloc_count_tables(NULL);
+    if (!ok) {
         kfree(page);
         return -ENOMEM;
     }
-    sfence_vma();
+    *slot = pte; /* no flush: an invalid entry made valid (vm_fault) */
+    vm->bytes += PGSIZE;
     KSTAT_INC(fault_lazy);
     return 0;
     /* LAB STUB
-    (void)vm, (void)va;
+    (void)vm, (void)va, (void)slot;
     return -EFAULT;
     */
     /* LAB END */
@@ -345,12 +345,16 @@ static int refused(void)
     return -EFAULT;
 }
 
+/* No sfence.vma for an entry that was invalid (a new leaf or table) or for
+ * more permission on a leaf: the privileged spec lets the flush wait, and an
+ * access that faults on the old entry meanwhile gets the flush and retry of
+ * the stale-entry case below (QEMU caches no invalid entries: never here). */
 int vm_fault(struct vm *vm, uint64 va, enum fault_access access)
 {
     if (va >= USER_TOP) return refused();
     int level;
-    pte_t *pte = pt_lookup(vm->upt, va, &level);
-    if (pte) {
+    pte_t *pte = pt_slot(vm->upt, va, &level); /* the one walk of the user table */
+    if (*pte & PTE_V) {
         if (access == FAULT_WRITE && (*pte & PTE_COW)) return cow_fault(vm, va, pte, level);
         /* Already allowed (a stale TLB entry): flush and retry. */
         if ((*pte & PTE_U) && (*pte & access)) {
@@ -359,7 +363,8 @@ int vm_fault(struct vm *vm, uint64 va, enum fault_access access)
         }
         return refused();
     }
-    if (access != FAULT_EXEC && va >= vm->heap_base && va < vm->brk) return lazy_fault(vm, va);
+    if (access != FAULT_EXEC && va >= vm->heap_base && va < vm->brk)
+        return lazy_fault(vm, va, level == 0 ? pte : NULL);
     return refused();
 }
 

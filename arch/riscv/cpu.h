@@ -53,6 +53,12 @@ static inline void sfence_vma(void)
     asm volatile("sfence.vma zero, zero" ::: "memory");
     KSTAT_INC(sfence_local);
 }
+/* Only the entries for the page (of any size) that holds va, in every ASID. */
+static inline void sfence_vma_page(uint64 va)
+{
+    asm volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
+    KSTAT_INC(sfence_local);
+}
 
 _Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

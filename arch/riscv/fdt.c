@@ -117,19 +117,6 @@ static const char *string_at(const uint8_t *strs, uint32_t size, uint32_t off)
     return 0;
 }
 
-static void info_clear(struct fdt_info *out)
-{
-    out->mem_base = out->mem_size = 0;
-    out->nharts = 0;
-    out->timebase_hz = 0;
-    out->bootargs = 0;
-    out->uart_base = out->plic_base = 0;
-    out->uart_irq = 0;
-    out->nvirtio = 0;
-    for (int i = 0; i < FDT_MAX_HARTS; i++) out->hartids[i] = 0;
-    for (int i = 0; i < FDT_MAX_VIRTIO; i++) out->virtio_base[i] = out->virtio_irq[i] = 0;
-}
-
 static void node_init(struct node *n, const char *name)
 {
     n->name = name;
@@ -276,7 +263,7 @@ uint32_t fdt_totalsize(const void *dtb)
 int fdt_parse(const void *dtb, struct fdt_info *out)
 {
     const uint8_t *b = dtb;
-    info_clear(out);
+    *out = (struct fdt_info){0};
 
     /* Check totalsize covers the header before reading the rest of it. */
     uint32_t total = fdt_totalsize(dtb);
@@ -304,7 +291,7 @@ int fdt_parse(const void *dtb, struct fdt_info *out)
         return -1;
 
     if (walk(b + off_struct, struct_size, b + off_strings, strings_size, out) < 0) {
-        info_clear(out); /* don't leave half an answer behind */
+        *out = (struct fdt_info){0}; /* don't leave half an answer behind */
         return -1;
     }
     return 0;

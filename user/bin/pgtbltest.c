@@ -921,6 +921,35 @@ static void t_sbrk_regrow_zero(void)
     EXPECT(set_brk(b) == 0, "sbrk back failed");
 }
 
+/* A lazily faulted page reads as zero even when its frame last held another
+ * process's data: a child fills heap pages and exits, and the frames it
+ * freed are the first the allocator hands out again (its free list is last
+ * in, first out), so our first touches below get them. Every word is read
+ * before anything is written: reads fault pages in too. */
+#define REUSE_PAGES 64
+static int child_dirty_pages(long seed)
+{
+    char *p = sbrk(REUSE_PAGES * PG);
+    if (p == (char *)-1) return test_child_fail(1, "sbrk failed");
+    fill(p, REUSE_PAGES * PG, (unsigned long)seed);
+    return 0;
+}
+
+static void t_lazy_zero_reuse(void)
+{
+    NEEDS(PAGODA_LAZY, NO_LAZY);
+    EXPECT(in_child(child_dirty_pages, 11) == 0, "the child that dirties pages failed");
+    char *b = sbrk(0);
+    const unsigned long *w = (const unsigned long *)brk_align(PG, 0);
+    EXPECT(w && sbrk(2 * REUSE_PAGES * PG) == (char *)w, "sbrk failed");
+    for (long i = 0; i < 2 * REUSE_PAGES * PG / 8; i++)
+        if (w[i] != 0) {
+            test_fail("fresh heap word %ld (page %ld) is %lx", i, i * 8 / PG, w[i]);
+            break;
+        }
+    EXPECT(set_brk(b) == 0, "sbrk back failed");
+}
+
 /* exec frees the old memory, megapages and COW-shared pages included. */
 static int child_exec(long arg)
 {
@@ -1052,6 +1081,7 @@ static const struct {
     {"sbrk_shrink_unaligned", t_sbrk_shrink_unaligned},
     {"sbrk_limits", t_sbrk_limits},
     {"sbrk_regrow_zero", t_sbrk_regrow_zero},
+    {"lazy_zero_reuse", t_lazy_zero_reuse},
     {"exec_frees", t_exec_frees},
     {"oom", t_oom},
     {"fork_oom", t_fork_oom},
