@@ -258,6 +258,44 @@ int kref_get(uint64 pa, uint64 nframes)
     return 0;
 }
 
+/* fork and exit a level-0 table at a time (mm/vm.c): the frames of the valid
+ * 4 KiB leaves among t[lo..hi), device registers aside, under one lock. */
+static int frames_in(const pte_t *t, int lo, int hi, int get)
+{
+    uint64 nframes = kalloc_nframes();
+    spin_lock(&kalloc_lock);
+    for (int i = pt_next_valid(t, lo); i < hi; i = pt_next_valid(t, i + 1)) {
+        uint64 pa = PTE2PA(t[i]), f = frame_index(pa);
+        if (t[i] & PTE_DEV) continue;
+        if (f >= nframes || !refs[f]) panic("kalloc: bad or free frame %p", (void *)pa);
+        unit_split(pa); /* a frame of a unit shared or freed alone */
+        if (get && refs[f] >= KREF_MAX) { /* undo: the counts may not wrap */
+            spin_unlock(&kalloc_lock);
+            frames_in(t, lo, i, 0);
+            return -1;
+        }
+        if (get)
+            refs[f]++;
+        else if (--refs[f] == 0) {
+            list_push(P2V(pa));
+            block_free[block_index(pa)]++;
+            nfree++;
+        }
+    }
+    spin_unlock(&kalloc_lock);
+    return 0;
+}
+
+int kref_get_leaves(const pte_t *t, int lo, int hi)
+{
+    return frames_in(t, lo, hi, 1);
+}
+
+void kfree_leaves(const pte_t *t, int lo, int hi)
+{
+    frames_in(t, lo, hi, 0);
+}
+
 /* For a frame of a unit block, the block's count. */
 int kref_count(uint64 pa)
 {

@@ -22,6 +22,10 @@ void kfree(void *page); /* drop a reference; the frame is free at zero */
 int kref_get(uint64 pa, uint64 nframes);
 #define KREF_MAX 0x40000000U
 int kref_count(uint64 pa);
+/* The same for the frames of the valid 4 KiB leaves among t[lo..hi) (fork
+ * and exit, a level-0 table at a time), device registers aside. */
+int kref_get_leaves(const pte_t *t, int lo, int hi);
+void kfree_leaves(const pte_t *t, int lo, int hi);
 /* Megapages as one unit (kalloc.c): */
 void kfree_mega(uint64 pa);                 /* drop a reference on a whole block */
 int kref_shared(uint64 pa, uint64 nframes); /* does another mapping hold any? */
@@ -91,6 +95,9 @@ int kpt_attach(struct vm *vm, const struct kframes *f); /* sets vm->kpt */
 void kpt_detach(struct vm *vm);
 /* A user PTE changed (0: unmapped); keep the kernel's view of it in step. */
 int kpt_mirror(struct vm *vm, uint64 va, pte_t upte, int level);
+/* The same for entries [lo, hi) of the user level-0 table ut that maps the
+ * 2 MiB at va (fork: a whole table in one walk). */
+int kpt_mirror_table(struct vm *vm, uint64 va, const pte_t *ut, int lo, int hi);
 int kpt_split(struct vm *vm, uint64 va, pagetable_t table);         /* -1: table unused */
 int vm_alloc(struct vm *vm, uint64 start, uint64 end, uint64 perm); /* zeroed pages, now */
 /* The same, but the pages wholly below `filled` are not zeroed: the caller

@@ -7,22 +7,6 @@ static int pte_is_leaf(pte_t pte)
     return (pte & PTE_V) && (pte & PTE_LEAF);
 }
 
-/* The next valid entry at or after i, or PT_ENTRIES. Tables are mostly
- * empty, so skip eight empty entries at a time (every unused PTE is 0). */
-static int next_valid(pagetable_t t, int i)
-{
-    const pte_t *p = t + i, *end = t + PT_ENTRIES;
-    while (p < end) {
-        if ((p - t) % 8 == 0 && !(p[0] | p[1] | p[2] | p[3] | p[4] | p[5] | p[6] | p[7])) {
-            p += 8;
-            continue;
-        }
-        if (*p & PTE_V) return (int)(p - t);
-        p++;
-    }
-    return PT_ENTRIES;
-}
-
 pte_t *pt_walk(pagetable_t pt, uint64 va, int level, int alloc)
 {
     for (int l = 2; l > level; l--) {
@@ -57,7 +41,7 @@ pte_t *pt_lookup(pagetable_t pt, uint64 va, int *level)
 
 int pt_table_empty(pagetable_t t)
 {
-    return next_valid(t, 0) == PT_ENTRIES;
+    return pt_next_valid(t, 0) == PT_ENTRIES;
 }
 
 int pt_map(pagetable_t pt, uint64 va, uint64 pa, int level, uint64 perm)
@@ -113,7 +97,7 @@ static void free_subtree(pte_t pte, int level)
 {
     pagetable_t child = pt_pa2va(PTE2PA(pte));
     if (level > 1) {
-        for (int i = next_valid(child, 0); i < PT_ENTRIES; i = next_valid(child, i + 1))
+        for (int i = pt_next_valid(child, 0); i < PT_ENTRIES; i = pt_next_valid(child, i + 1))
             if (!pte_is_leaf(child[i])) free_subtree(child[i], level - 1);
     }
     pt_free_page(child);
@@ -121,7 +105,7 @@ static void free_subtree(pte_t pte, int level)
 
 void pt_free_tables(pagetable_t pt, int from, int to)
 {
-    for (int i = next_valid(pt, from); i < to; i = next_valid(pt, i + 1)) {
+    for (int i = pt_next_valid(pt, from); i < to; i = pt_next_valid(pt, i + 1)) {
         if (!pte_is_leaf(pt[i])) free_subtree(pt[i], 2);
         pt[i] = 0;
     }
@@ -132,22 +116,25 @@ static uint64 sign_extend(uint64 va)
     return (va & (1UL << 38)) ? (va | ~((1UL << 39) - 1)) : va;
 }
 
-static void for_each(pagetable_t pt, int level, uint64 base, uint64 start, uint64 end,
+static void for_each(pagetable_t pt, int level, uint64 base, uint64 start, uint64 end, int min,
                      pt_leaf_fn fn, void *arg)
 {
     uint64 span = PT_LEVEL_SIZE(level);
-    for (int i = next_valid(pt, 0); i < PT_ENTRIES; i = next_valid(pt, i + 1)) {
+    /* only the entries that can overlap [start, end) are looked at */
+    int i = start > base ? (int)((start - base) / span) : 0;
+    int last = end - base >= PT_ENTRIES * span ? PT_ENTRIES : (int)((end - base + span - 1) / span);
+    for (i = pt_next_valid(pt, i); i < last; i = pt_next_valid(pt, i + 1)) {
         pte_t *pte = &pt[i];
         uint64 va = sign_extend(base + (uint64)i * span);
         if (va + (span - 1) < start || va >= end) continue;
-        if (pte_is_leaf(*pte))
+        if (pte_is_leaf(*pte) || level == min)
             fn(arg, va, pte, level);
         else if (level > 0)
-            for_each(pt_pa2va(PTE2PA(*pte)), level - 1, va, start, end, fn, arg);
+            for_each(pt_pa2va(PTE2PA(*pte)), level - 1, va, start, end, min, fn, arg);
     }
 }
 
-void pt_for_each_leaf(pagetable_t pt, uint64 start, uint64 end, pt_leaf_fn fn, void *arg)
+void pt_for_each(pagetable_t pt, uint64 start, uint64 end, int min, pt_leaf_fn fn, void *arg)
 {
-    for_each(pt, 2, 0, start, end, fn, arg);
+    for_each(pt, 2, 0, start, end, min, fn, arg);
 }

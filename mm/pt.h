@@ -50,8 +50,26 @@ pte_t pt_unmap(pagetable_t pt, uint64 va);
 /* Free the table pages (not the leaves' frames) under root entries [from, to),
  * and clear those entries. */
 void pt_free_tables(pagetable_t pt, int from, int to);
-/* Call fn for each valid leaf that overlaps [start, end), in address order. */
+/* Call fn for each valid leaf that overlaps [start, end), in address order;
+ * pt_for_each stops at level `min` instead: fn also gets the entries there
+ * that point to tables (fork and exit work a level-0 table at a time). */
 typedef void (*pt_leaf_fn)(void *arg, uint64 va, pte_t *pte, int level);
-void pt_for_each_leaf(pagetable_t pt, uint64 start, uint64 end, pt_leaf_fn fn, void *arg);
+void pt_for_each(pagetable_t pt, uint64 start, uint64 end, int min, pt_leaf_fn fn, void *arg);
+#define pt_for_each_leaf(pt, start, end, fn, arg) pt_for_each(pt, start, end, 0, fn, arg)
+
+/* The first valid entry of table t at or after i, or PT_ENTRIES. Tables are
+ * mostly empty and every unused PTE is 0, so whole aligned groups of eight
+ * are skipped with one test (tables are page-aligned); a full table costs a
+ * test per entry. */
+static inline int pt_next_valid(const pte_t *t, int i)
+{
+    const pte_t *p = t + i, *end = t + PT_ENTRIES;
+    if (p < end && (*p & PTE_V)) return i;
+    for (; p < end && (uint64)p % 64; p++)
+        if (*p & PTE_V) return (int)(p - t);
+    for (; p < end && !(p[0] | p[1] | p[2] | p[3] | p[4] | p[5] | p[6] | p[7]); p += 8) {}
+    for (; p < end && !(*p & PTE_V); p++) {}
+    return (int)(p - t);
+}
 
 #endif
