@@ -259,24 +259,27 @@ int kref_get(uint64 pa, uint64 nframes)
 }
 
 /* fork and exit a level-0 table at a time (mm/vm.c): the frames of the valid
- * 4 KiB leaves among t[lo..hi), device registers aside, under one lock. */
+ * 4 KiB leaves among t[lo..hi), device registers aside, under one lock. The
+ * arrays are read into locals so that the loop keeps them in registers. */
 static int frames_in(const pte_t *t, int lo, int hi, int get)
 {
-    uint64 nframes = kalloc_nframes();
+    uint32 *ref = refs;
+    const uint8 *unit = block_unit;
+    uint64 nframes = kalloc_nframes(), first = ram_start, base = ram_base;
     spin_lock(&kalloc_lock);
     for (int i = pt_next_valid(t, lo); i < hi; i = pt_next_valid(t, i + 1)) {
-        uint64 pa = PTE2PA(t[i]), f = frame_index(pa);
+        uint64 pa = PTE2PA(t[i]), f = (pa - first) / PGSIZE;
         if (t[i] & PTE_DEV) continue;
-        if (f >= nframes || !refs[f]) panic("kalloc: bad or free frame %p", (void *)pa);
-        unit_split(pa); /* a frame of a unit shared or freed alone */
-        if (get && refs[f] >= KREF_MAX) { /* undo: the counts may not wrap */
+        if (f >= nframes || !ref[f]) panic("kalloc: bad or free frame %p", (void *)pa);
+        if (unit[(pa - base) / MEGAPAGE]) unit_split(pa); /* a frame of a unit alone */
+        if (get && ref[f] >= KREF_MAX) { /* undo: the counts may not wrap */
             spin_unlock(&kalloc_lock);
             frames_in(t, lo, i, 0);
             return -1;
         }
         if (get)
-            refs[f]++;
-        else if (--refs[f] == 0) {
+            ref[f]++;
+        else if (--ref[f] == 0) {
             list_push(P2V(pa));
             block_free[block_index(pa)]++;
             nfree++;
