@@ -258,10 +258,8 @@ int kref_get(uint64 pa, uint64 nframes)
     return 0;
 }
 
-/* fork and exit a level-0 table at a time (mm/vm.c): the frames of the valid
- * 4 KiB leaves among t[lo..hi), device registers aside, under one lock. The
- * arrays are read into locals so that the loop keeps them in registers. */
-static int frames_in(const pte_t *t, int lo, int hi, int get)
+/* The arrays are read into locals so that the loop keeps them in registers. */
+int kref_table(const pte_t *t, int lo, int hi, int delta)
 {
     uint32 *ref = refs;
     const uint8 *unit = block_unit;
@@ -270,16 +268,14 @@ static int frames_in(const pte_t *t, int lo, int hi, int get)
     for (int i = pt_next_valid(t, lo); i < hi; i = pt_next_valid(t, i + 1)) {
         uint64 pa = PTE2PA(t[i]), f = (pa - first) / PGSIZE;
         if (t[i] & PTE_DEV) continue;
-        if (f >= nframes || !ref[f]) panic("kalloc: bad or free frame %p", (void *)pa);
+        if (f >= nframes || !ref[f]) panic("kref_table: bad or free frame %p", (void *)pa);
         if (unit[(pa - base) / MEGAPAGE]) unit_split(pa); /* a frame of a unit alone */
-        if (get && ref[f] >= KREF_MAX) { /* undo: the counts may not wrap */
+        if (delta > 0 && ref[f] >= KREF_MAX) {            /* undo: the counts may not wrap */
             spin_unlock(&kalloc_lock);
-            frames_in(t, lo, i, 0);
+            kref_table(t, lo, i, -1);
             return -1;
         }
-        if (get)
-            ref[f]++;
-        else if (--ref[f] == 0) {
+        if ((ref[f] += delta) == 0) {
             list_push(P2V(pa));
             block_free[block_index(pa)]++;
             nfree++;
@@ -287,16 +283,6 @@ static int frames_in(const pte_t *t, int lo, int hi, int get)
     }
     spin_unlock(&kalloc_lock);
     return 0;
-}
-
-int kref_get_leaves(const pte_t *t, int lo, int hi)
-{
-    return frames_in(t, lo, hi, 1);
-}
-
-void kfree_leaves(const pte_t *t, int lo, int hi)
-{
-    frames_in(t, lo, hi, 0);
 }
 
 /* For a frame of a unit block, the block's count. */

@@ -70,12 +70,6 @@ int kpt_mirror(struct vm *vm, uint64 va, pte_t upte, int level)
     return va >= USER_TOP ? -1 : 0; /* no view of user memory to keep */
 }
 
-int kpt_mirror_table(struct vm *vm, uint64 va, const pte_t *ut, int lo, int hi)
-{
-    (void)vm, (void)va, (void)ut, (void)lo, (void)hi;
-    return 0; /* no view of user memory to keep */
-}
-
 int kpt_split(struct vm *vm, uint64 va, pagetable_t table)
 {
     (void)vm, (void)va, (void)table;

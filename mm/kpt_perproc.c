@@ -72,8 +72,8 @@ void kpt_detach(struct vm *vm)
 {
     /* LAB kpt BEGIN */
     if (!vm->kpt) return;
-    pt_free_tables(vm->kpt, 0, PT_ENTRIES / 2);
-    pt_free_tables(vm->kpt, PT_ENTRIES - 1, PT_ENTRIES);
+    pt_free_tables(vm->kpt, 0, PT_ENTRIES / 2, NULL, NULL);
+    pt_free_tables(vm->kpt, PT_ENTRIES - 1, PT_ENTRIES, NULL, NULL);
     kfree(vm->kpt);
     KSTAT_INC(pt_free);
     /* LAB END */
@@ -107,7 +107,6 @@ int kpt_mirror(struct vm *vm, uint64 va, pte_t upte, int level)
     /* LAB END */
 }
 
-/* fork, a level-0 table at a time: one walk, then a tight loop. */
 int kpt_mirror_table(struct vm *vm, uint64 va, const pte_t *ut, int lo, int hi)
 {
     if (lo >= hi || !vm->kpt) return 0;

@@ -46,7 +46,7 @@ int kpt_attach(struct vm *vm, const struct kframes *f)
 void kpt_detach(struct vm *vm)
 {
     if (!vm->kpt) return;
-    pt_free_tables(vm->kpt, PT_ENTRIES - 1, PT_ENTRIES); /* the stack's tables */
+    pt_free_tables(vm->kpt, PT_ENTRIES - 1, PT_ENTRIES, NULL, NULL); /* the stack's tables */
     for (int i = PT_ENTRIES / 2; i < PT_ENTRIES - 1; i++) vm->kpt[i] = 0;
     vm->kpt = NULL; /* the root is the user table's: vm_destroy frees it */
 }
@@ -55,12 +55,6 @@ int kpt_mirror(struct vm *vm, uint64 va, pte_t upte, int level)
 {
     (void)vm, (void)upte, (void)level;
     return va >= USER_TOP ? -1 : 0; /* the kernel sees the user table itself */
-}
-
-int kpt_mirror_table(struct vm *vm, uint64 va, const pte_t *ut, int lo, int hi)
-{
-    (void)vm, (void)va, (void)ut, (void)lo, (void)hi;
-    return 0; /* the kernel sees the user table itself */
 }
 
 int kpt_split(struct vm *vm, uint64 va, pagetable_t table)

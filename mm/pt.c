@@ -39,11 +39,6 @@ pte_t *pt_lookup(pagetable_t pt, uint64 va, int *level)
     return NULL;
 }
 
-int pt_table_empty(pagetable_t t)
-{
-    return pt_next_valid(t, 0) == PT_ENTRIES;
-}
-
 int pt_map(pagetable_t pt, uint64 va, uint64 pa, int level, uint64 perm)
 {
     pte_t *pte = pt_walk(pt, va, level, 1);
@@ -69,20 +64,6 @@ int pt_split(pagetable_t pt, uint64 va, pagetable_t t)
     return 0;
 }
 
-int pt_map_range(pagetable_t pt, uint64 va, uint64 pa, uint64 size, uint64 perm)
-{
-    for (uint64 off = 0; off < size; off += 4096) {
-        if (pt_map(pt, va + off, pa + off, 0, perm) < 0) {
-            while (off > 0) {
-                off -= 4096;
-                pt_unmap(pt, va + off);
-            }
-            return -1;
-        }
-    }
-    return 0;
-}
-
 pte_t pt_unmap(pagetable_t pt, uint64 va)
 {
     pte_t *pte = pt_lookup(pt, va, NULL);
@@ -92,21 +73,25 @@ pte_t pt_unmap(pagetable_t pt, uint64 va)
     return old;
 }
 
-/* Free the tables below a non-leaf entry at `level` (its child is level-1). */
-static void free_subtree(pte_t pte, int level)
+/* Free the tables below a non-leaf entry at `level` for va (its child is
+ * level-1), handing each level-1 entry to fn (if any) first. */
+static void free_subtree(pte_t pte, int level, uint64 va, pt_leaf_fn fn, void *arg)
 {
     pagetable_t child = pt_pa2va(PTE2PA(pte));
-    if (level > 1) {
-        for (int i = pt_next_valid(child, 0); i < PT_ENTRIES; i = pt_next_valid(child, i + 1))
-            if (!pte_is_leaf(child[i])) free_subtree(child[i], level - 1);
+    for (int i = level > 1 ? pt_next_valid(child, 0) : PT_ENTRIES; i < PT_ENTRIES;
+         i = pt_next_valid(child, i + 1)) {
+        pte_t e = child[i]; /* fn may clear a leaf */
+        uint64 cva = va + (uint64)i * PT_LEVEL_SIZE(level - 1);
+        if (fn && level == 2) fn(arg, cva, &child[i], 1);
+        if (!pte_is_leaf(e)) free_subtree(e, level - 1, cva, fn, arg);
     }
     pt_free_page(child);
 }
 
-void pt_free_tables(pagetable_t pt, int from, int to)
+void pt_free_tables(pagetable_t pt, int from, int to, pt_leaf_fn fn, void *arg)
 {
     for (int i = pt_next_valid(pt, from); i < to; i = pt_next_valid(pt, i + 1)) {
-        if (!pte_is_leaf(pt[i])) free_subtree(pt[i], 2);
+        if (!pte_is_leaf(pt[i])) free_subtree(pt[i], 2, (uint64)i * PT_LEVEL_SIZE(2), fn, arg);
         pt[i] = 0;
     }
 }
@@ -119,10 +104,10 @@ static uint64 sign_extend(uint64 va)
 static void for_each(pagetable_t pt, int level, uint64 base, uint64 start, uint64 end, int min,
                      pt_leaf_fn fn, void *arg)
 {
-    uint64 span = PT_LEVEL_SIZE(level);
     /* only the entries that can overlap [start, end) are looked at */
-    int i = start > base ? (int)((start - base) / span) : 0;
-    int last = end - base >= PT_ENTRIES * span ? PT_ENTRIES : (int)((end - base + span - 1) / span);
+    uint64 span = PT_LEVEL_SIZE(level), from = start > base ? start - base : 0, to = end - base;
+    int i = from < PT_ENTRIES * span ? (int)(from / span) : 0;
+    int last = to < PT_ENTRIES * span ? (int)((to + span - 1) / span) : PT_ENTRIES;
     for (i = pt_next_valid(pt, i); i < last; i = pt_next_valid(pt, i + 1)) {
         pte_t *pte = &pt[i];
         uint64 va = sign_extend(base + (uint64)i * span);

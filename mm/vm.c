@@ -214,34 +214,27 @@ static void share_leaf(void *arg, uint64 va, pte_t *pte, int level)
     }
 }
 
-/* The entries of the level-0 table at va that are user memory: all but the
- * top table's last three (USYSCALL, TRAPFRAME, TRAMPOLINE: not inherited). */
+/* The entries of the level-0 table at va that hold user pages: the top
+ * table's last three (USYSCALL, TRAPFRAME, TRAMPOLINE) are not inherited. */
 static int user_entries(uint64 va)
 {
     return va + MEGAPAGE > USER_TOP ? (int)((USER_TOP - va) / PGSIZE) : PT_ENTRIES;
 }
 
-/* fork leaf by leaf (PAGODA_COW=OFF, the cow lab's starter). */
-static int share_leaves(struct share_ctx *ctx, uint64 va, pte_t *from, int n)
-{
-    for (int i = pt_next_valid(from, 0); i < n && !ctx->failed; i = pt_next_valid(from, i + 1))
-        share_leaf(ctx, va + (uint64)i * PGSIZE, &from[i], 0);
-    return ctx->failed ? -1 : 0;
-}
-
-/* fork's fast path: the parent's level-0 table `from` (the 2 MiB at va) at
- * once. One pass makes its writable pages COW and fills the child's table;
- * the references are taken under one lock, and each kernel view is brought
- * in step in one walk. */
+/* fork's fast path, the parent's level-0 table `from` (the 2 MiB at va) at
+ * once: one pass makes its writable pages COW and fills the child's table,
+ * the references are taken under one lock and each kernel view is brought
+ * in step in one walk. Without COW (or in the cow lab's starter), leaf by leaf. */
 static int copy_table(struct share_ctx *ctx, uint64 va, pte_t *from, int n)
 {
-    struct vm *dst = ctx->dst;
-    pte_t *to = pt_walk(dst->upt, va, 0, 1); /* entry 0: va is 2 MiB-aligned */
-    if (!to || dst->tables >= VM_TABLES_MAX) return -1;
-    if (!PAGODA_COW) return share_leaves(ctx, va, from, n);
+    pte_t *to = pt_walk(ctx->dst->upt, va, 0, 1); /* entry 0: va is 2 MiB-aligned */
     int lo = pt_next_valid(from, 0), hi = lo, cow_lo = n, cow_hi = 0;
+    uint64 bytes = 0;
+    if (!to || ctx->dst->tables >= VM_TABLES_MAX) return -1;
+    for (int i = lo; i < n && !PAGODA_COW; i = pt_next_valid(from, i + 1))
+        share_leaf(ctx, va + (uint64)i * PGSIZE, &from[i], 0);
     /* LAB cow BEGIN */
-    for (int i = lo; i < n; i = pt_next_valid(from, i + 1)) {
+    for (int i = lo; i < n && PAGODA_COW; i = pt_next_valid(from, i + 1)) {
         if (from[i] & PTE_W) {
             from[i] = (from[i] & ~PTE_W) | PTE_COW;
             cow_lo = i < cow_lo ? i : cow_lo;
@@ -249,28 +242,29 @@ static int copy_table(struct share_ctx *ctx, uint64 va, pte_t *from, int n)
         }
         to[i] = from[i];
         hi = i + 1;
-        dst->bytes += PGSIZE;
+        bytes += PGSIZE;
     }
     /* LAB STUB
-    return share_leaves(ctx, va, from, n);
+    for (int i = lo; i < n && PAGODA_COW; i = pt_next_valid(from, i + 1))
+        share_leaf(ctx, va + (uint64)i * PGSIZE, &from[i], 0);
     */
     /* LAB END */
     kpt_mirror_table(ctx->src, va, from, cow_lo, cow_hi); /* its tables exist: cannot fail */
-    if (kref_get_leaves(to, lo, hi) < 0) {
+    if (ctx->failed || kref_table(to, lo, hi, 1) < 0) {
         for (int i = lo; i < hi; i++) to[i] = 0;
         return -1;
     }
-    return kpt_mirror_table(dst, va, to, lo, hi);
+    ctx->dst->bytes += bytes;
+    return kpt_mirror_table(ctx->dst, va, to, lo, hi);
 }
 
 /* fork: an entry at level 1 is a megapage or a level-0 table. */
 static void share_entry(void *arg, uint64 va, pte_t *pte, int level)
 {
     struct share_ctx *ctx = arg;
-    if (ctx->failed) return;
     if (*pte & PTE_LEAF)
         share_leaf(ctx, va, pte, level);
-    else if (copy_table(ctx, va, P2V(PTE2PA(*pte)), user_entries(va)) < 0)
+    else if (!ctx->failed && copy_table(ctx, va, P2V(PTE2PA(*pte)), user_entries(va)) < 0)
         ctx->failed = 1;
 }
 
@@ -310,28 +304,23 @@ long vm_sbrk(struct vm *vm, long delta)
     return old;
 }
 
-/* exit: the user half's frames and tables, a level-0 table's frames at once. */
+/* exit: a megapage, or a level-0 table's frames at once before it goes. */
+static void free_entry(void *arg, uint64 va, pte_t *pte, int level)
+{
+    if (*pte & PTE_LEAF)
+        unmap_leaf(arg, va, pte, level);
+    else
+        kref_table(P2V(PTE2PA(*pte)), 0, user_entries(va), -1);
+}
+
 void vm_free_user(struct vm *vm)
 {
-    pagetable_t upt = vm->upt, kpt = vm->kpt;
-    if (!upt) return;
+    if (!vm->upt) return;
     /* The kernel's view is left alone (and the root table kept): the caller
      * may be running on them. vm_destroy frees the rest. */
+    pagetable_t kpt = vm->kpt;
     vm->kpt = NULL;
-    for (int i = pt_next_valid(upt, 0); i < PT_ENTRIES / 2; i = pt_next_valid(upt, i + 1)) {
-        pagetable_t l1 = P2V(PTE2PA(upt[i])); /* no 1 GiB leaves: vm_range_ok */
-        for (int j = pt_next_valid(l1, 0); j < PT_ENTRIES; j = pt_next_valid(l1, j + 1)) {
-            uint64 va = (uint64)i * PT_LEVEL_SIZE(2) + (uint64)j * MEGAPAGE;
-            if (l1[j] & PTE_LEAF) {
-                unmap_leaf(vm, va, &l1[j], 1);
-                continue;
-            }
-            kfree_leaves(P2V(PTE2PA(l1[j])), 0, user_entries(va));
-            pt_free_page(P2V(PTE2PA(l1[j])));
-        }
-        pt_free_page(l1);
-        upt[i] = 0;
-    }
+    pt_free_tables(vm->upt, 0, PT_ENTRIES / 2, free_entry, vm);
     vm->kpt = kpt;
     vm->bytes = vm->tables = vm->shm_pages = 0;
 }
