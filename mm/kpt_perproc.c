@@ -54,7 +54,8 @@ int kpt_attach(struct vm *vm, const struct kframes *f)
     if (!kpt) return -1;
     KSTAT_INC(pt_alloc);
     vm->kpt = kpt;
-    for (int i = PT_ENTRIES / 2; i < PT_ENTRIES - 1; i++) kpt[i] = kernel_pagetable[i];
+    memcpy(kpt + PT_ENTRIES / 2, kernel_pagetable + PT_ENTRIES / 2, PGSIZE / 2); /* whole lines */
+    kpt[PT_ENTRIES - 1] = 0;
     for (int i = 0; i < KSTACK_PAGES; i++)
         if (pt_map(kpt, KSTACK_BASE + i * PGSIZE, f->kstack[i], 0, PTE_R | PTE_W | PTE_A | PTE_D) <
             0)

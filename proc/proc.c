@@ -48,7 +48,7 @@ struct proc *proc_alloc(void)
     p->ipc = (struct ipc_state){0};
     int ok = 1;
     for (int i = 0; i < KSTACK_PAGES; i++) {
-        void *page = kalloc();
+        void *page = kalloc_dirty(); /* a stack is written before it is read */
         p->frames.kstack[i] = page ? V2P(page) : 0;
         ok = ok && page;
     }
