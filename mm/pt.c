@@ -7,6 +7,19 @@ static int pte_is_leaf(pte_t pte)
     return (pte & PTE_V) && (pte & PTE_LEAF);
 }
 
+/* Tables are mostly empty and every unused PTE is 0: whole aligned groups
+ * of sixteen go with one test (tables are page-aligned). */
+#define OR8(p) ((p)[0] | (p)[1] | (p)[2] | (p)[3] | (p)[4] | (p)[5] | (p)[6] | (p)[7])
+int pt_skip_empty(const pte_t *t, int i)
+{
+    const pte_t *p = t + i, *end = t + PT_ENTRIES;
+    for (; p < end && (uint64)p % 128; p++)
+        if (*p & PTE_V) return (int)(p - t);
+    while (p < end && !(OR8(p) | OR8(p + 8))) p += 16;
+    while (p < end && !(*p & PTE_V)) p++;
+    return (int)(p - t);
+}
+
 pte_t *pt_walk(pagetable_t pt, uint64 va, int level, int alloc)
 {
     for (int l = 2; l > level; l--) {

@@ -56,20 +56,12 @@ void pt_free_tables(pagetable_t pt, int from, int to, pt_leaf_fn fn, void *arg);
 void pt_for_each(pagetable_t pt, uint64 start, uint64 end, int min, pt_leaf_fn fn, void *arg);
 #define pt_for_each_leaf(pt, start, end, fn, arg) pt_for_each(pt, start, end, 0, fn, arg)
 
-/* The first valid entry of table t at or after i, or PT_ENTRIES. Tables are
- * mostly empty and every unused PTE is 0: whole aligned groups of eight go
- * with one test (tables are page-aligned), a valid next entry with one. */
+/* The first valid entry of table t at or after i, or PT_ENTRIES: a valid
+ * next entry costs one test here, a gap a call to pt_skip_empty. */
+int pt_skip_empty(const pte_t *t, int i);
 static inline int pt_next_valid(const pte_t *t, int i)
 {
-    const pte_t *p = t + i, *end = t + PT_ENTRIES;
-    if (p < end && (*p & PTE_V)) return i;
-    for (; p < end && (uint64)p % 64; p++)
-        if (*p & PTE_V) return (int)(p - t);
-    for (; p < end && !(p[0] | p[1] | p[2] | p[3] | p[4] | p[5] | p[6] | p[7]); p += 8) {
-    }
-    for (; p < end && !(*p & PTE_V); p++) {
-    }
-    return (int)(p - t);
+    return i < PT_ENTRIES && (t[i] & PTE_V) ? i : pt_skip_empty(t, i);
 }
 
 #endif

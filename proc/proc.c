@@ -68,8 +68,8 @@ struct proc *proc_alloc(void)
     p->usys->pid = p->pid;
     /* LAB END */
     ipc_msg_bind(p);
-    /* A new process starts in fork_return, on its own empty kernel stack. */
-    memset(&p->ctx, 0, sizeof(p->ctx));
+    /* A new process starts in fork_return, on its own empty kernel stack (the
+     * other saved registers are kernel ones, never read before written). */
     p->ctx.ra = (uint64)fork_return;
     p->ctx.sp = p->frames.kstack_top;
     return p;
