@@ -117,11 +117,9 @@ static uint64 sign_extend(uint64 va)
 static void for_each(pagetable_t pt, int level, uint64 base, uint64 start, uint64 end, int min,
                      pt_leaf_fn fn, void *arg)
 {
-    /* only the entries that can overlap [start, end) are looked at */
-    uint64 span = PT_LEVEL_SIZE(level), from = start > base ? start - base : 0, to = end - base;
-    int i = from < PT_ENTRIES * span ? (int)(from / span) : 0;
+    uint64 span = PT_LEVEL_SIZE(level), to = end - base; /* none past `end` is looked at */
     int last = to < PT_ENTRIES * span ? (int)((to + span - 1) / span) : PT_ENTRIES;
-    for (i = pt_next_valid(pt, i); i < last; i = pt_next_valid(pt, i + 1)) {
+    for (int i = pt_next_valid(pt, 0); i < last; i = pt_next_valid(pt, i + 1)) {
         pte_t *pte = &pt[i];
         uint64 va = sign_extend(base + (uint64)i * span);
         if (va + (span - 1) < start || va >= end) continue;

@@ -216,10 +216,8 @@ static void share_leaf(void *arg, uint64 va, pte_t *pte, int level)
 
 /* The entries of the level-0 table at va that hold user pages: the top
  * table's last three (USYSCALL, TRAPFRAME, TRAMPOLINE) are not inherited. */
-static int user_entries(uint64 va)
-{
-    return va + MEGAPAGE > USER_TOP ? (int)((USER_TOP - va) / PGSIZE) : PT_ENTRIES;
-}
+#define USER_ENTRIES(va)                                                                           \
+    ((va) + MEGAPAGE > USER_TOP ? (int)((USER_TOP - (va)) / PGSIZE) : PT_ENTRIES)
 
 /* fork's fast path, the parent's level-0 table `from` (the 2 MiB at va) at
  * once: one pass makes its writable pages COW and fills the child's table,
@@ -228,33 +226,30 @@ static int user_entries(uint64 va)
 static int copy_table(struct share_ctx *ctx, uint64 va, pte_t *from, int n)
 {
     pte_t *to = pt_walk(ctx->dst->upt, va, 0, 1); /* entry 0: va is 2 MiB-aligned */
-    int lo = pt_next_valid(from, 0), hi = lo, cow_lo = n, cow_hi = 0;
-    uint64 bytes = 0;
+    int lo = pt_next_valid(from, 0), hi = lo, cow = 0, pages = 0;
     if (!to || ctx->dst->tables >= VM_TABLES_MAX) return -1;
     for (int i = lo; i < n && !PAGODA_COW; i = pt_next_valid(from, i + 1))
         share_leaf(ctx, va + (uint64)i * PGSIZE, &from[i], 0);
     /* LAB cow BEGIN */
-    for (int i = lo; i < n && PAGODA_COW; i = pt_next_valid(from, i + 1)) {
+    for (int i = lo; i < n && PAGODA_COW; i = pt_next_valid(from, i + 1), pages++) {
         if (from[i] & PTE_W) {
             from[i] = (from[i] & ~PTE_W) | PTE_COW;
-            cow_lo = i < cow_lo ? i : cow_lo;
-            cow_hi = i + 1;
+            cow = 1;
         }
         to[i] = from[i];
         hi = i + 1;
-        bytes += PGSIZE;
     }
     /* LAB STUB
     for (int i = lo; i < n && PAGODA_COW; i = pt_next_valid(from, i + 1))
         share_leaf(ctx, va + (uint64)i * PGSIZE, &from[i], 0);
     */
     /* LAB END */
-    kpt_mirror_table(ctx->src, va, from, cow_lo, cow_hi); /* its tables exist: cannot fail */
+    if (cow) kpt_mirror_table(ctx->src, va, from, lo, hi); /* its tables exist: cannot fail */
     if (ctx->failed || kref_table(to, lo, hi, 1) < 0) {
         for (int i = lo; i < hi; i++) to[i] = 0;
         return -1;
     }
-    ctx->dst->bytes += bytes;
+    ctx->dst->bytes += (uint64)pages * PGSIZE;
     return kpt_mirror_table(ctx->dst, va, to, lo, hi);
 }
 
@@ -264,7 +259,7 @@ static void share_entry(void *arg, uint64 va, pte_t *pte, int level)
     struct share_ctx *ctx = arg;
     if (*pte & PTE_LEAF)
         share_leaf(ctx, va, pte, level);
-    else if (!ctx->failed && copy_table(ctx, va, P2V(PTE2PA(*pte)), user_entries(va)) < 0)
+    else if (!ctx->failed && copy_table(ctx, va, P2V(PTE2PA(*pte)), USER_ENTRIES(va)) < 0)
         ctx->failed = 1;
 }
 
@@ -304,24 +299,21 @@ long vm_sbrk(struct vm *vm, long delta)
     return old;
 }
 
-/* exit: a megapage, or a level-0 table's frames at once before it goes. */
+/* exit: a megapage, or a level-0 table's frames at once, before it goes. */
 static void free_entry(void *arg, uint64 va, pte_t *pte, int level)
 {
+    (void)arg;
     if (*pte & PTE_LEAF)
-        unmap_leaf(arg, va, pte, level);
+        drop_frames(PTE2PA(*pte), level); /* a megapage: never a device's */
     else
-        kref_table(P2V(PTE2PA(*pte)), 0, user_entries(va), -1);
+        kref_table(P2V(PTE2PA(*pte)), 0, USER_ENTRIES(va), -1);
 }
 
+/* The kernel's view is left alone (and the root table kept): the caller may
+ * be running on them. vm_destroy frees the rest. */
 void vm_free_user(struct vm *vm)
 {
-    if (!vm->upt) return;
-    /* The kernel's view is left alone (and the root table kept): the caller
-     * may be running on them. vm_destroy frees the rest. */
-    pagetable_t kpt = vm->kpt;
-    vm->kpt = NULL;
-    pt_free_tables(vm->upt, 0, PT_ENTRIES / 2, free_entry, vm);
-    vm->kpt = kpt;
+    if (vm->upt) pt_free_tables(vm->upt, 0, PT_ENTRIES / 2, free_entry, NULL);
     vm->bytes = vm->tables = vm->shm_pages = 0;
 }
 
