@@ -22,9 +22,8 @@ void kfree(void *page); /* drop a reference; the frame is free at zero */
 int kref_get(uint64 pa, uint64 nframes);
 #define KREF_MAX 0x40000000U
 int kref_count(uint64 pa);
-/* One more (delta 1, -1 if a count would pass KREF_MAX) or one less (-1)
- * reference on the frame of each valid 4 KiB leaf in t[lo..hi) but devices',
- * under one lock: fork and exit, a level-0 table at a time. */
+/* One more (delta 1; -1 if a count would pass KREF_MAX) or one less (-1) reference
+ * on each frame of a valid 4 KiB leaf in t[lo..hi) but devices', under one lock. */
 int kref_table(const pte_t *t, int lo, int hi, int delta);
 /* Megapages as one unit (kalloc.c): */
 void kfree_mega(uint64 pa);                 /* drop a reference on a whole block */

@@ -46,12 +46,10 @@ int pt_split(pagetable_t pt, uint64 va, pagetable_t table); /* table: a zeroed p
 /* Clear the leaf that maps va (any level); returns the old PTE or 0. */
 pte_t pt_unmap(pagetable_t pt, uint64 va);
 /* Call fn for each valid leaf that overlaps [start, end), in address order;
- * pt_for_each stops at level `min` instead: fn also gets the entries there
- * that point to tables (fork and exit work a level-0 table at a time). */
+ * pt_for_each stops at level `min`: fn also gets the entries there that point to tables. */
 typedef void (*pt_leaf_fn)(void *arg, uint64 va, pte_t *pte, int level);
-/* Free the table pages (not the leaves' frames) under root entries [from, to)
- * of a lower-half table, and clear those entries; fn, if not NULL, gets each
- * level-1 entry (a megapage or a level-0 table) before its table goes. */
+/* Free the table pages (not the leaves' frames) under root entries [from, to) and
+ * clear them; fn (or NULL) first gets each level-1 entry of the lower half. */
 void pt_free_tables(pagetable_t pt, int from, int to, pt_leaf_fn fn, void *arg);
 void pt_for_each(pagetable_t pt, uint64 start, uint64 end, int min, pt_leaf_fn fn, void *arg);
 #define pt_for_each_leaf(pt, start, end, fn, arg) pt_for_each(pt, start, end, 0, fn, arg)

@@ -219,10 +219,9 @@ static void share_leaf(void *arg, uint64 va, pte_t *pte, int level)
 #define USER_ENTRIES(va)                                                                           \
     ((va) + MEGAPAGE > USER_TOP ? (int)((USER_TOP - (va)) / PGSIZE) : PT_ENTRIES)
 
-/* fork's fast path, the parent's level-0 table `from` (the 2 MiB at va) at
- * once: one pass makes its writable pages COW and fills the child's table,
- * the references are taken under one lock and each kernel view is brought
- * in step in one walk. Without COW (or in the cow lab's starter), leaf by leaf. */
+/* fork's fast path, the level-0 table `from` (2 MiB at va) at once: one pass makes its
+ * writable pages COW and fills the child's table, then one lock for the references and
+ * one walk per kernel view. Without COW (or in the cow lab's starter), leaf by leaf. */
 static int copy_table(struct share_ctx *ctx, uint64 va, pte_t *from, int n)
 {
     pte_t *to = pt_walk(ctx->dst->upt, va, 0, 1); /* entry 0: va is 2 MiB-aligned */
