@@ -264,6 +264,35 @@ int kref_get(uint64 pa, uint64 nframes)
     return 0;
 }
 
+/* The arrays are read into locals so that the loop keeps them in registers. */
+int kref_table(const pte_t *t, int lo, int hi, int delta)
+{
+    uint32 *ref = refs;
+    const uint8 *unit = block_unit;
+    uint64 nframes = kalloc_nframes(), first = ram_start / PGSIZE, base = ram_base / PGSIZE;
+    spin_lock(&kalloc_lock);
+    for (int i = pt_next_valid(t, lo); i < hi; i = pt_next_valid(t, i + 1)) {
+        uint64 f = (t[i] >> 10) - first, pa = PTE2PA(t[i]);
+        if (t[i] & PTE_DEV) continue;
+        if (f >= nframes || !ref[f]) panic("kref_table: bad or free frame %p", (void *)pa);
+        if (unit[((t[i] >> 10) - base) / FRAMES_PER_BLOCK]) unit_split(pa); /* a frame alone */
+        uint32 n = ref[f] += delta;
+        if (n - 1 < KREF_MAX - 1) continue; /* still held, and far from wrapping */
+        if (n == 0) {
+            list_push(P2V(pa));
+            block_free[block_index(pa)]++;
+            nfree++;
+            continue;
+        }
+        ref[f]--; /* undo: the counts may not wrap */
+        spin_unlock(&kalloc_lock);
+        kref_table(t, lo, i, -1);
+        return -1;
+    }
+    spin_unlock(&kalloc_lock);
+    return 0;
+}
+
 /* For a frame of a unit block, the block's count. */
 int kref_count(uint64 pa)
 {

@@ -54,7 +54,8 @@ int kpt_attach(struct vm *vm, const struct kframes *f)
     if (!kpt) return -1;
     KSTAT_INC(pt_alloc);
     vm->kpt = kpt;
-    for (int i = PT_ENTRIES / 2; i < PT_ENTRIES - 1; i++) kpt[i] = kernel_pagetable[i];
+    memcpy(kpt + PT_ENTRIES / 2, kernel_pagetable + PT_ENTRIES / 2, PGSIZE / 2); /* whole lines */
+    kpt[PT_ENTRIES - 1] = 0;
     for (int i = 0; i < KSTACK_PAGES; i++)
         if (pt_map(kpt, KSTACK_BASE + i * PGSIZE, f->kstack[i], 0, PTE_R | PTE_W | PTE_A | PTE_D) <
             0)
@@ -72,8 +73,8 @@ void kpt_detach(struct vm *vm)
 {
     /* LAB kpt BEGIN */
     if (!vm->kpt) return;
-    pt_free_tables(vm->kpt, 0, PT_ENTRIES / 2);
-    pt_free_tables(vm->kpt, PT_ENTRIES - 1, PT_ENTRIES);
+    pt_free_tables(vm->kpt, 0, PT_ENTRIES / 2, NULL, NULL);
+    pt_free_tables(vm->kpt, PT_ENTRIES - 1, PT_ENTRIES, NULL, NULL);
     kfree(vm->kpt);
     KSTAT_INC(pt_free);
     /* LAB END */
@@ -103,6 +104,23 @@ int kpt_mirror(struct vm *vm, uint64 va, pte_t upte, int level)
     return 0;
     /* LAB STUB
     (void)vm, (void)upte, (void)level;
+    return 0;
+    */
+    /* LAB END */
+}
+
+int kpt_mirror_table(struct vm *vm, uint64 va, const pte_t *ut, int lo, int hi)
+{
+    if (lo >= hi || !vm->kpt) return 0;
+    /* LAB kpt BEGIN */
+    pte_t *kt = pt_walk(vm->kpt, va, 0, 1); /* entry 0 of the table: va is 2 MiB-aligned */
+    if (!kt) return -1;
+    for (int i = lo; i < hi; i++) /* as kpt_mirror does for each */
+        kt[i] = (ut[i] & PTE_V) && (ut[i] & PTE_R) ? (ut[i] & ~(PTE_U | PTE_X)) | PTE_A | PTE_D : 0;
+    return 0;
+    /* LAB STUB
+    for (int i = lo; i < hi; i++)
+        if (kpt_mirror(vm, va + (uint64)i * PGSIZE, ut[i], 0) < 0) return -1;
     return 0;
     */
     /* LAB END */

@@ -46,7 +46,7 @@ int kpt_attach(struct vm *vm, const struct kframes *f)
 void kpt_detach(struct vm *vm)
 {
     if (!vm->kpt) return;
-    pt_free_tables(vm->kpt, PT_ENTRIES - 1, PT_ENTRIES); /* the stack's tables */
+    pt_free_tables(vm->kpt, PT_ENTRIES - 1, PT_ENTRIES, NULL, NULL); /* the stack's tables */
     for (int i = PT_ENTRIES / 2; i < PT_ENTRIES - 1; i++) vm->kpt[i] = 0;
     vm->kpt = NULL; /* the root is the user table's: vm_destroy frees it */
 }

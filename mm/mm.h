@@ -22,6 +22,9 @@ void kfree(void *page); /* drop a reference; the frame is free at zero */
 int kref_get(uint64 pa, uint64 nframes);
 #define KREF_MAX 0x40000000U
 int kref_count(uint64 pa);
+/* One more (delta 1; -1 if a count would pass KREF_MAX) or one less (-1) reference
+ * on each frame of a valid 4 KiB leaf in t[lo..hi) but devices', under one lock. */
+int kref_table(const pte_t *t, int lo, int hi, int delta);
 /* Megapages as one unit (kalloc.c): */
 void kfree_mega(uint64 pa);                 /* drop a reference on a whole block */
 int kref_shared(uint64 pa, uint64 nframes); /* does another mapping hold any? */
@@ -91,6 +94,13 @@ int kpt_attach(struct vm *vm, const struct kframes *f); /* sets vm->kpt */
 void kpt_detach(struct vm *vm);
 /* A user PTE changed (0: unmapped); keep the kernel's view of it in step. */
 int kpt_mirror(struct vm *vm, uint64 va, pte_t upte, int level);
+/* The same for entries [lo, hi) of the user level-0 table ut that maps the
+ * 2 MiB at va, in one walk (fork); only perproc keeps such a view. */
+#ifdef PAGODA_KPT_PERPROC
+int kpt_mirror_table(struct vm *vm, uint64 va, const pte_t *ut, int lo, int hi);
+#else
+#define kpt_mirror_table(vm, va, ut, lo, hi) ((void)(vm), (void)(ut), (void)(lo), (void)(hi), 0)
+#endif
 int kpt_split(struct vm *vm, uint64 va, pagetable_t table);         /* -1: table unused */
 int vm_alloc(struct vm *vm, uint64 start, uint64 end, uint64 perm); /* zeroed pages, now */
 /* The same, but the pages wholly below `filled` are not zeroed: the caller

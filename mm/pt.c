@@ -7,20 +7,17 @@ static int pte_is_leaf(pte_t pte)
     return (pte & PTE_V) && (pte & PTE_LEAF);
 }
 
-/* The next valid entry at or after i, or PT_ENTRIES. Tables are mostly
- * empty, so skip eight empty entries at a time (every unused PTE is 0). */
-static int next_valid(pagetable_t t, int i)
+/* Tables are mostly empty and every unused PTE is 0: whole aligned groups
+ * of sixteen go with one test (tables are page-aligned). */
+#define OR8(p) ((p)[0] | (p)[1] | (p)[2] | (p)[3] | (p)[4] | (p)[5] | (p)[6] | (p)[7])
+int pt_skip_empty(const pte_t *t, int i)
 {
     const pte_t *p = t + i, *end = t + PT_ENTRIES;
-    while (p < end) {
-        if ((p - t) % 8 == 0 && !(p[0] | p[1] | p[2] | p[3] | p[4] | p[5] | p[6] | p[7])) {
-            p += 8;
-            continue;
-        }
+    for (; p < end && (uint64)p % 128; p++)
         if (*p & PTE_V) return (int)(p - t);
-        p++;
-    }
-    return PT_ENTRIES;
+    while (p < end && !(OR8(p) | OR8(p + 8))) p += 16;
+    while (p < end && !(*p & PTE_V)) p++;
+    return (int)(p - t);
 }
 
 pte_t *pt_walk(pagetable_t pt, uint64 va, int level, int alloc)
@@ -62,11 +59,6 @@ pte_t *pt_lookup(pagetable_t pt, uint64 va, int *level)
     return pte;
 }
 
-int pt_table_empty(pagetable_t t)
-{
-    return next_valid(t, 0) == PT_ENTRIES;
-}
-
 int pt_map(pagetable_t pt, uint64 va, uint64 pa, int level, uint64 perm)
 {
     pte_t *pte = pt_walk(pt, va, level, 1);
@@ -92,20 +84,6 @@ int pt_split(pagetable_t pt, uint64 va, pagetable_t t)
     return 0;
 }
 
-int pt_map_range(pagetable_t pt, uint64 va, uint64 pa, uint64 size, uint64 perm)
-{
-    for (uint64 off = 0; off < size; off += 4096) {
-        if (pt_map(pt, va + off, pa + off, 0, perm) < 0) {
-            while (off > 0) {
-                off -= 4096;
-                pt_unmap(pt, va + off);
-            }
-            return -1;
-        }
-    }
-    return 0;
-}
-
 pte_t pt_unmap(pagetable_t pt, uint64 va)
 {
     pte_t *pte = pt_lookup(pt, va, NULL);
@@ -115,21 +93,25 @@ pte_t pt_unmap(pagetable_t pt, uint64 va)
     return old;
 }
 
-/* Free the tables below a non-leaf entry at `level` (its child is level-1). */
-static void free_subtree(pte_t pte, int level)
+/* Free the tables below a non-leaf entry at `level` for va (its child is
+ * level-1), handing each level-1 entry to fn (if any) first. */
+static void free_subtree(pte_t pte, int level, uint64 va, pt_leaf_fn fn, void *arg)
 {
     pagetable_t child = pt_pa2va(PTE2PA(pte));
-    if (level > 1) {
-        for (int i = next_valid(child, 0); i < PT_ENTRIES; i = next_valid(child, i + 1))
-            if (!pte_is_leaf(child[i])) free_subtree(child[i], level - 1);
+    for (int i = level > 1 ? pt_next_valid(child, 0) : PT_ENTRIES; i < PT_ENTRIES;
+         i = pt_next_valid(child, i + 1)) {
+        pte_t e = child[i]; /* fn may clear a leaf */
+        uint64 cva = va + (uint64)i * PT_LEVEL_SIZE(level - 1);
+        if (fn && level == 2) fn(arg, cva, &child[i], 1);
+        if (!pte_is_leaf(e)) free_subtree(e, level - 1, cva, fn, arg);
     }
     pt_free_page(child);
 }
 
-void pt_free_tables(pagetable_t pt, int from, int to)
+void pt_free_tables(pagetable_t pt, int from, int to, pt_leaf_fn fn, void *arg)
 {
-    for (int i = next_valid(pt, from); i < to; i = next_valid(pt, i + 1)) {
-        if (!pte_is_leaf(pt[i])) free_subtree(pt[i], 2);
+    for (int i = pt_next_valid(pt, from); i < to; i = pt_next_valid(pt, i + 1)) {
+        if (!pte_is_leaf(pt[i])) free_subtree(pt[i], 2, (uint64)i * PT_LEVEL_SIZE(2), fn, arg);
         pt[i] = 0;
     }
 }
@@ -139,22 +121,23 @@ static uint64 sign_extend(uint64 va)
     return (va & (1UL << 38)) ? (va | ~((1UL << 39) - 1)) : va;
 }
 
-static void for_each(pagetable_t pt, int level, uint64 base, uint64 start, uint64 end,
+static void for_each(pagetable_t pt, int level, uint64 base, uint64 start, uint64 end, int min,
                      pt_leaf_fn fn, void *arg)
 {
-    uint64 span = PT_LEVEL_SIZE(level);
-    for (int i = next_valid(pt, 0); i < PT_ENTRIES; i = next_valid(pt, i + 1)) {
+    uint64 span = PT_LEVEL_SIZE(level), to = end - base; /* none past `end` is looked at */
+    int last = to < PT_ENTRIES * span ? (int)((to + span - 1) / span) : PT_ENTRIES;
+    for (int i = pt_next_valid(pt, 0); i < last; i = pt_next_valid(pt, i + 1)) {
         pte_t *pte = &pt[i];
         uint64 va = sign_extend(base + (uint64)i * span);
         if (va + (span - 1) < start || va >= end) continue;
-        if (pte_is_leaf(*pte))
+        if (pte_is_leaf(*pte) || level == min)
             fn(arg, va, pte, level);
         else if (level > 0)
-            for_each(pt_pa2va(PTE2PA(*pte)), level - 1, va, start, end, fn, arg);
+            for_each(pt_pa2va(PTE2PA(*pte)), level - 1, va, start, end, min, fn, arg);
     }
 }
 
-void pt_for_each_leaf(pagetable_t pt, uint64 start, uint64 end, pt_leaf_fn fn, void *arg)
+void pt_for_each(pagetable_t pt, uint64 start, uint64 end, int min, pt_leaf_fn fn, void *arg)
 {
-    for_each(pt, 2, 0, start, end, fn, arg);
+    for_each(pt, 2, 0, start, end, min, fn, arg);
 }

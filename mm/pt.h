@@ -47,20 +47,28 @@ pte_t *pt_slot(pagetable_t pt, uint64 va, int *level);
 /* Map one page of PT_LEVEL_SIZE(level). -1 if out of memory or already
  * mapped; a 2 MiB leaf may take the place of an empty level-0 table. */
 int pt_map(pagetable_t pt, uint64 va, uint64 pa, int level, uint64 perm);
-/* Map [va, va+size) to [pa, ...) with 4 KiB pages; on failure unmaps what it mapped. */
-int pt_map_range(pagetable_t pt, uint64 va, uint64 pa, uint64 size, uint64 perm);
-int pt_table_empty(pagetable_t t); /* no valid entry */
+#define pt_table_empty(t) (pt_next_valid(t, 0) == PT_ENTRIES) /* no valid entry */
 /* Turn the 2 MiB leaf that maps va into `table` (a zeroed page the caller
  * allocated) of 512 4 KiB leaves with the same flags and frames. -1 if there
  * is no such leaf; the caller still owns table then. */
 int pt_split(pagetable_t pt, uint64 va, pagetable_t table); /* table: a zeroed page */
 /* Clear the leaf that maps va (any level); returns the old PTE or 0. */
 pte_t pt_unmap(pagetable_t pt, uint64 va);
-/* Free the table pages (not the leaves' frames) under root entries [from, to),
- * and clear those entries. */
-void pt_free_tables(pagetable_t pt, int from, int to);
-/* Call fn for each valid leaf that overlaps [start, end), in address order. */
+/* Call fn for each valid leaf that overlaps [start, end), in address order;
+ * pt_for_each stops at level `min`: fn also gets the entries there that point to tables. */
 typedef void (*pt_leaf_fn)(void *arg, uint64 va, pte_t *pte, int level);
-void pt_for_each_leaf(pagetable_t pt, uint64 start, uint64 end, pt_leaf_fn fn, void *arg);
+/* Free the table pages (not the leaves' frames) under root entries [from, to) and
+ * clear them; fn (or NULL) first gets each level-1 entry of the lower half. */
+void pt_free_tables(pagetable_t pt, int from, int to, pt_leaf_fn fn, void *arg);
+void pt_for_each(pagetable_t pt, uint64 start, uint64 end, int min, pt_leaf_fn fn, void *arg);
+#define pt_for_each_leaf(pt, start, end, fn, arg) pt_for_each(pt, start, end, 0, fn, arg)
+
+/* The first valid entry of table t at or after i, or PT_ENTRIES: a valid
+ * next entry costs one test here, a gap a call to pt_skip_empty. */
+int pt_skip_empty(const pte_t *t, int i);
+static inline int pt_next_valid(const pte_t *t, int i)
+{
+    return i < PT_ENTRIES && (t[i] & PTE_V) ? i : pt_skip_empty(t, i);
+}
 
 #endif

@@ -206,13 +206,61 @@ static void share_leaf(void *arg, uint64 va, pte_t *pte, int level)
     }
 }
 
+/* The entries of the level-0 table at va that hold user pages: the top
+ * table's last three (USYSCALL, TRAPFRAME, TRAMPOLINE) are not inherited. */
+#define USER_ENTRIES(va)                                                                           \
+    ((va) + MEGAPAGE > USER_TOP ? (int)((USER_TOP - (va)) / PGSIZE) : PT_ENTRIES)
+
+/* fork's fast path, the level-0 table `from` (2 MiB at va) at once: one pass makes its
+ * writable pages COW and fills the child's table, then one lock for the references and
+ * one walk per kernel view. Without COW (or in the cow lab's starter), leaf by leaf. */
+static int copy_table(struct share_ctx *ctx, uint64 va, pte_t *from, int n)
+{
+    pte_t *to = pt_walk(ctx->dst->upt, va, 0, 1); /* entry 0: va is 2 MiB-aligned */
+    int lo = pt_next_valid(from, 0), hi = lo, cow = 0, pages = 0;
+    if (!to || ctx->dst->tables >= VM_TABLES_MAX) return -1;
+    for (int i = lo; i < n && !PAGODA_COW; i = pt_next_valid(from, i + 1))
+        share_leaf(ctx, va + (uint64)i * PGSIZE, &from[i], 0);
+    /* LAB cow BEGIN */
+    for (int i = lo; i < n && PAGODA_COW; i = pt_next_valid(from, i + 1), pages++) {
+        if (from[i] & PTE_W) {
+            from[i] = (from[i] & ~PTE_W) | PTE_COW;
+            cow = 1;
+        }
+        to[i] = from[i];
+        hi = i + 1;
+    }
+    /* LAB STUB
+    for (int i = lo; i < n && PAGODA_COW; i = pt_next_valid(from, i + 1))
+        share_leaf(ctx, va + (uint64)i * PGSIZE, &from[i], 0);
+    */
+    /* LAB END */
+    if (cow) kpt_mirror_table(ctx->src, va, from, lo, hi); /* its tables exist: cannot fail */
+    if (ctx->failed || kref_table(to, lo, hi, 1) < 0) {
+        for (int i = lo; i < hi; i++) to[i] = 0;
+        return -1;
+    }
+    ctx->dst->bytes += (uint64)pages * PGSIZE;
+    return kpt_mirror_table(ctx->dst, va, to, lo, hi);
+}
+
+/* fork: an entry at level 1 is a megapage or a level-0 table. */
+static void share_entry(void *arg, uint64 va, pte_t *pte, int level)
+{
+    struct share_ctx *ctx = arg;
+    if (*pte & PTE_LEAF)
+        share_leaf(ctx, va, pte, level);
+    else if (!ctx->failed && copy_table(ctx, va, P2V(PTE2PA(*pte)), USER_ENTRIES(va)) < 0)
+        ctx->failed = 1;
+}
+
 int vm_copy(struct vm *dst, struct vm *src)
 {
     struct share_ctx ctx = {src, dst, 0};
     /* Shared pages and devices stay with the parent: a child sets up its own. */
     kalloc_count_tables(&dst->tables);
-    pt_for_each_leaf(src->upt, 0, SHM_BASE, share_leaf, &ctx);
-    pt_for_each_leaf(src->upt, SHM_TOP, USER_TOP, share_leaf, &ctx);
+    pt_for_each(src->upt, 0, SHM_BASE, 1, share_entry, &ctx);
+    pt_for_each(src->upt, SHM_TOP, USER_TOP, 1, share_entry, &ctx);
     kalloc_count_tables(NULL);
     sfence_vma(); /* the parent's pages just became read-only */
     dst->heap_base = src->heap_base;
@@ -242,16 +290,21 @@ long vm_sbrk(struct vm *vm, long delta)
     return old;
 }
 
+/* exit: a megapage, or a level-0 table's frames at once, before it goes. */
+static void free_entry(void *arg, uint64 va, pte_t *pte, int level)
+{
+    (void)arg;
+    if (*pte & PTE_LEAF)
+        drop_frames(PTE2PA(*pte), level); /* a megapage: never a device's */
+    else
+        kref_table(P2V(PTE2PA(*pte)), 0, USER_ENTRIES(va), -1);
+}
+
+/* The kernel's view is left alone (and the root table kept): the caller may
+ * be running on them. vm_destroy frees the rest. */
 void vm_free_user(struct vm *vm)
 {
-    if (!vm->upt) return;
-    /* The kernel's view is left alone (and the root table kept): the caller
-     * may be running on them. vm_destroy frees the rest. */
-    pagetable_t kpt = vm->kpt;
-    vm->kpt = NULL;
-    pt_for_each_leaf(vm->upt, 0, USER_TOP, unmap_leaf, vm);
-    vm->kpt = kpt;
-    pt_free_tables(vm->upt, 0, PT_ENTRIES / 2);
+    if (vm->upt) pt_free_tables(vm->upt, 0, PT_ENTRIES / 2, free_entry, NULL);
     vm->bytes = vm->tables = vm->shm_pages = 0;
 }
 

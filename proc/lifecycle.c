@@ -96,7 +96,7 @@ _Noreturn void proc_exit(int status)
         if (c->state == ZOMBIE) waitq_wake_all(&initproc->child_exit);
     }
     ipc_exit(p);
-    irq_release(p);
+    if (p->ipc.privileged) irq_release(p); /* no one else may bind one */
     p->xstatus = status;
     p->state = ZOMBIE;
     waitq_wake_all(&p->parent->child_exit);

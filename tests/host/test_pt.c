@@ -84,7 +84,7 @@ static pagetable_t new_root(void)
 static void destroy_root(pagetable_t root)
 {
     fail_after = -1;
-    pt_free_tables(root, 0, PT_ENTRIES);
+    pt_free_tables(root, 0, PT_ENTRIES, NULL, NULL);
     pt_free_page(root);
 }
 
@@ -246,6 +246,22 @@ static void test_map_twice(void)
     expect(pt_map(root, 0, 0x80200000UL, 1, PTE_R) == -1, "megapage over a table succeeded");
     destroy_root(root);
     end();
+}
+
+/* Map [va, va+size) to [pa, ...) with 4 KiB pages; on failure unmap what was
+ * mapped (the kernel has no use for this any more: the tests still do). */
+static int pt_map_range(pagetable_t pt, uint64 va, uint64 pa, uint64 size, uint64 perm)
+{
+    for (uint64 off = 0; off < size; off += PG) {
+        if (pt_map(pt, va + off, pa + off, 0, perm) < 0) {
+            while (off > 0) {
+                off -= PG;
+                pt_unmap(pt, va + off);
+            }
+            return -1;
+        }
+    }
+    return 0;
 }
 
 static void test_map_range(void)
@@ -472,7 +488,7 @@ static void test_free_tables(void)
     expect(nlive == live0 + 9, "expected 9 table pages, got %d", nlive - live0);
 
     /* free only the user half: entries 258 and 511 survive */
-    pt_free_tables(root, 0, PT_ENTRIES / 2);
+    pt_free_tables(root, 0, PT_ENTRIES / 2, NULL, NULL);
     expect(nlive == live0 + 4, "after freeing [0,256): %d table pages left, expected 4",
            nlive - live0);
     for (int i = 0; i < PT_ENTRIES / 2; i++)
@@ -480,10 +496,10 @@ static void test_free_tables(void)
     expect(pt_lookup(root, 0xFFFFFFC080200000UL, NULL) != NULL, "entry 258 lost");
     expect(pt_lookup(root, 0xFFFFFFFFC0001000UL, NULL) != NULL, "entry 511 lost");
 
-    pt_free_tables(root, PT_ENTRIES - 1, PT_ENTRIES);
+    pt_free_tables(root, PT_ENTRIES - 1, PT_ENTRIES, NULL, NULL);
     expect(nlive == live0 + 2, "after freeing [511,512): %d left, expected 2", nlive - live0);
     expect(root[511] == 0 && root[258] != 0, "wrong entries cleared");
-    pt_free_tables(root, 0, PT_ENTRIES);
+    pt_free_tables(root, 0, PT_ENTRIES, NULL, NULL);
     expect(nlive == live0, "after freeing all: %d table pages left", nlive - live0);
     expect(nfrees - f0 == 9, "%ld frees, expected 9", nfrees - f0);
     for (int i = 0; i < PT_ENTRIES; i++)
@@ -529,7 +545,7 @@ static void test_oom_map_range(void)
     struct visits vs = walk_leaves(root, 0, ~0UL);
     expect(vs.n == 0, "%d leaves remain", vs.n);
     /* the tables built on the way stay in the tree and are reclaimed */
-    pt_free_tables(root, 0, PT_ENTRIES);
+    pt_free_tables(root, 0, PT_ENTRIES, NULL, NULL);
     expect(nlive == live0, "%d table pages leaked", nlive - live0);
 
     /* failure on an existing mapping in the middle: only what it mapped goes */

@@ -28,6 +28,7 @@
 #include "user.h"
 #include "testcase.h"
 #include "syscall.h"
+#include "ipc.h"
 #include "pagoda/abi.h"
 #include "pagoda/memlayout.h" /* the user layout: USTACK_TOP, KERNBASE, HEAP_LIMIT ... */
 
@@ -1058,6 +1059,96 @@ static void t_fork_oom(void)
     EXPECT(in_child(child_ok, 9) == 9, "a child after the OOM failed");
 }
 
+/* fork and exit work a level-0 table at a time (docs/pagetables.md): a
+ * level-1 table that holds a megapage and a level-0 table, that level-0 table
+ * sparse and mixing pages still COW from an earlier fork with pages written
+ * since (writable again), shared pages that fork leaves out, and a child that
+ * exits after its parent. Data stays right in everyone, and every frame comes
+ * back with the counts exact (selfcheck). */
+#define MIX_N 7
+static const int mix_pages[MIX_N] = {0, 1, 7, 8, 100, 300, 511};
+static char *mix_p; /* a megapage, then a 2 MiB range with the 4 KiB pages above */
+
+static char *mix_page(int k)
+{
+    return mix_p + MEGA + (long)mix_pages[k] * PG;
+}
+
+/* -1 if the megapage holds seed and page k seed + k, or seed2 + k for the odd
+ * k when seed2 is not 0 (the pages the parent rewrote); else the page. */
+static int mix_check(unsigned long seed, unsigned long seed2)
+{
+    if (check(mix_p, MEGA, seed) >= 0) return MIX_N;
+    for (int k = 0; k < MIX_N; k++)
+        if (check(mix_page(k), PG, (k % 2 && seed2 ? seed2 : seed) + k) >= 0) return k;
+    return -1;
+}
+
+static void mix_fill(unsigned long seed, int odd_only)
+{
+    if (!odd_only) fill(mix_p, MEGA, seed);
+    for (int k = odd_only; k < MIX_N; k += 1 + odd_only) fill(mix_page(k), PG, seed + k);
+}
+
+static int child_mix(long shm)
+{
+    if (in_child(read_at, shm) != -1) return test_child_fail(1, "the parent's shared page is here");
+    int bad = mix_check(SEED_PARENT, 0);
+    if (bad >= 0) return test_child_fail(2, "fork-time data wrong in piece %d", bad);
+    mix_fill(SEED_CHILD, 0);
+    return mix_check(SEED_CHILD, 0) >= 0 ? test_child_fail(3, "own data wrong") : 0;
+}
+
+/* A grandchild that outlives its parent: it exits only if its data is right
+ * (the case waits for it to be gone), and otherwise spins until killed. */
+static int child_orphan(long arg)
+{
+    (void)arg;
+    int pid = fork();
+    if (pid != 0) return pid < 0 ? -2 : pid;
+    int parent_gone = test_wait_pid((int)arg, 0, 500);
+    int ok = parent_gone && mix_check(SEED_PARENT, SEED_PARENT2) < 0;
+    mix_fill(SEED_CHILD, 0);
+    while (!ok || mix_check(SEED_CHILD, 0) >= 0) yield();
+    exit(0);
+}
+
+static void t_fork_mixed(void)
+{
+    char *b = sbrk(0);
+    int cost;
+    mix_p = mega_region(&cost); /* a megapage if the build makes them */
+    EXPECT(mix_p && sbrk((int)(MEGA - PG + 8)) != (char *)-1, "sbrk failed");
+    char *shm = shm_alloc(2);
+    EXPECT(shm, "shm_alloc failed");
+    shm[8] = 42;
+    mix_fill(SEED_PARENT, 0);
+    int f0 = freepages();
+    /* The first child: then the parent rewrites the odd pages (COW copies). */
+    int pid = fork();
+    if (pid == 0) exit(child_mix((long)shm));
+    EXPECT(pid > 0, "fork failed");
+    mix_fill(SEED_PARENT2, 1);
+    int st = 12345;
+    EXPECT(wait(&st) == pid && st == 0, "first child: status %d", st);
+    /* Now the even pages are COW, the odd writable: the child forks a
+     * grandchild and exits at once, before the grandchild does. */
+    pid = fork();
+    if (pid == 0) exit(child_orphan(getpid()));
+    EXPECT(pid > 0 && wait(&st) == pid && st > 0, "second child: status %d", st);
+    if (!test_wait_pid(st, 0, 1000)) {
+        kill(st);
+        EXPECT(0, "the grandchild found its data wrong, or its parent never went");
+    }
+    int bad = mix_check(SEED_PARENT, SEED_PARENT2);
+    EXPECT(bad < 0, "parent: data wrong in piece %d", bad);
+    EXPECT(shm[8] == 42, "parent: shared page changed");
+    EXPECT(freepages() == f0, "after the children: %d pages lost", f0 - freepages());
+    EXPECT(sys_selfcheck() == 0, "kernel self-check failed (kernel log above)");
+    EXPECT(shm_free(shm, 2) == 0, "shm_free failed");
+    EXPECT(set_brk(b) == 0, "sbrk back failed");
+}
+
 static const struct {
     const char *name;
     void (*fn)(void);
@@ -1085,6 +1176,7 @@ static const struct {
     {"exec_frees", t_exec_frees},
     {"oom", t_oom},
     {"fork_oom", t_fork_oom},
+    {"fork_mixed", t_fork_mixed},
 };
 #define NCASES ((int)(sizeof cases / sizeof cases[0]))
 
