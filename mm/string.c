@@ -5,15 +5,16 @@
 void *memset(void *dst, int c, uint64 n)
 {
     uint8 *d = dst;
-    if ((((uint64)d | n) & (PGSIZE - 1)) == 0) {
-        /* whole pages: a page (512 stores) per loop turn */
-        uint64 v = (uint8)c * 0x0101010101010101UL;
-        for (uint64 *w = (uint64 *)d, *end = (uint64 *)(d + n); w < end; w += 512)
+    uint64 v = (uint8)c * 0x0101010101010101UL, *w = dst, *end = (uint64 *)(d + n);
+    if ((((uint64)d | n) & (PGSIZE - 1)) == 0) { /* whole pages: 512 stores a loop turn */
+        for (; w < end; w += 512)
 #pragma clang loop unroll(full)
             for (int i = 0; i < 512; i++) w[i] = v;
-        return dst;
+    } else if ((((uint64)d | n) & 7) == 0) { /* a struct, a frame: a word a turn */
+        for (; w < end; w++) *w = v;
+    } else {
+        for (uint64 i = 0; i < n; i++) d[i] = (uint8)c;
     }
-    for (uint64 i = 0; i < n; i++) d[i] = (uint8)c;
     return dst;
 }
 
