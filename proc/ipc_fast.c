@@ -1,25 +1,23 @@
 /* The IPC fast path (docs/ipc.md, "The fast path"): a short, separate path
- * for the two calls of a client/server round trip, tried first, with
- * interrupts still off, by userfullsyscall (trap/trap.c) before the
- * general dispatch. When it applies it never returns: it moves the words
- * from one process's saved registers to the other's, switches to the other
- * process's kernel table and an empty kernel stack, and goes straight back
- * to user mode there. When it does not apply it returns at once, having
- * changed nothing, and the general path in ipc.c does the call.
+ * for the two calls of a client/server round trip. ipc_fast_syscall, the
+ * entry of the full-frame system calls, tries it first, interrupts still
+ * off. When it applies it never returns: it moves the words from one
+ * process's saved registers to the other's, switches to the other's kernel
+ * table and an empty kernel stack, and returns to user mode there. When it
+ * does not apply it has changed nothing, and usersyscall does the call.
+ * Neither applies while tracing is on or this hart's time slice is over.
  *
  * ipc_call(h, w1..w4) takes the fast path when ALL of these hold:
  *   - h names an endpoint whose owner lives and is not the caller;
  *   - the owner is blocked receiving on it (so nothing is queued for it);
  *   - the call shares no pages (SYS_ipc_call, not SYS_ipc_share);
- *   - the caller has not been killed, this hart's time slice is not over,
- *     and tracing is off (a traced call goes the general way).
+ *   - the caller has not been killed.
  * ipc_reply_recv(h, pid, w1..w4) takes it when ALL of these hold:
  *   - h names an endpoint the caller owns, which receives no kernel events
  *     and has no notify bits and no callers queued (recv would not block);
  *   - pid is a process awaiting the caller's reply to a call on one of its
  *     endpoints (the same test as ipc.c's reply_target);
- *   - the caller has not been killed, this hart's time slice is not over,
- *     and tracing is off.
+ *   - the caller has not been killed.
  *
  * The process that blocks here is "parked": its saved context starts
  * fast_resume on an empty kernel stack, so whatever wakes it later (the
@@ -55,10 +53,8 @@ static inline void lock_from_syscall(struct cpu *c)
     sched_lock.owner = c;
 }
 
-/* Where the process the fast path switched to continues, its a0..a5 set:
- * release sched_lock and go back to user mode. Interrupts have been off
- * since the other process's ecall, so sstatus is still as sret wants it
- * (SPP user, SPIE on). */
+/* Where the process the fast path switched to continues, its a0..a5 set.
+ * Interrupts have been off since the ecall: sstatus is as sret wants it. */
 static void fast_finish(void)
 {
     struct cpu *c = mycpu();
@@ -92,15 +88,15 @@ static inline __attribute__((always_inline)) _Noreturn void run_now(struct cpu *
     kstack_restart(next->kernel_satp, next->tf->kernel_sp, fast_finish);
 }
 
-static __attribute__((noinline)) void fast_call(struct proc *p, struct cpu *c, uint64 h)
+static __attribute__((noinline)) uint64 fast_call(struct proc *p, struct cpu *c, uint64 h)
 {
-    if (h >= NHANDLE) return;
+    if (h >= NHANDLE) return usersyscall();
     lock_from_syscall(c);
     struct endpoint *ep = p->ipc.handles[h];
     struct proc *srv = ep ? ep->owner : NULL;
     if (!srv || srv == p || list_empty(&ep->receiver) || p->killed) {
         spin_unlock(&sched_lock);
-        return;
+        return usersyscall();
     }
     KSTAT_INC(ipc_fast);
     /* the server: receives the words and the caller's pid */
@@ -122,10 +118,10 @@ static __attribute__((noinline)) void fast_call(struct proc *p, struct cpu *c, u
     run_now(c, srv);
 }
 
-static __attribute__((noinline)) void fast_reply_recv(struct proc *p, struct cpu *c, uint64 h,
-                                                      uint64 pid)
+static __attribute__((noinline)) uint64 fast_reply_recv(struct proc *p, struct cpu *c, uint64 h,
+                                                        uint64 pid)
 {
-    if (h >= NHANDLE || pid > 0x7fffffff) return;
+    if (h >= NHANDLE || pid > 0x7fffffff) return usersyscall();
     lock_from_syscall(c);
     struct endpoint *ep = p->ipc.handles[h];
     struct proc *cl = proc_find((int)pid);
@@ -133,7 +129,7 @@ static __attribute__((noinline)) void fast_reply_recv(struct proc *p, struct cpu
         cl->state != SLEEPING || cl->ipc.wait != IPC_AWAITING_REPLY || cl->ipc.ep->owner != p ||
         p->killed) {
         spin_unlock(&sched_lock);
-        return;
+        return usersyscall();
     }
     /* the caller: its reply words (our a2..a5), result 0 */
     const uint64 *reply = &p->tf->regs[REG_A1 + 1];
@@ -152,13 +148,15 @@ static __attribute__((noinline)) void fast_reply_recv(struct proc *p, struct cpu
     run_now(c, cl);
 }
 
-void ipc_fast(struct proc *p)
+/* The entry of the calls in TF_FULL_SYSCALLS (trap_init_frame), interrupts off. */
+uint64 ipc_fast_syscall(void)
 {
     struct cpu *c = mycpu();
+    struct proc *p = c->proc;
     const uint64 *a = p->tf->regs;
-    if (c->resched || trace_on()) return;
-    if (a[REG_A7] == SYS_ipc_call)
-        fast_call(p, c, a[REG_A0]);
-    else if (a[REG_A7] == SYS_ipc_reply_recv)
-        fast_reply_recv(p, c, a[REG_A0], a[REG_A1]);
+    if (!c->resched && !trace_on()) {
+        if (a[REG_A7] == SYS_ipc_call) return fast_call(p, c, a[REG_A0]);
+        if (a[REG_A7] == SYS_ipc_reply_recv) return fast_reply_recv(p, c, a[REG_A0], a[REG_A1]);
+    }
+    return usersyscall();
 }

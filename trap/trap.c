@@ -103,7 +103,7 @@ void trap_init_frame(struct trapframe *tf, uint64 kstack_top)
     tf->kernel_trap = (uint64)usertrap;
     tf->kernel_syscall = (uint64)usersyscall;
     tf->kernel_vec = (uint64)kernelvec;
-    tf->kernel_full = (uint64)userfullsyscall;
+    tf->kernel_full = PAGODA_IPC_DIRECT ? (uint64)ipc_fast_syscall : (uint64)usersyscall;
 }
 
 _Static_assert(TF_FULL_SYSCALLS ==
@@ -188,14 +188,6 @@ uint64 usersyscall(void)
     if (__builtin_expect(trace_on(), 0)) trace_trapret();
     csr_write(sstatus, sstatus); /* interrupts off until sret; SUM as it was, off */
     return p->user_satp;
-}
-
-/* The calls in TF_FULL_SYSCALLS (every register saved): the IPC fast path
- * first, interrupts still off; it returns only if it does not apply. */
-uint64 userfullsyscall(void)
-{
-    if (PAGODA_IPC_DIRECT) ipc_fast(HART_FIELD(struct proc *, "ld", proc));
-    return usersyscall();
 }
 
 _Noreturn void usertrapret(void)

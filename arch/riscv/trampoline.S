@@ -105,7 +105,7 @@ full_syscall:               # the rest of the frame, and back through userret
     ld t0, TF_KERNEL_FULL(a0)
     enter_kernel
     lla ra, userret
-    jr t0                   # userfullsyscall()
+    jr t0                   # ipc_fast_syscall() or usersyscall()
 
 trap:                       # the rest of the frame
     sd t0, TF_EPC(a0)

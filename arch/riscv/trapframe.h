@@ -35,7 +35,7 @@ struct trapframe {
     uint64 kernel_tp;      /* this hart's struct cpu (the trampoline loads tp from it) */
     uint64 kernel_syscall; /* usersyscall() */
     uint64 kernel_vec;     /* kernelvec: stvec while in the kernel */
-    uint64 kernel_full;    /* userfullsyscall(): the calls in TF_FULL_SYSCALLS */
+    uint64 kernel_full;    /* the same for TF_FULL_SYSCALLS: ipc_fast_syscall() */
 };
 #define REG_RA 1
 #define REG_SP 2
