@@ -61,8 +61,7 @@ long ipc_notify(int h, uint64 bits);
 long ipc_ev_subscribe(int h, int kinds);
 void ipc_msg_bind(struct proc *p); /* trap/sys_ipc.c: p->ipc.msg = its registers */
 /* The fast path (ipc_fast.c): returns only if it does not apply. */
-void ipc_fast_call(struct proc *p, int h);
-void ipc_fast_reply_recv(struct proc *p, int h, int pid);
+uint64 ipc_fast_syscall(void); /* trap.c: the entry of the full-frame calls */
 
 /* Interrupts for servers (irq.c) */
 int irq_dispatch(uint32 irq); /* 1 if a server takes it */

@@ -1,22 +1,23 @@
 /* The IPC fast path (docs/ipc.md, "The fast path"): a short, separate path
- * for the two calls of a client/server round trip, tried first by
- * sys_ipc_call and sys_ipc_reply_recv. When it applies it never returns: it
- * moves the words from one process's saved registers to the other's,
- * switches to the other process's kernel table and an empty kernel stack,
- * and returns to user mode there. When it does not apply it returns at once,
- * having changed nothing, and the general path in ipc.c does the call.
+ * for the two calls of a client/server round trip. ipc_fast_syscall, the
+ * entry of the full-frame system calls, tries it first, interrupts still
+ * off. When it applies it never returns: it moves the words from one
+ * process's saved registers to the other's, switches to the other's kernel
+ * table and an empty kernel stack, and returns to user mode there. When it
+ * does not apply it has changed nothing, and usersyscall does the call.
+ * Neither applies while tracing is on or this hart's time slice is over.
  *
  * ipc_call(h, w1..w4) takes the fast path when ALL of these hold:
  *   - h names an endpoint whose owner lives and is not the caller;
  *   - the owner is blocked receiving on it (so nothing is queued for it);
  *   - the call shares no pages (SYS_ipc_call, not SYS_ipc_share);
- *   - the caller has not been killed, and this hart's time slice is not over.
+ *   - the caller has not been killed.
  * ipc_reply_recv(h, pid, w1..w4) takes it when ALL of these hold:
  *   - h names an endpoint the caller owns, which receives no kernel events
  *     and has no notify bits and no callers queued (recv would not block);
  *   - pid is a process awaiting the caller's reply to a call on one of its
  *     endpoints (the same test as ipc.c's reply_target);
- *   - the caller has not been killed, and this hart's time slice is not over.
+ *   - the caller has not been killed.
  *
  * The process that blocks here is "parked": its saved context starts
  * fast_resume on an empty kernel stack, so whatever wakes it later (the
@@ -41,27 +42,28 @@ static void fast_resume(void)
     usertrapret();
 }
 
-/* sched_lock, taken from a system call: interrupts are on and this hart
- * holds no lock, so intr_push's bookkeeping is known without reading it. */
+/* sched_lock, taken before a system call's dispatch: interrupts are off
+ * and this hart holds no lock, so intr_push's bookkeeping is known. */
 static inline void lock_from_syscall(struct cpu *c)
 {
-    intr_off();
     c->noff = 1;
-    c->intena = 1;
+    c->intena = 0;
     while (__atomic_exchange_n(&sched_lock.locked, 1, __ATOMIC_ACQUIRE)) {
     }
     sched_lock.owner = c;
 }
 
-/* Where the process the fast path switched to continues, its a0..a5 set:
- * release sched_lock, leave interrupts off (sret turns them on), and go. */
+/* Where the process the fast path switched to continues, its a0..a5 set.
+ * Interrupts have been off since the ecall: sstatus is as sret wants it. */
 static void fast_finish(void)
 {
     struct cpu *c = mycpu();
+    struct proc *p = c->proc;
     sched_lock.owner = NULL;
     __atomic_store_n(&sched_lock.locked, 0, __ATOMIC_RELEASE);
     c->noff = 0;
-    usertrapret();
+    user_ret(p->user_satp); /* tf->kernel_satp is current: p entered the kernel with it */
+    __builtin_unreachable();
 }
 
 /* p blocks (its state and queue are set): it will start over in fast_resume. */
@@ -73,42 +75,28 @@ static void park(struct proc *p)
 }
 
 /* Give this hart to next, asleep in IPC until now, on an empty kernel stack. */
-static _Noreturn void run_now(struct cpu *c, struct proc *next)
+static inline __attribute__((always_inline)) _Noreturn void run_now(struct cpu *c,
+                                                                    struct proc *next)
 {
     next->state = RUNNING;
     c->proc = next;
     next->tf->kernel_tp = (uint64)c;
     KSTAT_INC(ctx_switch);
-    if (next->kernel_satp != csr_read(satp)) KSTAT_INC(satp_write); /* as kstack_restart does */
+#ifndef PAGODA_KPT_SHARED /* uservec's, kstack_restart's if another table, userret's */
+    KSTAT_ADD(satp_write, 2 + (next->kernel_satp != csr_read(satp)));
+#endif
     kstack_restart(next->kernel_satp, next->tf->kernel_sp, fast_finish);
 }
 
-/* The events the general path would record, in its order: one branch on
- * the hot path instead of one per event. */
-static __attribute__((noinline, cold)) void trace_fast(struct proc *from, struct proc *to,
-                                                       struct endpoint *ep, int call)
+static __attribute__((noinline)) uint64 fast_call(struct proc *p, struct cpu *c, uint64 h)
 {
-    struct ipc_msg *m = to->ipc.msg;
-    if (call) {
-        TRACE(TR_IPC_CALL, from->pid, ep - endpoints, to->pid, m->w[0], m->w[1]);
-        TRACE(TR_IPC_RECV, to->pid, ep - endpoints, from->pid, m->w[0], m->w[1]);
-    } else {
-        TRACE(TR_IPC_REPLY, from->pid, to->pid, m->w[0], m->w[1], 0);
-    }
-    TRACE(TR_SWITCH, from->pid, from->pid, to->pid, 0, 0);
-    TRACE(TR_SYSRET, to->pid, to->tf->regs[REG_A7], to->tf->regs[REG_A0], 0, 0);
-}
-
-void ipc_fast_call(struct proc *p, int h)
-{
-    if (h < 0 || h >= NHANDLE) return;
-    struct cpu *c = mycpu();
+    if (h >= NHANDLE) return usersyscall();
     lock_from_syscall(c);
     struct endpoint *ep = p->ipc.handles[h];
     struct proc *srv = ep ? ep->owner : NULL;
-    if (!srv || srv == p || list_empty(&ep->receiver) || p->killed || c->resched) {
+    if (!srv || srv == p || list_empty(&ep->receiver) || p->killed) {
         spin_unlock(&sched_lock);
-        return;
+        return usersyscall();
     }
     KSTAT_INC(ipc_fast);
     /* the server: receives the words and the caller's pid */
@@ -126,23 +114,22 @@ void ipc_fast_call(struct proc *p, int h)
     p->ipc.wait = IPC_AWAITING_REPLY;
     p->state = SLEEPING;
     list_add_tail(&ep->awaiting, &p->qlink);
-    if (__builtin_expect(trace_on(), 0)) trace_fast(p, srv, ep, 1);
     park(p);
     run_now(c, srv);
 }
 
-void ipc_fast_reply_recv(struct proc *p, int h, int pid)
+static __attribute__((noinline)) uint64 fast_reply_recv(struct proc *p, struct cpu *c, uint64 h,
+                                                        uint64 pid)
 {
-    if (h < 0 || h >= NHANDLE) return;
-    struct cpu *c = mycpu();
+    if (h >= NHANDLE || pid > 0x7fffffff) return usersyscall();
     lock_from_syscall(c);
     struct endpoint *ep = p->ipc.handles[h];
-    struct proc *cl = proc_find(pid);
+    struct proc *cl = proc_find((int)pid);
     if (!ep || ep->owner != p || ep->sub || ep->notify_bits || !list_empty(&ep->senders) || !cl ||
         cl->state != SLEEPING || cl->ipc.wait != IPC_AWAITING_REPLY || cl->ipc.ep->owner != p ||
-        p->killed || c->resched) {
+        p->killed) {
         spin_unlock(&sched_lock);
-        return;
+        return usersyscall();
     }
     /* the caller: its reply words (our a2..a5), result 0 */
     const uint64 *reply = &p->tf->regs[REG_A1 + 1];
@@ -157,7 +144,19 @@ void ipc_fast_reply_recv(struct proc *p, int h, int pid)
     p->ipc.wait = IPC_RECEIVING;
     p->state = SLEEPING;
     list_add_tail(&ep->receiver, &p->qlink);
-    if (__builtin_expect(trace_on(), 0)) trace_fast(p, cl, ep, 0);
     park(p);
     run_now(c, cl);
+}
+
+/* The entry of the calls in TF_FULL_SYSCALLS (trap_init_frame), interrupts off. */
+uint64 ipc_fast_syscall(void)
+{
+    struct cpu *c = mycpu();
+    struct proc *p = c->proc;
+    const uint64 *a = p->tf->regs;
+    if (!c->resched && !trace_on()) {
+        if (a[REG_A7] == SYS_ipc_call) return fast_call(p, c, a[REG_A0]);
+        if (a[REG_A7] == SYS_ipc_reply_recv) return fast_reply_recv(p, c, a[REG_A0], a[REG_A1]);
+    }
+    return usersyscall();
 }

@@ -27,7 +27,7 @@ static inline void list_add_tail(struct list *head, struct list *n)
     head->prev->next = n;
     head->prev = n;
 }
-static inline void list_del(struct list *n)
+static inline __attribute__((always_inline)) void list_del(struct list *n)
 {
     n->prev->next = n->next;
     n->next->prev = n->prev;

@@ -42,8 +42,6 @@ void ipc_msg_bind(struct proc *p)
 /* (h, w1..w4): the words are a1..a4 already */
 long sys_ipc_call(const uint64 *a)
 {
-    if (PAGODA_IPC_DIRECT) /* the fast path is a direct switch (docs/experiments.md) */
-        ipc_fast_call(myproc(), num(a[0])); /* returns only if it does not apply */
     return ipc_call(num(a[0]), 0, 0, 0);
 }
 
@@ -72,8 +70,6 @@ long sys_ipc_reply(const uint64 *a)
 /* (h, pid, w1..w4) */
 long sys_ipc_reply_recv(const uint64 *a)
 {
-    if (PAGODA_IPC_DIRECT)
-        ipc_fast_reply_recv(myproc(), num(a[0]), num(a[1])); /* returns only if it does not apply */
     return ipc_reply_recv(num(a[0]), num(a[1]), &a[2]);
 }
 

@@ -103,6 +103,7 @@ void trap_init_frame(struct trapframe *tf, uint64 kstack_top)
     tf->kernel_trap = (uint64)usertrap;
     tf->kernel_syscall = (uint64)usersyscall;
     tf->kernel_vec = (uint64)kernelvec;
+    tf->kernel_full = PAGODA_IPC_DIRECT ? (uint64)ipc_fast_syscall : (uint64)usersyscall;
 }
 
 _Static_assert(TF_FULL_SYSCALLS ==

@@ -102,9 +102,10 @@ uservec:                    # stvec while in user mode
 full_syscall:               # the rest of the frame, and back through userret
     temp_regs sd
     sregs sd
+    ld t0, TF_KERNEL_FULL(a0)
     enter_kernel
     lla ra, userret
-    jr t0                   # usersyscall()
+    jr t0                   # ipc_fast_syscall() or usersyscall()
 
 trap:                       # the rest of the frame
     sd t0, TF_EPC(a0)

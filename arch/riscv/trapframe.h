@@ -17,6 +17,7 @@
 #define TF_KERNEL_TP      288
 #define TF_KERNEL_SYSCALL 296
 #define TF_KERNEL_VEC     304
+#define TF_KERNEL_FULL    312
 /* Bit n: system call n saves every register (docs/traps.md); trap.c checks
  * it against pagoda/abi.h: fork, exec, ipc_call/share/recv/reply_recv. */
 #define TF_FULL_SYSCALLS 0x17000082
@@ -34,6 +35,7 @@ struct trapframe {
     uint64 kernel_tp;      /* this hart's struct cpu (the trampoline loads tp from it) */
     uint64 kernel_syscall; /* usersyscall() */
     uint64 kernel_vec;     /* kernelvec: stvec while in the kernel */
+    uint64 kernel_full;    /* the same for TF_FULL_SYSCALLS: ipc_fast_syscall() */
 };
 #define REG_RA 1
 #define REG_SP 2
@@ -54,6 +56,8 @@ _Static_assert(__builtin_offsetof(struct trapframe, kernel_tp) == TF_KERNEL_TP, 
 _Static_assert(__builtin_offsetof(struct trapframe, kernel_syscall) == TF_KERNEL_SYSCALL,
                "trapframe syscall");
 _Static_assert(__builtin_offsetof(struct trapframe, kernel_vec) == TF_KERNEL_VEC, "trapframe vec");
+_Static_assert(__builtin_offsetof(struct trapframe, kernel_full) == TF_KERNEL_FULL,
+               "trapframe full");
 _Static_assert(sizeof(struct trapframe) <= PGSIZE, "a trapframe fits its page");
 #endif
 
