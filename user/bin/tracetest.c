@@ -12,6 +12,7 @@
 #include "syscall.h"
 #include "ipc.h"
 #include "testcase.h"
+#include "kstat.h"
 #include "pagoda/trace.h"
 
 #define MAXEV    (NCPU_MAX * TRACE_RING)
@@ -128,12 +129,15 @@ static void ipc_fastpath(void)
         long w[4] = {1, 0, 0, 0};
         if (h < 0 || ipc_call(h, w) < 0) exit(1); /* the server now waits */
         w[0] = 0x10, w[1] = 0x20;
+        struct kstat k0, k1; /* the fast path stands aside while tracing */
+        kstat_read(&k0);
         sys_trace_ctl(TRACE_ON);
         long r = ipc_call(h, w);
         sys_trace_ctl(TRACE_OFF);
+        kstat_read(&k1);
         long q[4] = {QUIT, 0, 0, 0};
         ipc_call(h, q);
-        exit(r < 0 || w[0] != 0x11);
+        exit(r < 0 || w[0] != 0x11 ? 1 : k1.n[KSTAT_ipc_fast] != k0.n[KSTAT_ipc_fast] ? 2 : 0);
     }
     struct ipc_msg m;
     long r = ipc_recv(ep, &m);
@@ -148,6 +152,7 @@ static void ipc_fastpath(void)
     int status = -1;
     wait(&status);
     ep_close(ep);
+    EXPECT(status != 2, "a traced call took the fast path (it records no events)");
     EXPECT(status == 0, "the client failed: %s", test_how(status));
     EXPECT(read_all() > 0, "no events");
     int at = 0;
