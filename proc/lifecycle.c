@@ -4,6 +4,8 @@
 #include "proc/trace.h"
 #include "trap/trap.h" /* usertrapret: a new process starts by returning from a trap */
 
+int procs_freeing;
+
 /* Every new process starts here, holding sched_lock (see sched()). */
 void fork_return(void)
 {
@@ -85,9 +87,13 @@ _Noreturn void proc_exit(int status)
     /* Return user memory now; the kernel table and stack go when reaped.
      * A driver's devices stop first, or their DMA would land in freed frames. */
     if (p->ipc.privileged) vm_stop_devices(&p->vm);
+    spin_lock(&sched_lock);
+    procs_freeing++; /* frames and tables in flux: kernel_selfcheck waits */
+    spin_unlock(&sched_lock);
     vm_free_user(&p->vm);
 
     spin_lock(&sched_lock);
+    procs_freeing--;
     while (!list_empty(&p->children)) {
         struct proc *c = list_entry(list_pop(&p->children), struct proc, sibling);
         c->parent = initproc;

@@ -67,6 +67,7 @@ struct proc *proc_slot(int i);   /* 0 <= i < NPROC, for the self-check */
 
 /* selfcheck.c */
 long kernel_selfcheck(void); /* 0, or the number of broken invariants */
+extern int procs_freeing;    /* exits returning user memory now (sched_lock) */
 void fault_inject_init(const char *bootargs);
 long fault_inject_enable(struct proc *p, int on); /* p and its future children */
 void proc_set_name(struct proc *p, const char *name);

@@ -64,6 +64,11 @@ long kernel_selfcheck(void)
     if (!maps) return -ENOMEM;
     long bad = 0;
     spin_lock(&sched_lock);
+    while (procs_freeing) { /* an exit drops references before its tables go */
+        spin_unlock(&sched_lock);
+        yield();
+        spin_lock(&sched_lock);
+    }
     for (int i = 0; i < NPROC; i++) {
         struct proc *p = proc_slot(i);
         bad += check_proc(p);
