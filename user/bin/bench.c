@@ -419,16 +419,9 @@ static enum outcome fork_big(int n, int mega)
         heap_release((char *)sbrk(0) - before);
         return call_failed("sbrk");
     }
-    start();
-    for (int i = 0; i < n; i++) {
-        int pid = fork();
-        if (pid < 0) return call_failed("fork");
-        if (pid == 0) exit(0);
-        if (reap(pid) < 0) return failed("wait did not return the child with status 0");
-    }
-    stop();
+    enum outcome r = bench_fork_exit_wait(n);
     heap_release((char *)sbrk(0) - before);
-    return DONE;
+    return r;
 }
 
 static enum outcome bench_fork_64MB(int n)
