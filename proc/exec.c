@@ -155,7 +155,7 @@ static int exec_load(struct proc *p, const struct image *img, char *args[], int 
     intr_push();
     old = p->vm;
     p->vm = nvm;
-    p->kernel_satp = vm_kernel_satp(&nvm);
+    p->kernel_satp = p->tf->kernel_satp = vm_kernel_satp(&nvm); /* the next trap's table */
     p->user_satp = vm_user_satp(&nvm);
     if (p == mycpu()->proc) {
         /* LAB kpt BEGIN */

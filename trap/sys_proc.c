@@ -31,10 +31,7 @@ long sys_getpid(const uint64 *a)
 
 long sys_exec(const uint64 *a)
 {
-    struct proc *p = myproc();
-    long r = exec_image(p, a[0], a[1], a[2]);
-    p->tf->kernel_satp = p->kernel_satp; /* the next trap's table: a new one if exec worked */
-    return r;
+    return exec_image(myproc(), a[0], a[1], a[2]);
 }
 
 long sys_sleep(const uint64 *a)
