@@ -134,6 +134,16 @@ long vm_map_device(struct vm *vm, uint64 pa, uint64 bytes);
 void vm_stop_devices(struct vm *vm); /* reset every device mapped: stops DMA */
 long vm_va2pa(struct vm *vm, uint64 va);
 int vm_map(struct vm *vm, uint64 va, uint64 pa, int level, uint64 perm);
+/* Runs of 4 KiB pages, a level-0 table at a time (vm_run.c). vm_map_run maps up
+ * to n pages at va with perm: the frames of src[0..n) (valid entries of RAM
+ * frames; one more reference each) or, src NULL, new zeroed frames. It stops
+ * at the end of va's level-0 table, before a slot in use, or where memory runs
+ * out, and returns the pages mapped (0: none). vm_unmap_run unmaps
+ * [va, va + n pages), which lies in one level-0 table, and returns how many
+ * were mapped. Neither flushes: the caller does, after an unmap. */
+#define VM_RUN_MAX(va) ((uint64)PT_ENTRIES - PT_INDEX(0, va)) /* pages to the table's end */
+uint64 vm_map_run(struct vm *vm, uint64 va, const pte_t *src, uint64 n, uint64 perm);
+uint64 vm_unmap_run(struct vm *vm, uint64 va, uint64 n);
 void vmprint(pagetable_t pt);
 
 /* User memory access (uaccess.c): bounds check, then the design's copy

@@ -54,12 +54,6 @@ static long reserve(struct vm *vm, uint64 npages)
     return (long)g.found;
 }
 
-static void count_leaf(void *arg, uint64 va, pte_t *pte, int level)
-{
-    (void)va, (void)pte, (void)level; /* 4 KiB pages only in this region */
-    (*(uint64 *)arg)++;
-}
-
 /* A reservation that failed half-way: unmap what was mapped, room for reuse. */
 static long unreserve(struct vm *vm, uint64 va, uint64 mapped)
 {
@@ -68,11 +62,15 @@ static long unreserve(struct vm *vm, uint64 va, uint64 mapped)
     return -ENOMEM;
 }
 
+/* Allocating, sharing and freeing go a level-0 table at a time (vm_run.c):
+ * exec's read moves hundreds of pages through here per program. */
 long vm_shm_alloc(struct vm *vm, uint64 npages)
 {
     long va = reserve(vm, npages);
     if (va < 0) return va;
-    if (vm_alloc(vm, va, va + npages * PGSIZE, PTE_R | PTE_W) < 0) return unreserve(vm, va, 0);
+    for (uint64 i = 0, got; i < npages; i += got)
+        if (!(got = vm_map_run(vm, va + i * PGSIZE, NULL, npages - i, PTE_R | PTE_W | PTE_U)))
+            return unreserve(vm, va, i);
     vm->shm_pages += npages;
     return va;
 }
@@ -82,19 +80,19 @@ long vm_shm_share(struct vm *dst, struct vm *src, uint64 va, uint64 npages)
     if (!in_shm(va, npages)) return -EINVAL;
     long dva = reserve(dst, npages);
     if (dva < 0) return dva;
-    /* one walk per page; a page that cannot be shared undoes those before it */
-    for (uint64 i = 0; i < npages; i++) {
-        pte_t *pte = pt_lookup(src->upt, va + i * PGSIZE, NULL);
-        if (!pte || (*pte & PTE_DEV)) {
+    /* A run of src's pages in one of its level-0 tables; a page that cannot
+     * be shared (not mapped, a device's) undoes the runs before it. */
+    for (uint64 i = 0, got; i < npages; i += got) {
+        uint64 a = va + i * PGSIZE, k = 0;
+        uint64 n = npages - i < VM_RUN_MAX(a) ? npages - i : VM_RUN_MAX(a);
+        pte_t *pte = pt_walk(src->upt, a, 0, 0);
+        while (pte && k < n && (pte[k] & (PTE_V | PTE_DEV)) == PTE_V) k++;
+        if (!k) {
             unreserve(dst, dva, i);
             return -EFAULT;
         }
-        uint64 pa = PTE2PA(*pte);
-        int ok = kref_get(pa, 1) == 0;
-        if (!ok || vm_map(dst, dva + i * PGSIZE, pa, 0, PTE_R | PTE_W | PTE_U) < 0) {
-            if (ok) kfree(P2V(pa));
+        if (!(got = vm_map_run(dst, dva + i * PGSIZE, pte, k, PTE_R | PTE_W | PTE_U)))
             return unreserve(dst, dva, i);
-        }
     }
     dst->shm_pages += npages;
     return dva;
@@ -104,10 +102,13 @@ long vm_shm_free(struct vm *vm, uint64 va, uint64 npages)
 {
     if (!in_shm(va, npages)) return -EINVAL;
     if (va < vm->shm_hint) vm->shm_hint = va;
-    uint64 mapped = 0;
-    pt_for_each_leaf(vm->upt, va, va + npages * PGSIZE, count_leaf, &mapped);
-    vm->shm_pages -= mapped;
-    return vm_dealloc(vm, va, va + npages * PGSIZE);
+    for (uint64 i = 0, n; i < npages; i += n) {
+        uint64 a = va + i * PGSIZE;
+        n = npages - i < VM_RUN_MAX(a) ? npages - i : VM_RUN_MAX(a);
+        vm->shm_pages -= vm_unmap_run(vm, a, n);
+    }
+    sfence_vma();
+    return 0;
 }
 
 long vm_map_device(struct vm *vm, uint64 pa, uint64 bytes)

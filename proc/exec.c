@@ -61,23 +61,23 @@ static int vm_write(struct vm *vm, uint64 va, const void *ksrc, uint64 n)
     return vm_fill(vm, va, n, fill_from_kernel, &ksrc);
 }
 
-/* Page va of the new program is the caller's own frame, not a copy, when the
- * image holds that page whole at a page boundary and no one else maps the
- * frame (count 1: not the fs server that filled it, not a fork sharer; no one
- * can add a mapping while its owner is here). Both address spaces map it
- * until the commit drops the old one: a failed exec leaves the caller as it
- * was. 0 if taken. */
-static int take_frame(struct vm *vm, const struct image *img, uint64 off, uint64 va, uint64 perm)
+/* Pages va.. of the new program are the caller's own frames, not copies,
+ * where the image holds them whole at a page boundary and no one else maps
+ * a frame (count 1: not the fs server that filled it, not a fork sharer; no
+ * one can add a mapping while its owner is here). Both address spaces map
+ * them until the commit drops the old one: a failed exec leaves the caller
+ * as it was. Up to n pages, a run in one level-0 table of each (vm_map_run);
+ * the number taken, 0 if none. */
+static uint64 take_frames(struct vm *vm, const struct image *img, uint64 off, uint64 va, uint64 n,
+                          uint64 perm)
 {
-    int level = 0;
-    uint64 src = img->base + off;
-    pte_t *pte = img->user && src % PGSIZE == 0 ? pt_lookup(img->user->upt, src, &level) : NULL;
-    if (!pte || level || (*pte & (PTE_U | PTE_DEV)) != PTE_U) return -1;
-    uint64 pa = PTE2PA(*pte);
-    if (kref_count(pa) != 1 || kref_get(pa, 1) < 0) return -1;
-    if (vm_map(vm, va, pa, 0, perm | PTE_U) == 0) return 0;
-    kfree(P2V(pa));
-    return -1;
+    uint64 src = img->base + off, k = 0;
+    pte_t *pte = img->user && src % PGSIZE == 0 ? pt_walk(img->user->upt, src, 0, 0) : NULL;
+    if (pte && n > VM_RUN_MAX(src)) n = VM_RUN_MAX(src);
+    while (pte && k < n && (pte[k] & (PTE_V | PTE_U | PTE_DEV)) == (PTE_V | PTE_U) &&
+           kref_count(PTE2PA(pte[k])) == 1)
+        k++;
+    return k ? vm_map_run(vm, va, pte, k, perm | PTE_U) : 0;
 }
 
 static int load_segments(struct vm *vm, const struct image *img, uint64 *entry)
@@ -104,9 +104,11 @@ static int load_segments(struct vm *vm, const struct image *img, uint64 *entry)
         /* Page by page: the caller's frame where it can be taken, else a new
          * frame, not zeroed where the file's bytes go straight over it whole. */
         uint64 filled = ph.vaddr + ph.filesz;
-        for (uint64 va = ph.vaddr; va < ph.vaddr + ph.memsz; va += PGSIZE) {
+        for (uint64 va = ph.vaddr, took; va < ph.vaddr + ph.memsz; va += took * PGSIZE) {
             uint64 off = ph.offset + (va - ph.vaddr);
-            if (va + PGSIZE <= filled && take_frame(vm, img, off, va, perm) == 0) continue;
+            uint64 whole = va + PGSIZE <= filled ? (filled - va) / PGSIZE : 0;
+            if ((took = whole ? take_frames(vm, img, off, va, whole, perm) : 0)) continue;
+            took = 1;
             if (vm_alloc_filled(vm, va, va + PGSIZE, filled, perm) < 0) return -ENOMEM;
             uint64 n = va >= filled ? 0 : filled - va < PGSIZE ? filled - va : PGSIZE;
             void *dst = P2V(PTE2PA(*pt_lookup(vm->upt, va, NULL)));
