@@ -37,9 +37,15 @@ static void copy_up(unsigned char *d, const unsigned char *s, unsigned long n)
             *d++ = *s++;
             n--;
         }
-        /* eight words a turn: a 4 KiB page in about 1,200 instructions */
+        /* 32 words a turn (a 4 KiB page in about 1,070 instructions), then
+         * eight: each word is loaded before it is stored, upwards, so a copy
+         * down onto an overlapping source stays right */
         const word *from = (const word *)s;
         word *to = (word *)d;
+        for (word *end = to + n / (32 * WORD_SIZE) * 32; to < end; to += 32, from += 32)
+#pragma clang loop unroll(full)
+            for (int i = 0; i < 32; i++) to[i] = from[i];
+        n %= 32 * WORD_SIZE;
         for (word *end = to + n / (8 * WORD_SIZE) * 8; to < end; to += 8, from += 8) {
             word a = from[0], b = from[1], c = from[2], e = from[3];
             word f = from[4], g = from[5], h = from[6], k = from[7];
