@@ -234,26 +234,38 @@ long readi(const struct dinode *di, uint64_t off, void *dst, uint64_t n)
     if (n > di->size - off) n = di->size - off;
     uint8_t *p = dst;
     uint64_t done = 0;
+    long r = 0;
     struct dinode *d = (struct dinode *)di; /* bmap without alloc does not change it */
+    /* The indirect block, read once for all the blocks it names (a large
+     * read, exec's above all, is mostly those) rather than once per block. */
+    struct buf *ind = 0;
     while (done < n) {
-        uint64_t pos = off + done;
+        uint64_t pos = off + done, bn = pos / BSIZE;
         uint64_t in = pos % BSIZE;
         uint64_t m = BSIZE - in < n - done ? BSIZE - in : n - done;
         uint32_t bno;
-        int r = bmap(d, pos / BSIZE, 0, &bno, 0);
-        if (r < 0) return done ? (long)done : r;
+        if (bn - NDIRECT < NINDIRECT && d->indirect && !bad_block(d->indirect)) {
+            if (!ind && (r = bread(d->indirect, &ind)) < 0) break;
+            bno = ((const uint32_t *)ind->data)[bn - NDIRECT];
+            if (bad_block(bno)) {
+                r = -EIO;
+                break;
+            }
+        } else if ((r = bmap(d, bn, 0, &bno, 0)) < 0) {
+            break;
+        }
         if (bno == 0) {
             memset(p + done, 0, m);
         } else {
             struct buf *b;
-            r = bread(bno, &b);
-            if (r < 0) return done ? (long)done : r;
+            if ((r = bread(bno, &b)) < 0) break;
             memcpy(p + done, b->data + in, m);
             brelse(b);
         }
         done += m;
     }
-    return (long)done;
+    if (ind) brelse(ind);
+    return done ? (long)done : r;
 }
 
 long writei(struct dinode *di, uint64_t off, const void *src, uint64_t n)
