@@ -1110,14 +1110,35 @@ static int keeper_handle(void)
     return h;
 }
 
+/* The first offset of keeper_pattern's bytes in the image, or -1. */
+static long pattern_offset(const char *img, long size)
+{
+    for (long off = 0; off + (long)sizeof keeper_pattern <= size; off += 4) {
+        long k = 0;
+        while (k < 2048 && ((const unsigned int *)(img + off))[k] == 0x5eed5eedU) k++;
+        if (k == 2048) return off;
+        off += k * 4;
+    }
+    return -1;
+}
+
+/* a: 0 the keeper maps every page of the image; 1 only those that hold
+ * keeper_pattern, so that exec takes the pages on both sides and must stop
+ * its run of taken frames at them (proc/exec.c: take_frames). */
 static int exec_shared_pages(long a)
 {
-    (void)a;
     long size, npages, w[4] = {0};
     char *img = image_in_pages(0, &size, &npages);
     int h = keeper_handle();
     if (!img || h < 0) return 80;
-    if (ipc_share(h, img, npages, 0, 0, w) < 0) return 86;
+    long first = 0, n = npages, off = a ? pattern_offset(img, size) : 0;
+    if (off < 0) return 80;
+    if (a) {
+        first = off / (long)PAGE;
+        n = (off + (long)sizeof keeper_pattern - 1) / (long)PAGE - first + 1;
+        if (first == 0 || first + n >= npages) return 80; /* pages on both sides */
+    }
+    if (ipc_share(h, img + first * PAGE, n, 0, 0, w) < 0) return 86;
     char *argv[] = {"ktest", "--after-scribble", 0};
     sys_exec(img, (unsigned long)size, argv);
     return 87;
@@ -1135,11 +1156,11 @@ static int after_scribble(void)
     return EXEC_WORKED;
 }
 
-static void t_exec_shared_pages(void)
+static void exec_with_keeper(long some)
 {
     int kpid = fork();
     if (kpid == 0) exit(keeper(0));
-    int status = run_child(exec_shared_pages, 0);
+    int status = run_child(exec_shared_pages, some);
     CHECK(status == EXEC_WORKED, "%s (89: the other mapping wrote into the program)",
           test_how(status));
     long w[4] = {KEEP_QUIT};
@@ -1147,6 +1168,69 @@ static void t_exec_shared_pages(void)
     if (h >= 0) ipc_call(h, w);
     int kst = TEST_NO_STATUS;
     CHECK(wait(&kst) == kpid && kst == 0, "keeper: %s", test_how(kst));
+}
+
+static void t_exec_shared_pages(void)
+{
+    exec_with_keeper(0);
+}
+
+static void t_exec_shared_some(void)
+{
+    exec_with_keeper(1);
+}
+
+/* shm_alloc, ipc_share and shm_free go a level-0 table (2 MiB) at a time
+ * (mm/vm_run.c): runs across a table boundary are zeroed, shared (the
+ * keeper's writes show here, and only in the pages shared) and freed; a
+ * share that meets a hole half-way fails with EFAULT and keeps nothing. */
+static void t_shm_runs(void)
+{
+    enum { N = 700 };
+    long free0 = sys_freepages();
+    char *p = shm_alloc(N);
+    CHECK(p, "shm_alloc(%d) failed", N);
+    if (!p) return;
+    CHECK(free0 - sys_freepages() >= N, "shm_alloc(%d) took %ld frames", N,
+          free0 - sys_freepages());
+    long bad = -1;
+    for (long i = 0; i < N * (long)PAGE && bad < 0; i += 8)
+        if (*(long *)(p + i)) bad = i;
+    CHECK(bad < 0, "not zeroed at +%ld", bad);
+    for (long i = 0; i < N; i++)
+        p[i * PAGE] = (char)(i | 1), p[i * PAGE + PAGE - 1] = (char)(i | 1);
+    /* b: the first page of a level-0 table, with pages of ours on both sides */
+    long b = (long)(((2UL << 20) - (unsigned long)p % (2UL << 20)) % (2UL << 20) / PAGE);
+    if (b < 8) b += 512;
+    long f1 = sys_freepages();
+    CHECK(shm_free(p + (b + 100) * PAGE, 6) == 0 && sys_freepages() - f1 == 6,
+          "freeing 6 pages gave back %ld", sys_freepages() - f1);
+    int kpid = fork();
+    if (kpid == 0) exit(keeper(0));
+    int h = keeper_handle();
+    long w[4] = {0};
+    f1 = sys_freepages();
+    long r = h < 0 ? -1 : ipc_share(h, p + (b + 90) * PAGE, 20, 0, 0, w);
+    CHECK(r == -EFAULT, "a share over a hole: %ld", r);
+    /* the ten pages before the hole were mapped and are unmapped again; what
+     * may stay is the keeper's new tables (user and kernel view) */
+    CHECK(f1 - sys_freepages() <= 4, "the failed share kept %ld frames", f1 - sys_freepages());
+    r = h < 0 ? -1 : ipc_share(h, p + (b - 8) * PAGE, 16, 0, 0, w);
+    CHECK(r == 0, "a share across a table boundary: %ld", r);
+    w[0] = KEEP_SCRIBBLE;
+    CHECK(h >= 0 && ipc_call(h, w) == 0, "scribble");
+    for (long i = b - 9; i <= b + 8; i++) {
+        char want = i >= b - 8 && i < b + 8 ? (char)0xff : (char)(i | 1);
+        CHECK(p[i * PAGE] == want && p[i * PAGE + PAGE - 1] == want, "page %ld: %d, want %d", i - b,
+              p[i * PAGE], want);
+    }
+    w[0] = KEEP_QUIT;
+    if (h >= 0) ipc_call(h, w);
+    int kst = TEST_NO_STATUS;
+    CHECK(wait(&kst) == kpid && kst == 0, "keeper: %s", test_how(kst));
+    CHECK(shm_free(p, N) == 0, "shm_free");
+    /* our tables for the region stay until exit */
+    CHECK(free0 - sys_freepages() <= 4, "%ld frames not given back", free0 - sys_freepages());
 }
 
 /* -------------------------------------------------------- bad pointers */
@@ -1723,6 +1807,8 @@ static const struct test tests[] = {
     {"exec_own_pages", t_exec_own_pages, 0},
     {"exec_fail_after_take", t_exec_fail_after_take, 0},
     {"exec_shared_pages", t_exec_shared_pages, 0},
+    {"exec_shared_some", t_exec_shared_some, 0},
+    {"shm_runs", t_shm_runs, 0},
     {"badptr_cons_write", t_badptr_cons_write, 0},
     {"badptr_wait", t_badptr_wait, 0},
     {"badptr_bootmod", t_badptr_bootmod, 0},
