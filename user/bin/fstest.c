@@ -608,6 +608,66 @@ static void t_read_pages(void)
     unlink("/fstest/trunc");
 }
 
+/* The byte at offset off of /fstest/spans where it holds data (never 0). */
+static char span_byte(long off)
+{
+    return (char)(((off * 7) ^ (off >> 12)) | 1);
+}
+
+/* The first offset in [off, off + n) where p (holding those bytes) differs
+ * from /fstest/spans (data in blocks [0, 30), [40, 50) and [1043, 1053),
+ * holes between), or -1. */
+static long span_mismatch(const char *p, long off, long n)
+{
+    for (long i = 0; i < n; i++) {
+        long o = off + i, bn = o / 4096;
+        int data = bn < 30 || (bn >= 40 && bn < 50) || bn >= 1043;
+        if (p[i] != (data ? span_byte(o) : 0)) return o;
+    }
+    return -1;
+}
+
+/* Reads that cross from the inode's direct blocks (24) into the indirect
+ * block's, over holes inside the indirect range, and into the
+ * double-indirect block's (from block 24 + 1024 on): the server reads the
+ * indirect block once for a whole read (servers/fs/inode.c: readi). Both
+ * read() and FS_READ_PAGES, checked against the pattern, not each other. */
+static void t_read_spans(void)
+{
+    static const long runs[][2] = {{0, 30}, {40, 50}, {1043, 1053}};
+    int fd = open("/fstest/spans", O_CREATE | O_RDWR | O_TRUNC);
+    EXPECT(fd >= 0, "create: errno %d", errno);
+    for (int r = 0; r < 3; r++)
+        for (long bn = runs[r][0]; bn < runs[r][1]; bn++) {
+            for (long i = 0; i < 4096; i++) buf[i] = span_byte(bn * 4096 + i);
+            EXPECT(lseek(fd, bn * 4096, SEEK_SET) == bn * 4096 && write(fd, buf, 4096) == 4096,
+                   "write block %ld: errno %d", bn, errno);
+        }
+    static const long reads[][2] = {{20 * 4096 + 100, CHUNK},
+                                    {28 * 4096 - 7, CHUNK},
+                                    {1040 * 4096 + 5, 12 * 4096},
+                                    {1048 * 4096, 5 * 4096}};
+    for (int k = 0; k < 4; k++) {
+        long off = reads[k][0], n = reads[k][1];
+        EXPECT(lseek(fd, off, SEEK_SET) == off && read(fd, buf, (int)n) == n, "read at %ld", off);
+        long bad = span_mismatch(buf, off, n);
+        EXPECT(bad == -1, "read() at %ld: wrong byte at %ld", off, bad);
+    }
+    long npages = 40, off = 10 * 4096 + 3; /* direct, indirect, a hole, indirect */
+    char *pages = shm_alloc(npages);
+    int h = ep_lookup(FS_NAME);
+    long w[4] = {0};
+    EXPECT(pages && h >= 0 && lseek(fd, off, SEEK_SET) == off, "set-up");
+    long r = ipc_share(h, pages, npages, FS_READ_PAGES, fd, w);
+    EXPECT(r == 0 && w[0] == npages * 4096, "FS_READ_PAGES: %ld, %ld bytes", r, w[0]);
+    long bad = span_mismatch(pages, off, npages * 4096);
+    EXPECT(bad == -1, "FS_READ_PAGES from %ld: wrong byte at %ld", off, bad);
+    if (h >= 0) ep_close(h);
+    if (pages) shm_free(pages, npages);
+    close(fd);
+    EXPECT(unlink("/fstest/spans") == 0, "unlink: errno %d", errno);
+}
+
 static const struct {
     const char *name;
     void (*fn)(void);
@@ -627,6 +687,7 @@ static const struct {
     {"disk_full", t_full},
     {"out_of_inodes", t_inodes},
     {"read_pages", t_read_pages},
+    {"read_spans", t_read_spans},
 };
 #define NCASES (int)(sizeof cases / sizeof cases[0])
 
