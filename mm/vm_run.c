@@ -14,13 +14,12 @@ static pte_t *run_table(struct vm *vm, uint64 va, uint64 *n, int alloc)
     if (*n > left) *n = left;
     if (*n > (USER_TOP - va) / PGSIZE) *n = (USER_TOP - va) / PGSIZE;
     if (alloc && vm->tables >= VM_TABLES_MAX) return NULL;
-    kalloc_count_tables(&vm->tables);
     pte_t *slot = pt_walk(vm->upt, va, 0, alloc);
-    kalloc_count_tables(NULL);
     return slot ? slot - i : NULL;
 }
 
-uint64 vm_map_run(struct vm *vm, uint64 va, const pte_t *src, uint64 n, uint64 perm)
+/* vm_map_run; the tables it makes (user and kernel view) count for vm. */
+static uint64 map_run(struct vm *vm, uint64 va, const pte_t *src, uint64 n, uint64 perm)
 {
     pte_t *t = run_table(vm, va, &n, 1);
     uint64 i = PT_INDEX(0, va), k = 0;
@@ -38,6 +37,14 @@ uint64 vm_map_run(struct vm *vm, uint64 va, const pte_t *src, uint64 n, uint64 p
         return 0;
     }
     vm->bytes += k * PGSIZE;
+    return k;
+}
+
+uint64 vm_map_run(struct vm *vm, uint64 va, const pte_t *src, uint64 n, uint64 perm)
+{
+    kalloc_count_tables(&vm->tables);
+    uint64 k = map_run(vm, va, src, n, perm);
+    kalloc_count_tables(NULL);
     return k;
 }
 
