@@ -1180,57 +1180,74 @@ static void t_exec_shared_some(void)
     exec_with_keeper(1);
 }
 
-/* shm_alloc, ipc_share and shm_free go a level-0 table (2 MiB) at a time
- * (mm/vm_run.c): runs across a table boundary are zeroed, shared (the
- * keeper's writes show here, and only in the pages shared) and freed; a
- * share that meets a hole half-way fails with EFAULT and keeps nothing. */
-static void t_shm_runs(void)
+/* shm_runs' shares with the keeper: one over the hole at b + 100 (EFAULT,
+ * nothing kept), one across the table boundary at b (the keeper's writes
+ * show in those pages only). 0 or the failure's code. */
+static int shm_runs_shares(int h, char *p, long b)
 {
+    long w[4] = {0}, f1 = sys_freepages();
+    long r = ipc_share(h, p + (b + 90) * PAGE, 20, 0, 0, w);
+    if (r != -EFAULT) return test_child_fail(5, "a share over a hole: %ld", r);
+    /* the ten pages before the hole were mapped and are unmapped again; what
+     * may stay is the keeper's new tables (user and kernel view) */
+    if (f1 - sys_freepages() > 4)
+        return test_child_fail(6, "the failed share kept %ld frames", f1 - sys_freepages());
+    if ((r = ipc_share(h, p + (b - 8) * PAGE, 16, 0, 0, w)) != 0)
+        return test_child_fail(7, "a share across a table boundary: %ld", r);
+    w[0] = KEEP_SCRIBBLE;
+    if (ipc_call(h, w) < 0) return test_child_fail(8, "scribble");
+    for (long i = b - 9; i <= b + 8; i++) {
+        char want = i >= b - 8 && i < b + 8 ? (char)0xff : (char)(i | 1);
+        if (p[i * PAGE] != want || p[i * PAGE + PAGE - 1] != want)
+            return test_child_fail(9, "page %ld: %d, want %d", i - b, p[i * PAGE], want);
+    }
+    return 0;
+}
+
+/* shm_alloc, ipc_share and shm_free go a level-0 table (2 MiB) at a time
+ * (mm/vm_run.c): runs across a table boundary are zeroed, shared and
+ * freed; a share that meets a hole half-way fails and keeps nothing. In a
+ * child, whose exit frees the region's page tables. */
+static int shm_runs(long unused)
+{
+    (void)unused;
     enum { N = 700 };
     long free0 = sys_freepages();
     char *p = shm_alloc(N);
-    CHECK(p, "shm_alloc(%d) failed", N);
-    if (!p) return;
-    CHECK(free0 - sys_freepages() >= N, "shm_alloc(%d) took %ld frames", N,
-          free0 - sys_freepages());
-    long bad = -1;
-    for (long i = 0; i < N * (long)PAGE && bad < 0; i += 8)
-        if (*(long *)(p + i)) bad = i;
-    CHECK(bad < 0, "not zeroed at +%ld", bad);
+    if (!p) return test_child_fail(1, "shm_alloc(%d) failed", N);
+    if (free0 - sys_freepages() < N)
+        return test_child_fail(2, "shm_alloc(%d) took %ld frames", N, free0 - sys_freepages());
+    for (long i = 0; i < N * (long)PAGE; i += 8)
+        if (*(long *)(p + i)) return test_child_fail(3, "not zeroed at +%ld", i);
     for (long i = 0; i < N; i++)
         p[i * PAGE] = (char)(i | 1), p[i * PAGE + PAGE - 1] = (char)(i | 1);
     /* b: the first page of a level-0 table, with pages of ours on both sides */
     long b = (long)(((2UL << 20) - (unsigned long)p % (2UL << 20)) % (2UL << 20) / PAGE);
     if (b < 8) b += 512;
     long f1 = sys_freepages();
-    CHECK(shm_free(p + (b + 100) * PAGE, 6) == 0 && sys_freepages() - f1 == 6,
-          "freeing 6 pages gave back %ld", sys_freepages() - f1);
+    if (shm_free(p + (b + 100) * PAGE, 6) != 0 || sys_freepages() - f1 != 6)
+        return test_child_fail(4, "freeing 6 pages gave back %ld", sys_freepages() - f1);
     int kpid = fork();
     if (kpid == 0) exit(keeper(0));
     int h = keeper_handle();
-    long w[4] = {0};
-    f1 = sys_freepages();
-    long r = h < 0 ? -1 : ipc_share(h, p + (b + 90) * PAGE, 20, 0, 0, w);
-    CHECK(r == -EFAULT, "a share over a hole: %ld", r);
-    /* the ten pages before the hole were mapped and are unmapped again; what
-     * may stay is the keeper's new tables (user and kernel view) */
-    CHECK(f1 - sys_freepages() <= 4, "the failed share kept %ld frames", f1 - sys_freepages());
-    r = h < 0 ? -1 : ipc_share(h, p + (b - 8) * PAGE, 16, 0, 0, w);
-    CHECK(r == 0, "a share across a table boundary: %ld", r);
-    w[0] = KEEP_SCRIBBLE;
-    CHECK(h >= 0 && ipc_call(h, w) == 0, "scribble");
-    for (long i = b - 9; i <= b + 8; i++) {
-        char want = i >= b - 8 && i < b + 8 ? (char)0xff : (char)(i | 1);
-        CHECK(p[i * PAGE] == want && p[i * PAGE + PAGE - 1] == want, "page %ld: %d, want %d", i - b,
-              p[i * PAGE], want);
-    }
-    w[0] = KEEP_QUIT;
+    int code = h < 0 ? test_child_fail(10, "no keeper") : shm_runs_shares(h, p, b);
+    long w[4] = {KEEP_QUIT};
     if (h >= 0) ipc_call(h, w);
     int kst = TEST_NO_STATUS;
-    CHECK(wait(&kst) == kpid && kst == 0, "keeper: %s", test_how(kst));
-    CHECK(shm_free(p, N) == 0, "shm_free");
-    /* our tables for the region stay until exit */
-    CHECK(free0 - sys_freepages() <= 4, "%ld frames not given back", free0 - sys_freepages());
+    if ((wait(&kst) != kpid || kst != 0) && !code)
+        code = test_child_fail(11, "keeper: %s", test_how(kst));
+    if (!code && shm_free(p, N) != 0) code = test_child_fail(12, "shm_free");
+    /* everything but our tables for the region, which go at exit: a level-1
+     * and up to three level-0 tables, in the user table and the kernel's view */
+    if (!code && free0 - sys_freepages() > 8)
+        code = test_child_fail(13, "%ld frames not given back", free0 - sys_freepages());
+    return code;
+}
+
+static void t_shm_runs(void)
+{
+    int status = run_child(shm_runs, 0);
+    CHECK(status == 0, "%s", test_how(status));
 }
 
 /* -------------------------------------------------------- bad pointers */
