@@ -101,8 +101,9 @@ static int load_segments(struct vm *vm, const struct image *img, uint64 *entry)
         uint64 perm = (ph.flags & (PF_R | PF_W) ? PTE_R : 0) | (ph.flags & PF_W ? PTE_W : 0) |
                       (ph.flags & PF_X ? PTE_X : 0);
         if (ph.offset > img->len || ph.filesz > img->len - ph.offset) return -ENOEXEC;
-        /* Page by page: the caller's frame where it can be taken, else a new
-         * frame, not zeroed where the file's bytes go straight over it whole. */
+        /* Runs of the caller's frames where they can be taken, else page by
+         * page a new frame, not zeroed where the file's bytes go straight over
+         * it whole. */
         uint64 filled = ph.vaddr + ph.filesz;
         for (uint64 va = ph.vaddr, took; va < ph.vaddr + ph.memsz; va += took * PGSIZE) {
             uint64 off = ph.offset + (va - ph.vaddr);
