@@ -30,10 +30,13 @@
 #include "trap/trap.h" /* usertrapret: the woken process returns to user mode */
 
 /* Where a parked process continues when the general path wakes it: its
- * call's result, as ipc.c's blocked calls return it, goes to a0. */
+ * call's result, as ipc.c's blocked calls return it, goes to a0. Its frame
+ * holds no temporaries (the IPC calls save none): they go back as zeros. */
 static void fast_resume(void)
 {
     struct proc *p = myproc();
+    static const uint8 temps[] = {5, 6, 7, 16, 28, 29, 30, 31}; /* t0-t2, a6, t3-t6 */
+    for (int i = 0; i < (int)sizeof temps; i++) p->tf->regs[temps[i]] = 0;
     p->tf->regs[REG_A0] = (uint64)p->ipc.result;
     spin_unlock(&sched_lock);
     TRACE(TR_SYSRET, p->pid, p->tf->regs[REG_A7], p->ipc.result, 0, 0);
@@ -53,19 +56,6 @@ static inline void lock_from_syscall(struct cpu *c)
     sched_lock.owner = c;
 }
 
-/* Where the process the fast path switched to continues, its a0..a5 set.
- * Interrupts have been off since the ecall: sstatus is as sret wants it. */
-static void fast_finish(void)
-{
-    struct cpu *c = mycpu();
-    struct proc *p = c->proc;
-    sched_lock.owner = NULL;
-    __atomic_store_n(&sched_lock.locked, 0, __ATOMIC_RELEASE);
-    c->noff = 0;
-    user_ret(p->user_satp); /* tf->kernel_satp is current: p entered the kernel with it */
-    __builtin_unreachable();
-}
-
 /* p blocks (its state and queue are set): it will start over in fast_resume. */
 static void park(struct proc *p)
 {
@@ -74,18 +64,38 @@ static void park(struct proc *p)
     p->ctx.s[0] = 0; /* the frame pointer: the end of a backtrace */
 }
 
-/* Give this hart to next, asleep in IPC until now, on an empty kernel stack. */
+/* satp writes per switch, for kstat: uservec's, ipcswitch's (the two
+ * processes' kernel tables differ, but for the one global table) and
+ * ipcret's (none in the trampoline with PAGODA_KPT=shared). */
+#if defined(PAGODA_KPT_GLOBAL)
+#define SWITCH_SATP_WRITES 2
+#elif defined(PAGODA_KPT_SHARED)
+#define SWITCH_SATP_WRITES 1
+#else
+#define SWITCH_SATP_WRITES 3
+#endif
+
+/* This hart's counter i += n: interrupts are off, so no other add on this
+ * hart comes between the load and the store (KSTAT_ADD needs an atomic). */
+static inline void count(struct cpu *c, int i, uint64 n)
+{
+    __atomic_store_n(&c->kstat[i], c->kstat[i] + n, __ATOMIC_RELAXED);
+}
+
+/* Give this hart to next, asleep in IPC until now: ipcswitch loads its
+ * kernel table, releases sched_lock there and returns to user mode. */
 static inline __attribute__((always_inline)) _Noreturn void run_now(struct cpu *c,
                                                                     struct proc *next)
 {
     next->state = RUNNING;
     c->proc = next;
     next->tf->kernel_tp = (uint64)c;
-    KSTAT_INC(ctx_switch);
-#ifndef PAGODA_KPT_SHARED /* uservec's, kstack_restart's if another table, userret's */
-    KSTAT_ADD(satp_write, 2 + (next->kernel_satp != csr_read(satp)));
-#endif
-    kstack_restart(next->kernel_satp, next->tf->kernel_sp, fast_finish);
+    count(c, KSTAT_ctx_switch, 1);
+    count(c, KSTAT_satp_write, SWITCH_SATP_WRITES);
+    sched_lock.owner = NULL;
+    c->noff = 0;
+    ipc_switch(next->kernel_satp, next->user_satp, &sched_lock.locked);
+    __builtin_unreachable();
 }
 
 static __attribute__((noinline)) uint64 fast_call(struct proc *p, struct cpu *c, uint64 h)
@@ -98,17 +108,15 @@ static __attribute__((noinline)) uint64 fast_call(struct proc *p, struct cpu *c,
         spin_unlock(&sched_lock);
         return usersyscall();
     }
-    KSTAT_INC(ipc_fast);
-    /* the server: receives the words and the caller's pid */
+    count(c, KSTAT_ipc_fast, 1);
+    /* the server: receives the words and the caller's pid (its a0) */
     struct ipc_msg *cm = p->ipc.msg, *sm = srv->ipc.msg;
     sm->w[0] = cm->w[0], sm->w[1] = cm->w[1], sm->w[2] = cm->w[2], sm->w[3] = cm->w[3];
     sm->shared = 0;
     srv->tf->regs[REG_A0] = (uint64)p->pid;
-    srv->ipc.result = p->pid; /* as deliver_call leaves it */
     list_del(&srv->qlink);
     srv->ipc.wait = IPC_IDLE;
     /* the caller: awaits the reply */
-    p->ipc.share_va = p->ipc.share_npages = 0;
     p->ipc.ep = ep;
     p->ipc.result = -EINTR; /* unless replied to first */
     p->ipc.wait = IPC_AWAITING_REPLY;
@@ -121,13 +129,18 @@ static __attribute__((noinline)) uint64 fast_call(struct proc *p, struct cpu *c,
 static __attribute__((noinline)) uint64 fast_reply_recv(struct proc *p, struct cpu *c, uint64 h,
                                                         uint64 pid)
 {
-    if (h >= NHANDLE || pid > 0x7fffffff) return usersyscall();
+    if (h >= NHANDLE) return usersyscall();
     lock_from_syscall(c);
     struct endpoint *ep = p->ipc.handles[h];
-    struct proc *cl = proc_find((int)pid);
-    if (!ep || ep->owner != p || ep->sub || ep->notify_bits || !list_empty(&ep->senders) || !cl ||
-        cl->state != SLEEPING || cl->ipc.wait != IPC_AWAITING_REPLY || cl->ipc.ep->owner != p ||
-        p->killed) {
+    struct proc *cl = NULL;
+    if (ep && ep->owner == p && !ep->sub && !ep->notify_bits && list_empty(&ep->senders) &&
+        !p->killed) {
+        /* every process on ep->awaiting sleeps awaiting p's reply (ipc.c) */
+        for (struct list *l = ep->awaiting.next; l != &ep->awaiting && !cl; l = l->next)
+            if ((uint64)list_entry(l, struct proc, qlink)->pid == pid)
+                cl = list_entry(l, struct proc, qlink);
+    }
+    if (!cl) {
         spin_unlock(&sched_lock);
         return usersyscall();
     }
@@ -137,7 +150,6 @@ static __attribute__((noinline)) uint64 fast_reply_recv(struct proc *p, struct c
     cm->w[0] = reply[0], cm->w[1] = reply[1], cm->w[2] = reply[2], cm->w[3] = reply[3];
     list_del(&cl->qlink);
     cl->ipc.wait = IPC_IDLE;
-    cl->ipc.result = 0;
     cl->tf->regs[REG_A0] = 0;
     /* the server: receives next */
     p->ipc.result = -EINTR; /* unless a message arrives first */
