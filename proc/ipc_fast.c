@@ -2,8 +2,8 @@
  * for the two calls of a client/server round trip. ipc_fast_syscall, the
  * entry of the full-frame system calls, tries it first, interrupts still
  * off. When it applies it never returns: it moves the words from one
- * process's saved registers to the other's, switches to the other's kernel
- * table and an empty kernel stack, and returns to user mode there. When it
+ * process's saved registers to the other's, and the trampoline's ipcswitch
+ * loads the other's kernel table and returns to user mode there. When it
  * does not apply it has changed nothing, and usersyscall does the call.
  * Neither applies while tracing is on or this hart's time slice is over.
  *
@@ -15,19 +15,22 @@
  * ipc_reply_recv(h, pid, w1..w4) takes it when ALL of these hold:
  *   - h names an endpoint the caller owns, which receives no kernel events
  *     and has no notify bits and no callers queued (recv would not block);
- *   - pid is a process awaiting the caller's reply to a call on one of its
- *     endpoints (the same test as ipc.c's reply_target);
+ *   - pid is a process awaiting the caller's reply to a call on h (on the
+ *     endpoint's awaiting queue; a caller of another endpoint of the
+ *     caller's goes the general way);
  *   - the caller has not been killed.
  *
  * The process that blocks here is "parked": its saved context starts
  * fast_resume on an empty kernel stack, so whatever wakes it later (the
  * fast path, a reply or kill on the general path, a server's death) needs
  * nothing from its old kernel stack. Everything happens under sched_lock,
- * which the next process releases on its own stack, as after swtch. */
+ * which is released only in the next process's kernel table (ipcswitch),
+ * as after swtch: the parked process may be woken on another hart the
+ * moment it is free, and exit. */
 #include "proc/proc.h"
 #include "proc/ipc_internal.h"
 #include "proc/trace.h"
-#include "trap/trap.h" /* usertrapret: the woken process returns to user mode */
+#include "trap/trap.h" /* usertrapret, ipc_switch: back to user mode */
 
 /* Where a parked process continues when the general path wakes it: its
  * call's result, as ipc.c's blocked calls return it, goes to a0. Its frame
@@ -56,8 +59,16 @@ static inline void lock_from_syscall(struct cpu *c)
     sched_lock.owner = c;
 }
 
+/* The fast path does not apply after all: nothing was changed. Out of line,
+ * so the fast path itself makes no call and needs no stack frame. */
+static __attribute__((noinline)) uint64 unlock_and_dispatch(void)
+{
+    spin_unlock(&sched_lock);
+    return usersyscall();
+}
+
 /* p blocks (its state and queue are set): it will start over in fast_resume. */
-static void park(struct proc *p)
+static inline void park(struct proc *p)
 {
     p->ctx.ra = (uint64)fast_resume;
     p->ctx.sp = p->tf->kernel_sp;
@@ -84,8 +95,7 @@ static inline void count(struct cpu *c, int i, uint64 n)
 
 /* Give this hart to next, asleep in IPC until now: ipcswitch loads its
  * kernel table, releases sched_lock there and returns to user mode. */
-static inline __attribute__((always_inline)) _Noreturn void run_now(struct cpu *c,
-                                                                    struct proc *next)
+static inline uint64 run_now(struct cpu *c, struct proc *next)
 {
     next->state = RUNNING;
     c->proc = next;
@@ -94,20 +104,16 @@ static inline __attribute__((always_inline)) _Noreturn void run_now(struct cpu *
     count(c, KSTAT_satp_write, SWITCH_SATP_WRITES);
     sched_lock.owner = NULL;
     c->noff = 0;
-    ipc_switch(next->kernel_satp, next->user_satp, &sched_lock.locked);
-    __builtin_unreachable();
+    return ipc_switch(next->kernel_satp, next->user_satp, &sched_lock.locked);
 }
 
-static __attribute__((noinline)) uint64 fast_call(struct proc *p, struct cpu *c, uint64 h)
+static inline uint64 fast_call(struct proc *p, struct cpu *c, uint64 h)
 {
     if (h >= NHANDLE) return usersyscall();
     lock_from_syscall(c);
     struct endpoint *ep = p->ipc.handles[h];
     struct proc *srv = ep ? ep->owner : NULL;
-    if (!srv || srv == p || list_empty(&ep->receiver) || p->killed) {
-        spin_unlock(&sched_lock);
-        return usersyscall();
-    }
+    if (!srv || srv == p || list_empty(&ep->receiver) || p->killed) return unlock_and_dispatch();
     count(c, KSTAT_ipc_fast, 1);
     /* the server: receives the words and the caller's pid (its a0) */
     struct ipc_msg *cm = p->ipc.msg, *sm = srv->ipc.msg;
@@ -123,11 +129,10 @@ static __attribute__((noinline)) uint64 fast_call(struct proc *p, struct cpu *c,
     p->state = SLEEPING;
     list_add_tail(&ep->awaiting, &p->qlink);
     park(p);
-    run_now(c, srv);
+    return run_now(c, srv);
 }
 
-static __attribute__((noinline)) uint64 fast_reply_recv(struct proc *p, struct cpu *c, uint64 h,
-                                                        uint64 pid)
+static inline uint64 fast_reply_recv(struct proc *p, struct cpu *c, uint64 h, uint64 pid)
 {
     if (h >= NHANDLE) return usersyscall();
     lock_from_syscall(c);
@@ -140,10 +145,7 @@ static __attribute__((noinline)) uint64 fast_reply_recv(struct proc *p, struct c
             if ((uint64)list_entry(l, struct proc, qlink)->pid == pid)
                 cl = list_entry(l, struct proc, qlink);
     }
-    if (!cl) {
-        spin_unlock(&sched_lock);
-        return usersyscall();
-    }
+    if (!cl) return unlock_and_dispatch();
     /* the caller: its reply words (our a2..a5), result 0 */
     const uint64 *reply = &p->tf->regs[REG_A1 + 1];
     struct ipc_msg *cm = cl->ipc.msg;
@@ -157,18 +159,20 @@ static __attribute__((noinline)) uint64 fast_reply_recv(struct proc *p, struct c
     p->state = SLEEPING;
     list_add_tail(&ep->receiver, &p->qlink);
     park(p);
-    run_now(c, cl);
+    return run_now(c, cl);
 }
 
-/* The entry of the calls in TF_FULL_SYSCALLS (trap_init_frame), interrupts off. */
-uint64 ipc_fast_syscall(void)
+/* The entry of the calls in TF_FULL_SYSCALLS (trap_init_frame), interrupts
+ * off. The trampoline leaves the user's a1 and a7 in their registers and,
+ * for the IPC calls, its a0 in a6 (trampoline.S: ipc_syscall). */
+uint64 ipc_fast_syscall(uint64 unused, uint64 a1, uint64 a2, uint64 a3, uint64 a4, uint64 a5,
+                        uint64 a0, uint64 nr)
 {
+    (void)unused, (void)a2, (void)a3, (void)a4, (void)a5;
     struct cpu *c = mycpu();
-    struct proc *p = c->proc;
-    const uint64 *a = p->tf->regs;
     if (!c->resched && !trace_on()) {
-        if (a[REG_A7] == SYS_ipc_call) return fast_call(p, c, a[REG_A0]);
-        if (a[REG_A7] == SYS_ipc_reply_recv) return fast_reply_recv(p, c, a[REG_A0], a[REG_A1]);
+        if (nr == SYS_ipc_call) return fast_call(c->proc, c, a0);
+        if (nr == SYS_ipc_reply_recv) return fast_reply_recv(c->proc, c, a0, a1);
     }
     return usersyscall();
 }

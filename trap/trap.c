@@ -13,7 +13,7 @@ extern char trampoline[], uservec[], userret[], ipcswitch[], kernelvec[];
 
 /* userret(user satp) and ipc_switch in the trampoline page as every process sees them */
 void (*user_ret)(uint64 satp);
-void (*ipc_switch)(uint64 kernel_satp, uint64 user_satp, volatile uint32 *lock);
+uint64 (*ipc_switch)(uint64 kernel_satp, uint64 user_satp, volatile uint32 *lock);
 
 void trap_init_hart(void)
 {

@@ -110,6 +110,7 @@ full_syscall:               # s0-s11; the temporaries for fork and exec only
     jr t0                   # ipc_fast_syscall() or usersyscall()
 
 ipc_syscall:                # an IPC call: its temporaries come back zeroed
+    ld a6, TF_REG(10)(a0)   # the user's a0 for ipc_fast_syscall (a1..a5, a7 are there)
     enter_kernel
     lla ra, ipcret
     jr t0                   # ipc_fast_syscall() or usersyscall()
