@@ -107,7 +107,8 @@ static inline uint64 run_now(struct cpu *c, struct proc *next)
     return ipc_switch(next->kernel_satp, next->user_satp, &sched_lock.locked);
 }
 
-static inline uint64 fast_call(struct proc *p, struct cpu *c, uint64 h)
+/* w: the caller's a1..a4, its message words */
+static inline uint64 fast_call(struct proc *p, struct cpu *c, uint64 h, const uint64 w[4])
 {
     if (h >= NHANDLE) return usersyscall();
     lock_from_syscall(c);
@@ -116,8 +117,8 @@ static inline uint64 fast_call(struct proc *p, struct cpu *c, uint64 h)
     if (!srv || srv == p || list_empty(&ep->receiver) || p->killed) return unlock_and_dispatch();
     count(c, KSTAT_ipc_fast, 1);
     /* the server: receives the words and the caller's pid (its a0) */
-    struct ipc_msg *cm = p->ipc.msg, *sm = srv->ipc.msg;
-    sm->w[0] = cm->w[0], sm->w[1] = cm->w[1], sm->w[2] = cm->w[2], sm->w[3] = cm->w[3];
+    struct ipc_msg *sm = srv->ipc.msg;
+    sm->w[0] = w[0], sm->w[1] = w[1], sm->w[2] = w[2], sm->w[3] = w[3];
     sm->shared = 0;
     srv->tf->regs[REG_A0] = (uint64)p->pid;
     list_del(&srv->qlink);
@@ -132,22 +133,22 @@ static inline uint64 fast_call(struct proc *p, struct cpu *c, uint64 h)
     return run_now(c, srv);
 }
 
-static inline uint64 fast_reply_recv(struct proc *p, struct cpu *c, uint64 h, uint64 pid)
+/* reply: the caller's a2..a5, the words for pid */
+static inline uint64 fast_reply_recv(struct proc *p, struct cpu *c, uint64 h, uint64 pid,
+                                     const uint64 reply[4])
 {
     if (h >= NHANDLE) return usersyscall();
     lock_from_syscall(c);
     struct endpoint *ep = p->ipc.handles[h];
-    struct proc *cl = NULL;
-    if (ep && ep->owner == p && !ep->sub && !ep->notify_bits && list_empty(&ep->senders) &&
-        !p->killed) {
-        /* every process on ep->awaiting sleeps awaiting p's reply (ipc.c) */
-        for (struct list *l = ep->awaiting.next; l != &ep->awaiting && !cl; l = l->next)
-            if ((uint64)list_entry(l, struct proc, qlink)->pid == pid)
-                cl = list_entry(l, struct proc, qlink);
-    }
-    if (!cl) return unlock_and_dispatch();
-    /* the caller: its reply words (our a2..a5), result 0 */
-    const uint64 *reply = &p->tf->regs[REG_A1 + 1];
+    if (!ep || ep->owner != p || ep->sub || ep->notify_bits || !list_empty(&ep->senders) ||
+        p->killed)
+        return unlock_and_dispatch();
+    /* every process on ep->awaiting sleeps awaiting p's reply (ipc.c) */
+    struct list *l = ep->awaiting.next;
+    while (l != &ep->awaiting && (uint64)list_entry(l, struct proc, qlink)->pid != pid) l = l->next;
+    if (l == &ep->awaiting) return unlock_and_dispatch();
+    struct proc *cl = list_entry(l, struct proc, qlink);
+    /* the caller: its reply words, result 0 */
     struct ipc_msg *cm = cl->ipc.msg;
     cm->w[0] = reply[0], cm->w[1] = reply[1], cm->w[2] = reply[2], cm->w[3] = reply[3];
     list_del(&cl->qlink);
@@ -163,16 +164,17 @@ static inline uint64 fast_reply_recv(struct proc *p, struct cpu *c, uint64 h, ui
 }
 
 /* The entry of the calls in TF_FULL_SYSCALLS (trap_init_frame), interrupts
- * off. The trampoline leaves the user's a1 and a7 in their registers and,
- * for the IPC calls, its a0 in a6 (trampoline.S: ipc_syscall). */
+ * off. The trampoline leaves the user's a1..a5 and a7 in their registers
+ * and, for the IPC calls, its a0 in a6 (trampoline.S: ipc_syscall). */
 uint64 ipc_fast_syscall(uint64 unused, uint64 a1, uint64 a2, uint64 a3, uint64 a4, uint64 a5,
                         uint64 a0, uint64 nr)
 {
-    (void)unused, (void)a2, (void)a3, (void)a4, (void)a5;
+    (void)unused;
     struct cpu *c = mycpu();
     if (!c->resched && !trace_on()) {
-        if (nr == SYS_ipc_call) return fast_call(c->proc, c, a0);
-        if (nr == SYS_ipc_reply_recv) return fast_reply_recv(c->proc, c, a0, a1);
+        if (nr == SYS_ipc_call) return fast_call(c->proc, c, a0, (uint64[4]){a1, a2, a3, a4});
+        if (nr == SYS_ipc_reply_recv)
+            return fast_reply_recv(c->proc, c, a0, a1, (uint64[4]){a2, a3, a4, a5});
     }
     return usersyscall();
 }
