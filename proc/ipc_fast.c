@@ -163,6 +163,11 @@ static inline uint64 fast_reply_recv(struct proc *p, struct cpu *c, uint64 h, ui
     return run_now(c, cl);
 }
 
+_Static_assert(SYS_fork < TF_IPC_FIRST && SYS_exec < TF_IPC_FIRST && SYS_ipc_call >= TF_IPC_FIRST &&
+                   SYS_ipc_share >= TF_IPC_FIRST && SYS_ipc_recv >= TF_IPC_FIRST &&
+                   SYS_ipc_reply_recv >= TF_IPC_FIRST,
+               "trapframe.h's TF_IPC_FIRST: fork and exec save every register, IPC calls not");
+
 /* The entry of the calls in TF_FULL_SYSCALLS (trap_init_frame), interrupts
  * off. The trampoline leaves the user's a1..a5 and a7 in their registers
  * and, for the IPC calls, its a0 in a6 (trampoline.S: ipc_syscall). */

@@ -4,8 +4,10 @@
 # TF_* offsets (arch/riscv/trapframe.h); sscratch holds its address.
 # A system call is a real call of usersyscall() (docs/traps.md): s0-s11 stay
 # in their registers, kept by the C calling convention, and the temporaries
-# come back zeroed; only the calls in TF_FULL_SYSCALLS, interrupts and
-# faults (usertrap) save every register, for userret to load back.
+# come back zeroed; interrupts, faults (usertrap), fork and exec save every
+# register, for userret to load back. The IPC calls (ipc_syscall) save
+# s0-s11 too, for a process the IPC fast path parks, but no temporaries:
+# they return through ipcret, which zeroes them.
 
 #include "arch/riscv/trapframe.h"
 
@@ -102,7 +104,7 @@ uservec:                    # stvec while in user mode
 full_syscall:               # s0-s11; the temporaries for fork and exec only
     sregs sd
     ld t0, TF_KERNEL_FULL(a0)
-    sltiu ra, a7, 20        # below the IPC numbers (pagoda/abi.h): fork, exec
+    sltiu ra, a7, TF_IPC_FIRST # below the IPC numbers: fork, exec
     beqz ra, ipc_syscall
     temp_regs sd
     enter_kernel
