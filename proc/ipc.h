@@ -61,7 +61,10 @@ long ipc_notify(int h, uint64 bits);
 long ipc_ev_subscribe(int h, int kinds);
 void ipc_msg_bind(struct proc *p); /* trap/sys_ipc.c: p->ipc.msg = its registers */
 /* The fast path (ipc_fast.c): returns only if it does not apply. */
-uint64 ipc_fast_syscall(void); /* trap.c: the entry of the full-frame calls */
+/* trap.c: the entry of the full-frame calls, with the user's a1 and a7 in
+ * their registers and, for the IPC calls, its a0 in a6 (trampoline.S) */
+uint64 ipc_fast_syscall(uint64 unused, uint64 a1, uint64 a2, uint64 a3, uint64 a4, uint64 a5,
+                        uint64 a0, uint64 nr);
 
 /* Interrupts for servers (irq.c) */
 int irq_dispatch(uint32 irq); /* 1 if a server takes it */

@@ -9,10 +9,11 @@
 #include "drivers/plic.h"
 #include "drivers/uart.h"
 
-extern char trampoline[], uservec[], userret[], kernelvec[];
+extern char trampoline[], uservec[], userret[], ipcswitch[], kernelvec[];
 
-/* userret(user satp) in the trampoline page as every process sees it */
+/* userret(user satp) and ipc_switch in the trampoline page as every process sees them */
 void (*user_ret)(uint64 satp);
+uint64 (*ipc_switch)(uint64 kernel_satp, uint64 user_satp, volatile uint32 *lock);
 
 void trap_init_hart(void)
 {
@@ -21,6 +22,7 @@ void trap_init_hart(void)
     csr_write(scounteren, 7);       /* user may read cycle, time, instret */
     csr_write(sscratch, TRAPFRAME); /* the trampoline's one free register points there */
     user_ret = (void (*)(uint64))(TRAMPOLINE + (userret - trampoline));
+    ipc_switch = (void *)(TRAMPOLINE + (ipcswitch - trampoline));
 }
 
 /* Returns 1 for a timer interrupt (time to preempt). */

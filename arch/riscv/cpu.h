@@ -109,8 +109,4 @@ static inline void spin_unlock(struct spinlock *lk)
 
 /* Save callee-saved registers in *old, load satp, resume *new. */
 void swtch(struct context *old, struct context *new, uint64 satp);
-/* Load satp (if it differs), and run fn on the empty kernel stack below sp:
- * what was on the old stack is abandoned (the IPC fast path). */
-_Noreturn void kstack_restart(uint64 satp, uint64 sp, void (*fn)(void));
-
 #endif

@@ -24,17 +24,3 @@ swtch:
     sfence.vma zero, zero
 1:  context ld, a1
     ret
-
-# void kstack_restart(uint64 satp, uint64 sp, void (*fn)(void))
-# The IPC fast path's switch: no registers to keep (the process that stops
-# starts over in a fresh function when it runs again), so only the kernel
-# table, when it is another one, and an empty stack for fn.
-    .globl kstack_restart
-kstack_restart:
-    csrr t0, satp
-    beq t0, a0, 1f
-    csrw satp, a0
-    sfence.vma zero, zero
-1:  mv sp, a1
-    li s0, 0                # frame pointer: the end of a backtrace
-    jr a2

@@ -4,8 +4,10 @@
 # TF_* offsets (arch/riscv/trapframe.h); sscratch holds its address.
 # A system call is a real call of usersyscall() (docs/traps.md): s0-s11 stay
 # in their registers, kept by the C calling convention, and the temporaries
-# come back zeroed; only the calls in TF_FULL_SYSCALLS, interrupts and
-# faults (usertrap) save every register, for userret to load back.
+# come back zeroed; interrupts, faults (usertrap), fork and exec save every
+# register, for userret to load back. The IPC calls (ipc_syscall) save
+# s0-s11 too, for a process the IPC fast path parks, but no temporaries:
+# they return through ipcret, which zeroes them.
 
 #include "arch/riscv/trapframe.h"
 
@@ -64,7 +66,7 @@
 
     .section .text.trampoline, "ax"
     .balign 4096
-    .globl trampoline, uservec, userret
+    .globl trampoline, uservec, userret, ipcswitch
 
 trampoline:
 uservec:                    # stvec while in user mode
@@ -99,12 +101,20 @@ uservec:                    # stvec while in user mode
     ld a0, TF_REG(10)(a0)
     sret
 
-full_syscall:               # the rest of the frame, and back through userret
-    temp_regs sd
+full_syscall:               # s0-s11; the temporaries for fork and exec only
     sregs sd
     ld t0, TF_KERNEL_FULL(a0)
+    sltiu ra, a7, TF_IPC_FIRST # below the IPC numbers: fork, exec
+    beqz ra, ipc_syscall
+    temp_regs sd
     enter_kernel
     lla ra, userret
+    jr t0                   # ipc_fast_syscall() or usersyscall()
+
+ipc_syscall:                # an IPC call: its temporaries come back zeroed
+    ld a6, TF_REG(10)(a0)   # the user's a0 for ipc_fast_syscall (a1..a5, a7 are there)
+    enter_kernel
+    lla ra, ipcret
     jr t0                   # ipc_fast_syscall() or usersyscall()
 
 trap:                       # the rest of the frame
@@ -114,6 +124,33 @@ trap:                       # the rest of the frame
     ld t0, TF_KERNEL_TRAP(a0)
     enter_kernel
     jr t0                   # usertrap()
+
+# ipcswitch(kernel satp, user satp, &sched_lock.locked): the IPC fast
+# path's hand-over (proc/ipc_fast.c). The next process's kernel table first,
+# then the lock goes: the process that stopped may be woken on another hart
+# the moment it is free, and exit, freeing its stack and kernel table, so
+# nothing here uses a stack. Then back to user mode as from an IPC call.
+ipcswitch:
+    csrr t0, satp
+    beq t0, a0, 1f
+    csrw satp, a0
+    sfence.vma zero, zero
+1:  fence rw, w
+    sw zero, 0(a2)
+    mv a0, a1
+
+ipcret:                     # ipcret(user satp): the IPC calls' return, temporaries zeroed
+    leave_kernel a0
+    csrr a0, sscratch
+    ld t0, TF_EPC(a0)
+    csrw sepc, t0
+    sregs ld
+    keep_regs ld
+    .irp r, t0, t1, t2, a6, t3, t4, t5, t6
+    li \r, 0                # the frame holds none of them (ipc_syscall)
+    .endr
+    ld a0, TF_REG(10)(a0)
+    sret
 
 userret:                    # userret(user satp): every register from the frame
     leave_kernel a0

@@ -18,9 +18,13 @@
 #define TF_KERNEL_SYSCALL 296
 #define TF_KERNEL_VEC     304
 #define TF_KERNEL_FULL    312
-/* Bit n: system call n saves every register (docs/traps.md); trap.c checks
- * it against pagoda/abi.h: fork, exec, ipc_call/share/recv/reply_recv. */
+/* Bit n: system call n saves s0-s11 too, and for n < 20 (fork, exec) every
+ * register (docs/traps.md); trap.c checks it against pagoda/abi.h: fork,
+ * exec, ipc_call/share/recv/reply_recv. */
 #define TF_FULL_SYSCALLS 0x17000082
+/* Of those, the numbers from here on take the IPC shape (trampoline.S:
+ * ipc_syscall; proc/ipc_fast.c checks it against pagoda/abi.h). */
+#define TF_IPC_FIRST 20
 
 #ifndef __ASSEMBLER__
 #include "arch/riscv/types.h"

@@ -4,8 +4,9 @@
 #define PAGODA_ABI_H
 
 /* ecall: number in a7, arguments in a0..a5, result in a0 (negative = -error).
- * The temporaries t0-t6 and a6 may come back zeroed; every other register
- * comes back as it was, but for what a call returns (IPC: a1..a5). */
+ * The temporaries t0-t6 and a6 may come back zeroed (the IPC calls always
+ * zero them); every other register comes back as it was, but for what a
+ * call returns (IPC: a1..a5). */
 #define SYS_fork         1
 #define SYS_exit         2
 #define SYS_wait         3 /* wait(int *status) -> pid */

@@ -19,6 +19,7 @@
 #include "ipc.h"     /* dev_list */
 #include "testcase.h"
 #include "fsclient.h"
+#include "kstat.h"
 
 #define PAGE       4096UL
 #define PAGE_UP(a) (((unsigned long)(a) + PAGE - 1) & ~(PAGE - 1))
@@ -552,6 +553,60 @@ static void t_syscall_regs(void)
     CHECK(!bad, "fork: x%d came back 0x%lx in the parent", bad, out[bad]);
     EXPECT(wait(&status) == pid, "wait failed");
     CHECK(status == 0, "fork: x%d came back wrong in the child", status);
+}
+
+/* Registers across IPC calls (docs/traps.md): the IPC calls save no
+ * temporaries, and every way back to a caller returns them zeroed (here
+ * exactly zero, not just "zero or as they were"). The
+ * child calls us three times with ecall_regs's words 0x10b..0x10e, which we
+ * echo: the first call waits on the general path (we sleep first) and is
+ * replied to by ipc_reply (back through usersyscall); the third is taken
+ * by the fast path (we wait in ipc_reply_recv), which parks the child, and
+ * our ep_close wakes it on the general path (fast_resume) with -EPIPE.
+ * Child's exit: 32 * i + the wrong register, or 100 + i: wrong result (call i + 1). */
+static void t_ipc_regs(void)
+{
+    int ep = ep_create();
+    EXPECT(ep >= 0, "ep_create: %d", ep);
+    struct kstat k0, k1, d;
+    int have_kstat = kstat_read(&k0) == 0;
+    int pid = fork();
+    if (pid == 0) {
+        static const long want[3] = {0, 0, -EPIPE};
+        unsigned long out[32];
+        for (int i = 0; i < 3; i++) {
+            long r = ecall_regs(SYS_ipc_call, ep, out);
+            int bad = regs_wrong(SYS_ipc_call, out);
+            for (int t = 5; t < 32 && !bad; t++) /* the temporaries: zero, not their own */
+                if (((t >= 5 && t <= 7) || t == 16 || t >= 28) && out[t]) bad = t;
+            if (bad) sys_exit(32 * i + bad);
+            if (r != want[i]) sys_exit(100 + i);
+        }
+        sys_exit(0);
+    }
+    EXPECT(pid > 0, "fork failed: %d", pid);
+    struct ipc_msg m;
+    sleep(2); /* the first call waits for us: the general path */
+    long r = ipc_recv(ep, &m);
+    CHECK(r == 0 && m.pid == pid && m.w[0] == 0x10b && m.w[3] == 0x10e,
+          "first call: %ld from %ld, w[0] 0x%lx", r, m.pid, m.w[0]);
+    if (r == 0) r = ipc_reply((int)m.pid, m.w);
+    if (r == 0) r = ipc_recv(ep, &m);
+    if (r == 0) r = ipc_reply_recv(ep, (int)m.pid, m.w, &m); /* the third call arrives */
+    CHECK(r == 0 && m.w[1] == 0x10c, "calls 2 and 3: %ld, w[1] 0x%lx", r, m.w[1]);
+    CHECK(ep_close(ep) == 0, "ep_close failed"); /* the caller, parked, gets -EPIPE */
+    int status = -1;
+    EXPECT(wait(&status) == pid, "wait failed");
+    CHECK(status == 0, "the caller's call %d: %s x%d",
+          status >= 100 ? status - 99 : status / 32 + 1,
+          status >= 100 ? "wrong result" : "wrong register", status % 32);
+    if (have_kstat && kstat_read(&k1) == 0) {
+        kstat_diff(&d, &k1, &k0);
+        CHECK((d.n[KSTAT_ipc_fast] >= 1 || !PAGODA_IPC_DIRECT) && d.n[KSTAT_ipc_slow] >= 1,
+              "%lu calls on the fast path, %lu on the general path: want both (one without "
+              "PAGODA_IPC_DIRECT)",
+              d.n[KSTAT_ipc_fast], d.n[KSTAT_ipc_slow]);
+    }
 }
 
 /* ---------------------------------------------------------------- sbrk */
@@ -1806,6 +1861,7 @@ static const struct test tests[] = {
     {"uptime", t_uptime, 0},
     {"yield", t_yield, 0},
     {"syscall_regs", t_syscall_regs, 0},
+    {"ipc_regs", t_ipc_regs, 0},
     {"sbrk_grow_shrink", t_sbrk_grow_shrink, 0},
     {"sbrk_huge", t_sbrk_huge, 0},
     {"sbrk_below_start", t_sbrk_below_start, 0},

@@ -1,15 +1,13 @@
 /* IPC stubs. The message words travel in registers a1..a4 both ways, so
- * these use ecall6 (syscall.h), which returns every register the kernel sets. */
+ * these use ecall6 (syscall.h), which returns every register the kernel sets.
+ * The two calls of a round trip, ipc_call and ipc_reply_recv, are inline
+ * in ipc.h. */
 #include "ipc.h"
 #include "syscall.h"
 
 static long to_msg(struct regs r, struct ipc_msg *m)
 {
-    if (r.a0 < 0) return r.a0;
-    m->pid = r.a0;
-    m->w[0] = r.a1, m->w[1] = r.a2, m->w[2] = r.a3, m->w[3] = r.a4;
-    m->shared = (void *)r.a5;
-    return 0;
+    return ipc_to_msg(r, m);
 }
 
 int ep_create(void)
@@ -32,13 +30,6 @@ int ep_close(int h)
     return (int)ecall6(SYS_ep_close, h, 0, 0, 0, 0, 0).a0;
 }
 
-long ipc_call(int h, long w[4])
-{
-    struct regs r = ecall6(SYS_ipc_call, h, w[0], w[1], w[2], w[3], 0);
-    if (r.a0 >= 0) w[0] = r.a1, w[1] = r.a2, w[2] = r.a3, w[3] = r.a4;
-    return r.a0;
-}
-
 long ipc_share(int h, void *va, long npages, long w1, long w2, long reply[4])
 {
     struct regs r = ecall6(SYS_ipc_share, h, (long)va, npages, w1, w2, 0);
@@ -54,13 +45,6 @@ long ipc_recv(int h, struct ipc_msg *m)
 long ipc_reply(int pid, const long w[4])
 {
     return ecall6(SYS_ipc_reply, pid, w[0], w[1], w[2], w[3], 0).a0;
-}
-
-long ipc_reply_recv(int h, int pid, const long w[4], struct ipc_msg *m)
-{
-    static const long none[4];
-    if (!w) w = none;
-    return to_msg(ecall6(SYS_ipc_reply_recv, h, pid, w[0], w[1], w[2], w[3]), m);
 }
 
 long ipc_notify(int h, unsigned long bits)

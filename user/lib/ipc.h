@@ -5,6 +5,7 @@
 #define PAGODA_USER_IPC_H
 
 #include "pagoda/abi.h"
+#include "syscall.h" /* ecall6 */
 
 /* A received message. pid > 0: a call from that process, to be answered with
  * ipc_reply(pid, ...), now or later. pid == 0: from the kernel, w[0] is the
@@ -21,15 +22,37 @@ int ep_register(int h, const char *name); /* publish it under name */
 int ep_lookup(const char *name);          /* -> handle */
 int ep_close(int h);
 
-/* Send w[0..3], wait for the reply, which replaces w[0..3]. */
-long ipc_call(int h, long w[4]);
+/* The message a receive returns in registers (ipc_recv, ipc_reply_recv). */
+static inline long ipc_to_msg(struct regs r, struct ipc_msg *m)
+{
+    if (r.a0 < 0) return r.a0;
+    m->pid = r.a0;
+    m->w[0] = r.a1, m->w[1] = r.a2, m->w[2] = r.a3, m->w[3] = r.a4;
+    m->shared = (void *)r.a5;
+    return 0;
+}
+
+/* Send w[0..3], wait for the reply, which replaces w[0..3]. Inline, like
+ * ipc_reply_recv: the two calls of a round trip (bench's ipc_rtt). The
+ * temporaries t0-t6 and a6 come back zeroed (ECALL_CLOBBERS). */
+static inline long ipc_call(int h, long w[4])
+{
+    struct regs r = ecall6(SYS_ipc_call, h, w[0], w[1], w[2], w[3], 0);
+    if (r.a0 >= 0) w[0] = r.a1, w[1] = r.a2, w[2] = r.a3, w[3] = r.a4;
+    return r.a0;
+}
 /* The same, and the server gets [va, va + npages*4096) of our shared pages
  * mapped; it sees w1, w2 as w[0], w[1] and npages as w[2]. */
 long ipc_share(int h, void *va, long npages, long w1, long w2, long reply[4]);
 long ipc_recv(int h, struct ipc_msg *m);
 long ipc_reply(int pid, const long w[4]);
-/* Reply to pid (0: nobody), then wait for the next message. */
-long ipc_reply_recv(int h, int pid, const long w[4], struct ipc_msg *m);
+/* Reply to pid (0: nobody; w may be NULL then), then wait for the next message. */
+static inline long ipc_reply_recv(int h, int pid, const long w[4], struct ipc_msg *m)
+{
+    long w0 = 0, w1 = 0, w2 = 0, w3 = 0;
+    if (w) w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3];
+    return ipc_to_msg(ecall6(SYS_ipc_reply_recv, h, pid, w0, w1, w2, w3), m);
+}
 long ipc_notify(int h, unsigned long bits);
 long ev_subscribe(int h);              /* every fork and exit (IPC_EV_ALL) */
 long ev_subscribe_client_exits(int h); /* exits of those who shared pages with us */
