@@ -11,7 +11,17 @@
  * so sharing or dropping a megapage is one count, not 512. A block stops
  * being a unit, every frame then carrying the block's count, as soon as one
  * of its frames is shared or freed on its own (a megapage split into
- * 4 KiB pages, a page of it shared with a server). */
+ * 4 KiB pages, a page of it shared with a server).
+ *
+ * kalloc's fast path takes no lock: each hart keeps up to FRAME_CACHE free
+ * frames (struct cpu's frames, arch/riscv/cpu.h), taken from the free list
+ * in a batch under the lock. A cached frame is free (reference count 0,
+ * counted by kalloc_free_pages and the self-check) but on no list and in no
+ * block's free count, so no megapage can include it. Only the hart itself
+ * takes from its cache, with interrupts off and the cache's busy flag held;
+ * a hart that finds the list empty moves the other harts' cached frames back
+ * to it (steal), skipping a cache that is busy, so a frame in a cache is
+ * never out of reach for long. */
 #include "mm/mm.h"
 #include "drivers/kprintf.h"
 #include "arch/riscv/cpu.h"
@@ -103,17 +113,68 @@ static void take(struct free_page *p)
     nfree--;
 }
 
-/* The first free frame, taken; inline in both callers (a page fault's path). */
+/* A cache's frames back to the free list. Caller holds kalloc_lock and c->busy. */
+static void cache_drain(struct frame_cache *c)
+{
+    for (; c->n; c->n--) {
+        uint64 pa = V2P(c->frame[c->n - 1]);
+        list_push(P2V(pa));
+        block_free[block_index(pa)]++;
+        nfree++;
+    }
+}
+
+static int cache_try_busy(struct frame_cache *c)
+{
+    return !__atomic_exchange_n(&c->busy, 1, __ATOMIC_ACQUIRE);
+}
+
+static void cache_idle(struct frame_cache *c)
+{
+    __atomic_store_n(&c->busy, 0, __ATOMIC_RELEASE);
+}
+
+/* A batch of frames for this hart's empty cache, under the lock; when the
+ * list is empty, the other harts' cached frames go back to it first. */
+static __attribute__((noinline)) void cache_refill(struct frame_cache *mine)
+{
+    spin_lock(&kalloc_lock);
+    for (int i = 0; i < NCPU && free_list.next == &free_list; i++) {
+        struct frame_cache *c = &cpus[i].frames;
+        if (c != mine && c->n && cache_try_busy(c)) { /* never wait: its hart may wait for us */
+            cache_drain(c);
+            cache_idle(c);
+        }
+    }
+    /* the first frames of the list, unlinked as one run */
+    struct free_page *p = free_list.next;
+    uint32 n = mine->n;
+    for (; n < FRAME_CACHE && p != &free_list; p = p->next) {
+        block_free[block_index(V2P(p))]--;
+        mine->frame[n++] = p;
+    }
+    nfree -= n - mine->n;
+    mine->n = n;
+    free_list.next = p;
+    p->prev = &free_list;
+    spin_unlock(&kalloc_lock);
+}
+
+/* A free frame from this hart's cache (the fast path: no lock), taken;
+ * inline in both callers (a page fault's path). */
 static inline __attribute__((always_inline)) void *take_first(void)
 {
     if (injected_failure()) return NULL;
-    spin_lock(&kalloc_lock);
-    struct free_page *p = free_list.next;
-    if (p == &free_list)
-        p = NULL;
-    else
-        take(p);
-    spin_unlock(&kalloc_lock);
+    uint64 sstatus;
+    asm volatile("csrrci %0, sstatus, %1" : "=r"(sstatus) : "K"(SSTATUS_SIE)); /* interrupts off */
+    struct frame_cache *c = &mycpu()->frames;
+    while (!cache_try_busy(c)) { /* held only by a hart that is stealing: briefly */
+    }
+    if (!c->n) cache_refill(c);
+    void *p = c->n ? c->frame[--c->n] : NULL;
+    cache_idle(c);
+    if (p) refs[frame_index(V2P(p))] = 1;
+    if (sstatus & SSTATUS_SIE) intr_on();
     return p;
 }
 
@@ -304,7 +365,9 @@ int kref_count(uint64 pa)
 
 uint64 kalloc_free_pages(void)
 {
-    return nfree;
+    uint64 n = nfree;
+    for (int i = 0; i < NCPU; i++) n += __atomic_load_n(&cpus[i].frames.n, __ATOMIC_RELAXED);
+    return n;
 }
 
 long kalloc_frame(uint64 pa)
@@ -329,6 +392,15 @@ long kalloc_check(const uint32 *maps)
         listed++;
         uint64 pa = V2P(p);
         if (pa < ram_start || pa >= ram_end || refs[frame_index(pa)] != 0) bad++;
+    }
+    for (int i = 0; i < NCPU; i++) { /* a cached frame is free: count 0, in range */
+        struct frame_cache *c = &cpus[i].frames;
+        if (!cache_try_busy(c)) continue; /* its hart is taking a frame: the suite is not idle */
+        for (uint32 j = 0; j < c->n; j++) {
+            uint64 pa = V2P(c->frame[j]);
+            if (pa < ram_start || pa >= ram_end || refs[frame_index(pa)] != 0) bad++;
+        }
+        cache_idle(c);
     }
     for (uint64 b = 0; b <= block_index(ram_end - 1); b++) blocks += block_free[b];
     if (listed != nfree || blocks != nfree) {

@@ -101,6 +101,7 @@ void trap_init_frame(struct trapframe *tf, uint64 kstack_top)
 {
     tf->kernel_sp = kstack_top;
     tf->kernel_trap = (uint64)usertrap;
+    tf->kernel_fault = (uint64)userfault;
     tf->kernel_syscall = (uint64)usersyscall;
     tf->kernel_vec = (uint64)kernelvec;
     tf->kernel_full = PAGODA_IPC_DIRECT ? (uint64)ipc_fast_syscall : (uint64)usersyscall;
@@ -127,32 +128,17 @@ static inline __attribute__((always_inline)) _Noreturn void return_to_user(struc
     __builtin_unreachable();
 }
 
-/* An interrupt or a fault from user mode, through uservec, on this
- * process's kernel stack, every register in the trapframe. */
+/* An interrupt from user mode, through uservec, on this process's kernel
+ * stack, every register in the trapframe. */
 _Noreturn void usertrap(void)
 {
 #ifndef PAGODA_KPT_SHARED
     KSTAT_INC(satp_write); /* uservec loaded the kernel table */
 #endif
     struct proc *p = mycpu()->proc;
-    uint64 scause = csr_read(scause), stval = csr_read(stval), epc = p->tf->epc;
-    if (scause & SCAUSE_INTR) {
-        TRACE(TR_TRAP, p->pid, scause, epc, 0, 0);
-        if (handle_interrupt(scause)) yield();
-    } else {
-        TRACE(TR_TRAP, p->pid, scause, epc, stval, 0);
-        enum fault_access access = fault_access(scause);
-        int what =
-            trace_on() && is_page_fault(scause) ? trace_fault_what(&p->vm, stval, access) : 0;
-        int r = is_page_fault(scause) ? vm_fault(&p->vm, stval, access) : -EFAULT;
-        TRACE(TR_FAULT, p->pid, access, stval, what, r);
-        if (r < 0) {
-            kprintf("pid %d (%s): killed: %s at pc %p, address %p\n", p->pid, p->name,
-                    r == -ENOMEM ? "out of memory" : cause_name(scause), (void *)epc,
-                    (void *)stval);
-            p->killed = 1;
-        }
-    }
+    uint64 scause = csr_read(scause);
+    TRACE(TR_TRAP, p->pid, scause, p->tf->epc, 0, 0);
+    if (handle_interrupt(scause)) yield();
     if (p->killed) proc_exit(-1);
     if (__builtin_expect(mycpu()->resched, 0)) yield(); /* the slice ran out */
     return_to_user(p);
@@ -187,6 +173,59 @@ uint64 usersyscall(void)
     if (__builtin_expect(HART_FIELD(long, "lw", resched), 0)) yield(); /* the slice ran out */
     if (__builtin_expect(trace_on(), 0)) trace_trapret();
     csr_write(sstatus, sstatus); /* interrupts off until sret; SUM as it was, off */
+    return p->user_satp;
+}
+
+/* An exception the fault path does not serve: the process is killed. */
+static __attribute__((noinline, cold)) void fault_kill(struct proc *p, uint64 scause, uint64 stval,
+                                                       int r)
+{
+    kprintf("pid %d (%s): killed: %s at pc %p, address %p\n", p->pid, p->name,
+            r == -ENOMEM ? "out of memory" : cause_name(scause), (void *)p->tf->epc, (void *)stval);
+    p->killed = 1;
+}
+
+/* The page fault, or other exception, served by userfault; with tracing on, an event
+ * before and after. */
+static inline __attribute__((always_inline)) int serve_fault(struct proc *p, uint64 scause,
+                                                             uint64 stval, int traced)
+{
+    if (traced) TRACE(TR_TRAP, p->pid, scause, p->tf->epc, stval, 0);
+    enum fault_access access = fault_access(scause);
+    int what = traced && is_page_fault(scause) ? trace_fault_what(&p->vm, stval, access) : 0;
+    int r = is_page_fault(scause) ? vm_fault(&p->vm, stval, access) : -EFAULT;
+    if (traced) TRACE(TR_FAULT, p->pid, access, stval, what, r);
+    return r;
+}
+
+static __attribute__((noinline, cold)) int traced_fault(struct proc *p, uint64 scause, uint64 stval)
+{
+    return serve_fault(p, scause, stval, 1);
+}
+
+/* An exception from user mode (a page fault, mostly), called by the
+ * trampoline like usersyscall: interrupts off, kernel stack and table,
+ * s0-s11 still the user's (C keeps them, across a yield too), every other
+ * register in the trapframe, for the trampoline to load back: a fault is
+ * not a call. A served page fault returns to the faulting instruction;
+ * anything else kills the process. Nothing reads the frame's s0-s11 after
+ * an exception (the kill message, the trace: epc and stval only). Returns
+ * the user satp. */
+uint64 userfault(void)
+{
+    uint64 sstatus = csr_read(sstatus); /* as sret wants it: SPP user, SPIE on, SIE off */
+#ifndef PAGODA_KPT_SHARED
+    KSTAT_ADD(satp_write, 2); /* uservec loaded the kernel table, and will load the user's */
+#endif
+    struct proc *p = HART_FIELD(struct proc *, "ld", proc);
+    uint64 scause = csr_read(scause), stval = csr_read(stval);
+    int r = __builtin_expect(trace_on(), 0) ? traced_fault(p, scause, stval)
+                                            : serve_fault(p, scause, stval, 0);
+    if (r < 0) fault_kill(p, scause, stval, r);
+    if (p->killed) proc_exit(-1);
+    if (__builtin_expect(HART_FIELD(long, "lw", resched), 0)) yield(); /* the slice ran out */
+    if (__builtin_expect(trace_on(), 0)) trace_trapret();
+    csr_write(sstatus, sstatus);
     return p->user_satp;
 }
 
