@@ -160,19 +160,33 @@ static __attribute__((noinline)) void cache_refill(struct frame_cache *mine)
     spin_unlock(&kalloc_lock);
 }
 
-/* A free frame from this hart's cache (the fast path: no lock), taken;
- * inline in both callers (a page fault's path). */
-static inline __attribute__((always_inline)) void *take_first(void)
+/* take_first's slow path: the cache is busy (a hart stealing from it) or empty. */
+static __attribute__((noinline)) void *cache_take_slow(struct frame_cache *c)
 {
-    if (injected_failure()) return NULL;
-    uint64 sstatus;
-    asm volatile("csrrci %0, sstatus, %1" : "=r"(sstatus) : "K"(SSTATUS_SIE)); /* interrupts off */
-    struct frame_cache *c = &mycpu()->frames;
-    while (!cache_try_busy(c)) { /* held only by a hart that is stealing: briefly */
+    while (!cache_try_busy(c)) { /* held only by a hart stealing: briefly */
     }
     if (!c->n) cache_refill(c);
     void *p = c->n ? c->frame[--c->n] : NULL;
     cache_idle(c);
+    return p;
+}
+
+/* A free frame from this hart's cache (the fast path: no lock), taken;
+ * inline in both callers (a page fault's path). Interrupts are off while
+ * the hart holds its cache. */
+static inline __attribute__((always_inline)) void *take_first(void)
+{
+    if (injected_failure()) return NULL;
+    uint64 sstatus;
+    asm volatile("csrrci %0, sstatus, %1" : "=r"(sstatus) : "K"(SSTATUS_SIE));
+    struct frame_cache *c = &mycpu()->frames;
+    void *p;
+    if (__builtin_expect(c->n && cache_try_busy(c), 1)) {
+        p = c->frame[--c->n];
+        cache_idle(c);
+    } else {
+        p = cache_take_slow(c);
+    }
     if (p) refs[frame_index(V2P(p))] = 1;
     if (sstatus & SSTATUS_SIE) intr_on();
     return p;
@@ -186,8 +200,7 @@ void *kalloc_dirty(void)
 void *kalloc(void)
 {
     void *p = take_first();
-    if (p) memset(p, 0, PGSIZE);
-    return p;
+    return p ? memset(p, 0, PGSIZE) : NULL; /* a tail call */
 }
 
 void *kalloc_mega_dirty(void)

@@ -74,11 +74,13 @@ static int is_page_fault(uint64 scause)
            scause == EXC_INST_PAGE_FAULT;
 }
 
-static enum fault_access fault_access(uint64 scause)
+/* The access a user page fault was, or 0 for any other exception. */
+static inline int fault_access(uint64 scause)
 {
-    return scause == EXC_STORE_PAGE_FAULT  ? FAULT_WRITE
-           : scause == EXC_INST_PAGE_FAULT ? FAULT_EXEC
-                                           : FAULT_READ;
+    static const uint8 access[] = {[EXC_INST_PAGE_FAULT] = FAULT_EXEC,
+                                   [EXC_LOAD_PAGE_FAULT] = FAULT_READ,
+                                   [EXC_STORE_PAGE_FAULT] = FAULT_WRITE};
+    return scause < ARRAY_SIZE(access) ? access[scause] : 0;
 }
 
 /* A system call with tracing on: the same as the hot path in usersyscall,
@@ -176,31 +178,26 @@ uint64 usersyscall(void)
     return p->user_satp;
 }
 
-/* An exception the fault path does not serve: the process is killed. */
-static __attribute__((noinline, cold)) void fault_kill(struct proc *p, uint64 scause, uint64 stval,
-                                                       int r)
+/* An exception userfault did not serve: the process is killed. scause and
+ * stval are still this trap's: no trap came since, interrupts are off. */
+static __attribute__((noinline, cold)) void fault_kill(struct proc *p, int r)
 {
+    uint64 scause = csr_read(scause), stval = csr_read(stval);
     kprintf("pid %d (%s): killed: %s at pc %p, address %p\n", p->pid, p->name,
             r == -ENOMEM ? "out of memory" : cause_name(scause), (void *)p->tf->epc, (void *)stval);
     p->killed = 1;
 }
 
-/* The page fault, or other exception, served by userfault; with tracing on, an event
- * before and after. */
-static inline __attribute__((always_inline)) int serve_fault(struct proc *p, uint64 scause,
-                                                             uint64 stval, int traced)
+/* userfault with tracing on: an event before and after. */
+static __attribute__((noinline, cold)) int traced_fault(struct proc *p)
 {
-    if (traced) TRACE(TR_TRAP, p->pid, scause, p->tf->epc, stval, 0);
-    enum fault_access access = fault_access(scause);
-    int what = traced && is_page_fault(scause) ? trace_fault_what(&p->vm, stval, access) : 0;
-    int r = is_page_fault(scause) ? vm_fault(&p->vm, stval, access) : -EFAULT;
-    if (traced) TRACE(TR_FAULT, p->pid, access, stval, what, r);
+    uint64 scause = csr_read(scause), stval = csr_read(stval);
+    int access = fault_access(scause);
+    TRACE(TR_TRAP, p->pid, scause, p->tf->epc, stval, 0);
+    int what = access ? trace_fault_what(&p->vm, stval, access) : 0;
+    int r = access ? vm_fault(&p->vm, stval, access) : -EFAULT;
+    TRACE(TR_FAULT, p->pid, access, stval, what, r);
     return r;
-}
-
-static __attribute__((noinline, cold)) int traced_fault(struct proc *p, uint64 scause, uint64 stval)
-{
-    return serve_fault(p, scause, stval, 1);
 }
 
 /* An exception from user mode (a page fault, mostly), called by the
@@ -218,10 +215,12 @@ uint64 userfault(void)
     KSTAT_ADD(satp_write, 2); /* uservec loaded the kernel table, and will load the user's */
 #endif
     struct proc *p = HART_FIELD(struct proc *, "ld", proc);
-    uint64 scause = csr_read(scause), stval = csr_read(stval);
-    int r = __builtin_expect(trace_on(), 0) ? traced_fault(p, scause, stval)
-                                            : serve_fault(p, scause, stval, 0);
-    if (r < 0) fault_kill(p, scause, stval, r);
+    int access = fault_access(csr_read(scause)), r;
+    if (__builtin_expect(trace_on(), 0))
+        r = traced_fault(p);
+    else
+        r = access ? vm_fault(&p->vm, csr_read(stval), access) : -EFAULT;
+    if (r < 0) fault_kill(p, r);
     if (p->killed) proc_exit(-1);
     if (__builtin_expect(HART_FIELD(long, "lw", resched), 0)) yield(); /* the slice ran out */
     if (__builtin_expect(trace_on(), 0)) trace_trapret();
