@@ -19,9 +19,8 @@
  * counted by kalloc_free_pages and the self-check) but on no list and in no
  * block's free count, so no megapage can include it. Only the hart itself
  * takes from its cache, with interrupts off and the cache's busy flag held;
- * a hart that finds the list empty moves the other harts' cached frames back
- * to it (steal), skipping a cache that is busy, so a frame in a cache is
- * never out of reach for long. */
+ * a hart that finds the list empty takes the other harts' cached frames
+ * (skipping a cache that is busy), so no frame is out of reach for long. */
 #include "mm/mm.h"
 #include "drivers/kprintf.h"
 #include "arch/riscv/cpu.h"
@@ -104,26 +103,6 @@ void kalloc_init(uint64 start_pa, uint64 end_pa)
     }
 }
 
-static void take(struct free_page *p)
-{
-    uint64 pa = V2P(p);
-    list_remove(p);
-    refs[frame_index(pa)] = 1;
-    block_free[block_index(pa)]--;
-    nfree--;
-}
-
-/* A cache's frames back to the free list. Caller holds kalloc_lock and c->busy. */
-static void cache_drain(struct frame_cache *c)
-{
-    for (; c->n; c->n--) {
-        uint64 pa = V2P(c->frame[c->n - 1]);
-        list_push(P2V(pa));
-        block_free[block_index(pa)]++;
-        nfree++;
-    }
-}
-
 static int cache_try_busy(struct frame_cache *c)
 {
     return !__atomic_exchange_n(&c->busy, 1, __ATOMIC_ACQUIRE);
@@ -134,17 +113,21 @@ static void cache_idle(struct frame_cache *c)
     __atomic_store_n(&c->busy, 0, __ATOMIC_RELEASE);
 }
 
-/* A batch of frames for this hart's empty cache, under the lock; when the
- * list is empty, the other harts' cached frames go back to it first. */
-static __attribute__((noinline)) void cache_refill(struct frame_cache *mine)
+/* take_first's slow path: wait until the cache is not busy (a hart
+ * stealing from it) unless held, fill it if empty, take a frame. A batch
+ * comes from the list under the lock, or, when the list is empty, from the
+ * other harts' caches. */
+static __attribute__((noinline)) void *cache_take_slow(struct frame_cache *mine, int held)
 {
+    while (!held && !cache_try_busy(mine)) {
+    }
     spin_lock(&kalloc_lock);
-    for (int i = 0; i < NCPU && free_list.next == &free_list; i++) {
+    for (int i = 0; i < NCPU && !mine->n && free_list.next == &free_list; i++) {
         struct frame_cache *c = &cpus[i].frames;
-        if (c != mine && c->n && cache_try_busy(c)) { /* never wait: its hart may wait for us */
-            cache_drain(c);
-            cache_idle(c);
-        }
+        if (c == mine || !c->n || !cache_try_busy(c))
+            continue; /* never wait: its hart may wait for us */
+        while (c->n && mine->n < FRAME_CACHE) mine->frame[mine->n++] = c->frame[--c->n];
+        cache_idle(c);
     }
     /* the first frames of the list, unlinked as one run */
     struct free_page *p = free_list.next;
@@ -158,17 +141,9 @@ static __attribute__((noinline)) void cache_refill(struct frame_cache *mine)
     free_list.next = p;
     p->prev = &free_list;
     spin_unlock(&kalloc_lock);
-}
-
-/* take_first's slow path: the cache is busy (a hart stealing from it) or empty. */
-static __attribute__((noinline)) void *cache_take_slow(struct frame_cache *c)
-{
-    while (!cache_try_busy(c)) { /* held only by a hart stealing: briefly */
-    }
-    if (!c->n) cache_refill(c);
-    void *p = c->n ? c->frame[--c->n] : NULL;
-    cache_idle(c);
-    return p;
+    void *frame = mine->n ? mine->frame[--mine->n] : NULL;
+    cache_idle(mine);
+    return frame;
 }
 
 /* A free frame from this hart's cache (the fast path: no lock), taken;
@@ -180,12 +155,13 @@ static inline __attribute__((always_inline)) void *take_first(void)
     uint64 sstatus;
     asm volatile("csrrci %0, sstatus, %1" : "=r"(sstatus) : "K"(SSTATUS_SIE));
     struct frame_cache *c = &mycpu()->frames;
+    int held = cache_try_busy(c);
     void *p;
-    if (__builtin_expect(c->n && cache_try_busy(c), 1)) {
+    if (__builtin_expect(held && c->n, 1)) {
         p = c->frame[--c->n];
         cache_idle(c);
     } else {
-        p = cache_take_slow(c);
+        p = cache_take_slow(c, held);
     }
     if (p) refs[frame_index(V2P(p))] = 1;
     if (sstatus & SSTATUS_SIE) intr_on();
@@ -212,7 +188,12 @@ void *kalloc_mega_dirty(void)
     for (uint64 b = nblocks; b-- > 0;) {
         uint64 pa = ram_base + b * MEGAPAGE;
         if (pa < ram_start || block_free[b] != FRAMES_PER_BLOCK) continue;
-        for (uint64 i = 0; i < FRAMES_PER_BLOCK; i++) take(P2V(pa + i * PGSIZE));
+        for (uint64 i = 0; i < FRAMES_PER_BLOCK; i++) {
+            list_remove(P2V(pa + i * PGSIZE));
+            refs[frame_index(pa) + i] = 1;
+        }
+        block_free[b] = 0;
+        nfree -= FRAMES_PER_BLOCK;
         block_unit[b] = 1;
         mega = P2V(pa);
         break;
@@ -406,15 +387,11 @@ long kalloc_check(const uint32 *maps)
         uint64 pa = V2P(p);
         if (pa < ram_start || pa >= ram_end || refs[frame_index(pa)] != 0) bad++;
     }
-    for (int i = 0; i < NCPU; i++) { /* a cached frame is free: count 0, in range */
-        struct frame_cache *c = &cpus[i].frames;
-        if (!cache_try_busy(c)) continue; /* its hart is taking a frame: the suite is not idle */
-        for (uint32 j = 0; j < c->n; j++) {
-            uint64 pa = V2P(c->frame[j]);
-            if (pa < ram_start || pa >= ram_end || refs[frame_index(pa)] != 0) bad++;
+    for (int i = 0; i < NCPU; i++) /* a cached frame is free (exact when its hart is idle) */
+        for (uint32 j = 0; j < cpus[i].frames.n && j < FRAME_CACHE; j++) {
+            uint64 pa = V2P(cpus[i].frames.frame[j]);
+            bad += pa < ram_start || pa >= ram_end || refs[frame_index(pa)] != 0;
         }
-        cache_idle(c);
-    }
     for (uint64 b = 0; b <= block_index(ram_end - 1); b++) blocks += block_free[b];
     if (listed != nfree || blocks != nfree) {
         kprintf("selfcheck: %lu free pages listed, %lu in blocks, count says %lu\n", listed, blocks,

@@ -68,12 +68,6 @@ static const char *cause_name(uint64 scause)
     return "unknown exception";
 }
 
-static int is_page_fault(uint64 scause)
-{
-    return scause == EXC_LOAD_PAGE_FAULT || scause == EXC_STORE_PAGE_FAULT ||
-           scause == EXC_INST_PAGE_FAULT;
-}
-
 /* The access a user page fault was, or 0 for any other exception. */
 static inline int fault_access(uint64 scause)
 {
@@ -178,22 +172,11 @@ uint64 usersyscall(void)
     return p->user_satp;
 }
 
-/* An exception userfault did not serve: the process is killed. scause and
- * stval are still this trap's: no trap came since, interrupts are off. */
-static __attribute__((noinline, cold)) void fault_kill(struct proc *p, int r)
-{
-    uint64 scause = csr_read(scause), stval = csr_read(stval);
-    kprintf("pid %d (%s): killed: %s at pc %p, address %p\n", p->pid, p->name,
-            r == -ENOMEM ? "out of memory" : cause_name(scause), (void *)p->tf->epc, (void *)stval);
-    p->killed = 1;
-}
-
 /* userfault with tracing on: an event before and after. */
-static __attribute__((noinline, cold)) int traced_fault(struct proc *p)
+static __attribute__((noinline, cold)) int traced_fault(struct proc *p, int access)
 {
-    uint64 scause = csr_read(scause), stval = csr_read(stval);
-    int access = fault_access(scause);
-    TRACE(TR_TRAP, p->pid, scause, p->tf->epc, stval, 0);
+    uint64 stval = csr_read(stval);
+    TRACE(TR_TRAP, p->pid, csr_read(scause), p->tf->epc, stval, 0);
     int what = access ? trace_fault_what(&p->vm, stval, access) : 0;
     int r = access ? vm_fault(&p->vm, stval, access) : -EFAULT;
     TRACE(TR_FAULT, p->pid, access, stval, what, r);
@@ -217,10 +200,15 @@ uint64 userfault(void)
     struct proc *p = HART_FIELD(struct proc *, "ld", proc);
     int access = fault_access(csr_read(scause)), r;
     if (__builtin_expect(trace_on(), 0))
-        r = traced_fault(p);
+        r = traced_fault(p, access);
     else
         r = access ? vm_fault(&p->vm, csr_read(stval), access) : -EFAULT;
-    if (r < 0) fault_kill(p, r);
+    if (r < 0) { /* not served: the process dies (scause and stval are still this trap's) */
+        kprintf("pid %d (%s): killed: %s at pc %p, address %p\n", p->pid, p->name,
+                r == -ENOMEM ? "out of memory" : cause_name(csr_read(scause)), (void *)p->tf->epc,
+                (void *)csr_read(stval));
+        p->killed = 1;
+    }
     if (p->killed) proc_exit(-1);
     if (__builtin_expect(HART_FIELD(long, "lw", resched), 0)) yield(); /* the slice ran out */
     if (__builtin_expect(trace_on(), 0)) trace_trapret();
@@ -242,7 +230,7 @@ void kerneltrap(void)
     } else {
         uint64 stval = csr_read(stval);
         struct proc *p = mycpu()->proc;
-        if (!p || !is_page_fault(scause) ||
+        if (!p || !fault_access(scause) ||
             !uaccess_fault(&p->vm, &sepc, stval, scause == EXC_STORE_PAGE_FAULT))
             panic("kernel trap: %s at pc %p, address %p", cause_name(scause), (void *)sepc,
                   (void *)stval);

@@ -18,8 +18,7 @@ struct context {
  * (mm/kalloc.c); busy while the hart, or a hart out of frames, is at it. */
 #define FRAME_CACHE 16
 struct frame_cache {
-    uint32 busy;
-    uint32 n;
+    uint32 busy, n;
     void *frame[FRAME_CACHE];
 };
 
