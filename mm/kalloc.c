@@ -19,8 +19,8 @@
  * counted by kalloc_free_pages and the self-check) but on no list and in no
  * block's free count, so no megapage can include it. Only the hart itself
  * takes from its cache, with interrupts off and the cache's busy flag held;
- * a hart that finds the list empty takes the other harts' cached frames
- * (skipping a cache that is busy), so no frame is out of reach for long. */
+ * a hart that finds the list empty, or kalloc_mega no whole free block,
+ * puts every cache's frames back on the list first (caches_drain). */
 #include "mm/mm.h"
 #include "drivers/kprintf.h"
 #include "arch/riscv/cpu.h"
@@ -103,32 +103,36 @@ void kalloc_init(uint64 start_pa, uint64 end_pa)
     }
 }
 
-static int cache_try_busy(struct frame_cache *c)
-{
-    return !__atomic_exchange_n(&c->busy, 1, __ATOMIC_ACQUIRE);
-}
+#define cache_try_busy(c) (!__atomic_exchange_n(&(c)->busy, 1, __ATOMIC_ACQUIRE))
+#define cache_idle(c)     __atomic_store_n(&(c)->busy, 0, __ATOMIC_RELEASE)
 
-static void cache_idle(struct frame_cache *c)
+/* Every cache's frames back to the free list: a whole 2 MiB block, or the
+ * last free frames, may be there. A busy cache is skipped: never wait, its
+ * hart may be waiting for the lock. Caller holds kalloc_lock. */
+static uint32 caches_drain(void)
 {
-    __atomic_store_n(&c->busy, 0, __ATOMIC_RELEASE);
+    uint32 n = 0;
+    for (int i = 0; i < NCPU; i++) {
+        struct frame_cache *c = &cpus[i].frames;
+        if (!c->n || !cache_try_busy(c)) continue;
+        for (; c->n; n++, nfree++) {
+            list_push(c->frame[--c->n]);
+            block_free[block_index(V2P(c->frame[c->n]))]++;
+        }
+        cache_idle(c);
+    }
+    return n;
 }
 
 /* take_first's slow path: wait until the cache is not busy (a hart
- * stealing from it) unless held, fill it if empty, take a frame. A batch
- * comes from the list under the lock, or, when the list is empty, from the
- * other harts' caches. */
+ * draining it) unless held, fill it if empty, take a frame. A batch comes
+ * from the list under the lock, when it is empty after the other caches
+ * went back to it. */
 static __attribute__((noinline)) void *cache_take_slow(struct frame_cache *mine, int held)
 {
-    while (!held && !cache_try_busy(mine)) {
-    }
+    while (!held && !cache_try_busy(mine)) continue;
     spin_lock(&kalloc_lock);
-    for (int i = 0; i < NCPU && !mine->n && free_list.next == &free_list; i++) {
-        struct frame_cache *c = &cpus[i].frames;
-        if (c == mine || !c->n || !cache_try_busy(c))
-            continue; /* never wait: its hart may wait for us */
-        while (c->n && mine->n < FRAME_CACHE) mine->frame[mine->n++] = c->frame[--c->n];
-        cache_idle(c);
-    }
+    if (free_list.next == &free_list) caches_drain(); /* ours is busy: not drained */
     /* the first frames of the list, unlinked as one run */
     struct free_page *p = free_list.next;
     uint32 n = mine->n;
@@ -187,7 +191,10 @@ void *kalloc_mega_dirty(void)
     spin_lock(&kalloc_lock);
     for (uint64 b = nblocks; b-- > 0;) {
         uint64 pa = ram_base + b * MEGAPAGE;
-        if (pa < ram_start || block_free[b] != FRAMES_PER_BLOCK) continue;
+        if (pa < ram_start || block_free[b] != FRAMES_PER_BLOCK) {
+            if (b == 0 && caches_drain()) b = nblocks; /* cached frames are free: look again */
+            continue;
+        }
         for (uint64 i = 0; i < FRAMES_PER_BLOCK; i++) {
             list_remove(P2V(pa + i * PGSIZE));
             refs[frame_index(pa) + i] = 1;

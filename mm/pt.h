@@ -46,14 +46,12 @@ pte_t *pt_lookup(pagetable_t pt, uint64 va, int *level);
  * fault walks twice (the user table, the kernel's view of it). */
 static inline pte_t *pt_slot(pagetable_t pt, uint64 va, int *level)
 {
-    for (int l = 2;; l--) {
-        pte_t *pte = &pt[PT_INDEX(l, va)];
-        if (l == 0 || !(*pte & PTE_V) || (*pte & PTE_LEAF)) {
-            *level = l;
-            return pte;
-        }
-        pt = pt_pa2va(PTE2PA(*pte));
-    }
+    int l = 2;
+    pte_t *pte = &pt[PT_INDEX(2, va)];
+    for (; l > 0 && (*pte & PTE_V) && !(*pte & PTE_LEAF); l--) /* a table: down a level */
+        pte = (pte_t *)pt_pa2va(PTE2PA(*pte)) + PT_INDEX(l - 1, va);
+    *level = l;
+    return pte;
 }
 /* Map one page of PT_LEVEL_SIZE(level). -1 if out of memory or already
  * mapped; a 2 MiB leaf may take the place of an empty level-0 table. */
