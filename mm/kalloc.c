@@ -11,7 +11,16 @@
  * so sharing or dropping a megapage is one count, not 512. A block stops
  * being a unit, every frame then carrying the block's count, as soon as one
  * of its frames is shared or freed on its own (a megapage split into
- * 4 KiB pages, a page of it shared with a server). */
+ * 4 KiB pages, a page of it shared with a server).
+ *
+ * kalloc's fast path takes no lock: each hart keeps up to FRAME_CACHE free
+ * frames (struct cpu's frames, arch/riscv/cpu.h), taken from the free list
+ * in a batch under the lock. A cached frame is free (reference count 0,
+ * counted by kalloc_free_pages and the self-check) but on no list and in no
+ * block's free count, so no megapage can include it. Only the hart itself
+ * takes from its cache, with interrupts off and the cache's busy flag held;
+ * a hart that finds the list empty, or kalloc_mega no whole free block,
+ * puts every cache's frames back on the list first (caches_drain). */
 #include "mm/mm.h"
 #include "drivers/kprintf.h"
 #include "arch/riscv/cpu.h"
@@ -94,26 +103,72 @@ void kalloc_init(uint64 start_pa, uint64 end_pa)
     }
 }
 
-static void take(struct free_page *p)
+#define cache_try_busy(c) (!__atomic_exchange_n(&(c)->busy, 1, __ATOMIC_ACQUIRE))
+#define cache_idle(c)     __atomic_store_n(&(c)->busy, 0, __ATOMIC_RELEASE)
+
+/* Every cache's frames back to the free list: a whole 2 MiB block, or the
+ * last free frames, may be there. A busy cache is skipped: never wait, its
+ * hart may be waiting for the lock. Caller holds kalloc_lock. */
+static uint32 caches_drain(void)
 {
-    uint64 pa = V2P(p);
-    list_remove(p);
-    refs[frame_index(pa)] = 1;
-    block_free[block_index(pa)]--;
-    nfree--;
+    uint32 n = 0;
+    for (int i = 0; i < NCPU; i++) {
+        struct frame_cache *c = &cpus[i].frames;
+        if (!c->n || !cache_try_busy(c)) continue;
+        for (; c->n; n++, nfree++) {
+            list_push(c->frame[--c->n]);
+            block_free[block_index(V2P(c->frame[c->n]))]++;
+        }
+        cache_idle(c);
+    }
+    return n;
 }
 
-/* The first free frame, taken; inline in both callers (a page fault's path). */
+/* take_first's slow path: wait until the cache is not busy (a hart
+ * draining it) unless held, fill it if empty, take a frame. A batch comes
+ * from the list under the lock, when it is empty after the other caches
+ * went back to it. */
+static __attribute__((noinline)) void *cache_take_slow(struct frame_cache *mine, int held)
+{
+    while (!held && !cache_try_busy(mine)) continue;
+    spin_lock(&kalloc_lock);
+    if (free_list.next == &free_list) caches_drain(); /* ours is busy: not drained */
+    /* the first frames of the list, unlinked as one run */
+    struct free_page *p = free_list.next;
+    uint32 n = mine->n;
+    for (; n < FRAME_CACHE && p != &free_list; p = p->next) {
+        block_free[block_index(V2P(p))]--;
+        mine->frame[n++] = p;
+    }
+    nfree -= n - mine->n;
+    mine->n = n;
+    free_list.next = p;
+    p->prev = &free_list;
+    spin_unlock(&kalloc_lock);
+    void *frame = mine->n ? mine->frame[--mine->n] : NULL;
+    cache_idle(mine);
+    return frame;
+}
+
+/* A free frame from this hart's cache (the fast path: no lock), taken;
+ * inline in both callers (a page fault's path). Interrupts are off while
+ * the hart holds its cache. */
 static inline __attribute__((always_inline)) void *take_first(void)
 {
     if (injected_failure()) return NULL;
-    spin_lock(&kalloc_lock);
-    struct free_page *p = free_list.next;
-    if (p == &free_list)
-        p = NULL;
-    else
-        take(p);
-    spin_unlock(&kalloc_lock);
+    uint64 sstatus;
+    asm volatile("csrrci %0, sstatus, %1" : "=r"(sstatus) : "K"(SSTATUS_SIE));
+    struct frame_cache *c = &mycpu()->frames;
+    int held = cache_try_busy(c);
+    void *p;
+    if (__builtin_expect(held && c->n, 1)) {
+        p = c->frame[--c->n];
+        cache_idle(c);
+    } else {
+        p = cache_take_slow(c, held);
+    }
+    if (p) refs[frame_index(V2P(p))] = 1;
+    if (sstatus & SSTATUS_SIE) intr_on();
     return p;
 }
 
@@ -125,8 +180,7 @@ void *kalloc_dirty(void)
 void *kalloc(void)
 {
     void *p = take_first();
-    if (p) memset(p, 0, PGSIZE);
-    return p;
+    return p ? memset(p, 0, PGSIZE) : NULL; /* a tail call */
 }
 
 void *kalloc_mega_dirty(void)
@@ -137,8 +191,16 @@ void *kalloc_mega_dirty(void)
     spin_lock(&kalloc_lock);
     for (uint64 b = nblocks; b-- > 0;) {
         uint64 pa = ram_base + b * MEGAPAGE;
-        if (pa < ram_start || block_free[b] != FRAMES_PER_BLOCK) continue;
-        for (uint64 i = 0; i < FRAMES_PER_BLOCK; i++) take(P2V(pa + i * PGSIZE));
+        if (pa < ram_start || block_free[b] != FRAMES_PER_BLOCK) {
+            if (b == 0 && caches_drain()) b = nblocks; /* cached frames are free: look again */
+            continue;
+        }
+        for (uint64 i = 0; i < FRAMES_PER_BLOCK; i++) {
+            list_remove(P2V(pa + i * PGSIZE));
+            refs[frame_index(pa) + i] = 1;
+        }
+        block_free[b] = 0;
+        nfree -= FRAMES_PER_BLOCK;
         block_unit[b] = 1;
         mega = P2V(pa);
         break;
@@ -304,7 +366,9 @@ int kref_count(uint64 pa)
 
 uint64 kalloc_free_pages(void)
 {
-    return nfree;
+    uint64 n = nfree;
+    for (int i = 0; i < NCPU; i++) n += __atomic_load_n(&cpus[i].frames.n, __ATOMIC_RELAXED);
+    return n;
 }
 
 long kalloc_frame(uint64 pa)
@@ -330,6 +394,11 @@ long kalloc_check(const uint32 *maps)
         uint64 pa = V2P(p);
         if (pa < ram_start || pa >= ram_end || refs[frame_index(pa)] != 0) bad++;
     }
+    for (int i = 0; i < NCPU; i++) /* a cached frame is free (exact when its hart is idle) */
+        for (uint32 j = 0; j < cpus[i].frames.n && j < FRAME_CACHE; j++) {
+            uint64 pa = V2P(cpus[i].frames.frame[j]);
+            bad += pa < ram_start || pa >= ram_end || refs[frame_index(pa)] != 0;
+        }
     for (uint64 b = 0; b <= block_index(ram_end - 1); b++) blocks += block_free[b];
     if (listed != nfree || blocks != nfree) {
         kprintf("selfcheck: %lu free pages listed, %lu in blocks, count says %lu\n", listed, blocks,

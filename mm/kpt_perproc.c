@@ -81,13 +81,10 @@ void kpt_detach(struct vm *vm)
     vm->kpt = NULL;
 }
 
-int kpt_mirror(struct vm *vm, uint64 va, pte_t upte, int level)
+/* kpt_mirror's rarer cases, out of its way: an entry cleared, or one that
+ * needs a table made or freed first. */
+static __attribute__((noinline)) int mirror_slow(struct vm *vm, uint64 va, pte_t upte, int level)
 {
-    /* Only the user half is mirrored: above it are the kernel's own entries.
-     * (An aligned page that starts below USER_TOP ends inside the user half.) */
-    if (va >= USER_TOP) return -1;
-    /* LAB kpt BEGIN */
-    if (!vm->kpt) return 0;
     /* A page the user cannot read (execute-only) is not mirrored: without
      * R, W and X the PTE would read as a pointer to a table, and the
      * hardware would walk the user's own bytes as one. */
@@ -95,11 +92,25 @@ int kpt_mirror(struct vm *vm, uint64 va, pte_t upte, int level)
         pt_unmap(vm->kpt, va);
         return 0;
     }
-    int l;
-    pte_t *pte = pt_slot(vm->kpt, va, &l); /* the tables are there, mostly: no allocation */
-    if (l != level && !(pte = pt_walk(vm->kpt, va, level, 1))) return -1;
+    pte_t *pte = pt_walk(vm->kpt, va, level, 1);
+    if (!pte) return -1;
     if (level == 1 && (*pte & PTE_V) && !(*pte & PTE_LEAF))
         pt_free_page(P2V(PTE2PA(*pte))); /* an emptied table gives way to a megapage */
+    *pte = (upte & ~(PTE_U | PTE_X)) | PTE_A | PTE_D;
+    return 0;
+}
+
+int kpt_mirror(struct vm *vm, uint64 va, pte_t upte, int level)
+{
+    /* Only the user half is mirrored: above it are the kernel's own entries.
+     * (An aligned page that starts below USER_TOP ends inside the user half.) */
+    if (va >= USER_TOP) return -1;
+    /* LAB kpt BEGIN */
+    if (!vm->kpt) return 0;
+    int l;
+    pte_t *pte = pt_slot(vm->kpt, va, &l); /* the tables are there, mostly */
+    /* (a slot pt_slot stops at on level 1 is empty or a leaf, never a table) */
+    if (!(upte & PTE_V) || !(upte & PTE_R) || l != level) return mirror_slow(vm, va, upte, level);
     *pte = (upte & ~(PTE_U | PTE_X)) | PTE_A | PTE_D;
     return 0;
     /* LAB STUB

@@ -38,18 +38,6 @@ pte_t *pt_walk(pagetable_t pt, uint64 va, int level, int alloc)
     return &pt[PT_INDEX(level, va)];
 }
 
-pte_t *pt_slot(pagetable_t pt, uint64 va, int *level)
-{
-    for (int l = 2;; l--) {
-        pte_t *pte = &pt[PT_INDEX(l, va)];
-        if (l == 0 || !(*pte & PTE_V) || pte_is_leaf(*pte)) {
-            *level = l;
-            return pte;
-        }
-        pt = pt_pa2va(PTE2PA(*pte));
-    }
-}
-
 pte_t *pt_lookup(pagetable_t pt, uint64 va, int *level)
 {
     int l;

@@ -42,8 +42,17 @@ pte_t *pt_walk(pagetable_t pt, uint64 va, int level, int alloc);
 /* The leaf PTE that maps va at any level, or NULL; *level tells its size. */
 pte_t *pt_lookup(pagetable_t pt, uint64 va, int *level);
 /* Where a walk for va ends: the leaf that maps it, or else the invalid
- * entry it stopped at, at *level (0: the 4 KiB slot for va). */
-pte_t *pt_slot(pagetable_t pt, uint64 va, int *level);
+ * entry it stopped at, at *level (0: the 4 KiB slot for va). Inline: a page
+ * fault walks twice (the user table, the kernel's view of it). */
+static inline pte_t *pt_slot(pagetable_t pt, uint64 va, int *level)
+{
+    int l = 2;
+    pte_t *pte = &pt[PT_INDEX(2, va)];
+    for (; l > 0 && (*pte & PTE_V) && !(*pte & PTE_LEAF); l--) /* a table: down a level */
+        pte = (pte_t *)pt_pa2va(PTE2PA(*pte)) + PT_INDEX(l - 1, va);
+    *level = l;
+    return pte;
+}
 /* Map one page of PT_LEVEL_SIZE(level). -1 if out of memory or already
  * mapped; a 2 MiB leaf may take the place of an empty level-0 table. */
 int pt_map(pagetable_t pt, uint64 va, uint64 pa, int level, uint64 perm);

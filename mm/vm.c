@@ -377,10 +377,7 @@ static int lazy_fault(struct vm *vm, uint64 va, pte_t *slot)
     if (!slot && vm->tables < VM_TABLES_MAX) slot = pt_walk(vm->upt, va, 0, 1);
     int ok = slot && vm->tables < VM_TABLES_MAX && kpt_mirror(vm, va, pte, 0) == 0;
     kalloc_count_tables(NULL);
-    if (!ok) {
-        kfree(page);
-        return -ENOMEM;
-    }
+    if (!ok) return kfree(page), -ENOMEM;
     *slot = pte; /* no flush: an invalid entry made valid (vm_fault) */
     vm->bytes += PGSIZE;
     KSTAT_INC(fault_lazy);
@@ -410,11 +407,7 @@ int vm_fault(struct vm *vm, uint64 va, enum fault_access access)
     if (*pte & PTE_V) {
         if (access == FAULT_WRITE && (*pte & PTE_COW)) return cow_fault(vm, va, pte, level);
         /* Already allowed (a stale TLB entry): flush and retry. */
-        if ((*pte & PTE_U) && (*pte & access)) {
-            sfence_vma();
-            return 0;
-        }
-        return refused();
+        return (*pte & PTE_U) && (*pte & access) ? sfence_vma(), 0 : refused();
     }
     if (access != FAULT_EXEC && va >= vm->heap_base && va < vm->brk)
         return lazy_fault(vm, va, level == 0 ? pte : NULL);

@@ -70,17 +70,13 @@ static const char *cause_name(uint64 scause)
     return "unknown exception";
 }
 
-static int is_page_fault(uint64 scause)
+/* The access a user page fault was, or 0 for any other exception. */
+static inline int fault_access(uint64 scause)
 {
-    return scause == EXC_LOAD_PAGE_FAULT || scause == EXC_STORE_PAGE_FAULT ||
-           scause == EXC_INST_PAGE_FAULT;
-}
-
-static enum fault_access fault_access(uint64 scause)
-{
-    return scause == EXC_STORE_PAGE_FAULT  ? FAULT_WRITE
-           : scause == EXC_INST_PAGE_FAULT ? FAULT_EXEC
-                                           : FAULT_READ;
+    static const uint8 access[] = {[EXC_INST_PAGE_FAULT] = FAULT_EXEC,
+                                   [EXC_LOAD_PAGE_FAULT] = FAULT_READ,
+                                   [EXC_STORE_PAGE_FAULT] = FAULT_WRITE};
+    return scause < ARRAY_SIZE(access) ? access[scause] : 0;
 }
 
 /* A system call with tracing on: the same as the hot path in usersyscall,
@@ -103,6 +99,7 @@ void trap_init_frame(struct trapframe *tf, uint64 kstack_top)
 {
     tf->kernel_sp = kstack_top;
     tf->kernel_trap = (uint64)usertrap;
+    tf->kernel_fault = (uint64)userfault;
     tf->kernel_syscall = (uint64)usersyscall;
     tf->kernel_vec = (uint64)kernelvec;
     tf->kernel_full = PAGODA_IPC_DIRECT ? (uint64)ipc_fast_syscall : (uint64)usersyscall;
@@ -129,32 +126,17 @@ static inline __attribute__((always_inline)) _Noreturn void return_to_user(struc
     __builtin_unreachable();
 }
 
-/* An interrupt or a fault from user mode, through uservec, on this
- * process's kernel stack, every register in the trapframe. */
+/* An interrupt from user mode, through uservec, on this process's kernel
+ * stack, every register in the trapframe. */
 _Noreturn void usertrap(void)
 {
 #ifndef PAGODA_KPT_SHARED
     KSTAT_INC(satp_write); /* uservec loaded the kernel table */
 #endif
     struct proc *p = mycpu()->proc;
-    uint64 scause = csr_read(scause), stval = csr_read(stval), epc = p->tf->epc;
-    if (scause & SCAUSE_INTR) {
-        TRACE(TR_TRAP, p->pid, scause, epc, 0, 0);
-        if (handle_interrupt(scause)) yield();
-    } else {
-        TRACE(TR_TRAP, p->pid, scause, epc, stval, 0);
-        enum fault_access access = fault_access(scause);
-        int what =
-            trace_on() && is_page_fault(scause) ? trace_fault_what(&p->vm, stval, access) : 0;
-        int r = is_page_fault(scause) ? vm_fault(&p->vm, stval, access) : -EFAULT;
-        TRACE(TR_FAULT, p->pid, access, stval, what, r);
-        if (r < 0) {
-            kprintf("pid %d (%s): killed: %s at pc %p, address %p\n", p->pid, p->name,
-                    r == -ENOMEM ? "out of memory" : cause_name(scause), (void *)epc,
-                    (void *)stval);
-            p->killed = 1;
-        }
-    }
+    uint64 scause = csr_read(scause);
+    TRACE(TR_TRAP, p->pid, scause, p->tf->epc, 0, 0);
+    if (handle_interrupt(scause)) yield();
     if (p->killed) proc_exit(-1);
     if (__builtin_expect(mycpu()->resched, 0)) yield(); /* the slice ran out */
     return_to_user(p);
@@ -192,6 +174,50 @@ uint64 usersyscall(void)
     return p->user_satp;
 }
 
+/* userfault with tracing on: an event before and after. */
+static __attribute__((noinline, cold)) int traced_fault(struct proc *p, int access)
+{
+    uint64 stval = csr_read(stval);
+    TRACE(TR_TRAP, p->pid, csr_read(scause), p->tf->epc, stval, 0);
+    int what = access ? trace_fault_what(&p->vm, stval, access) : 0;
+    int r = access ? vm_fault(&p->vm, stval, access) : -EFAULT;
+    TRACE(TR_FAULT, p->pid, access, stval, what, r);
+    return r;
+}
+
+/* An exception from user mode (a page fault, mostly), called by the
+ * trampoline like usersyscall: interrupts off, kernel stack and table,
+ * s0-s11 still the user's (C keeps them, across a yield too), every other
+ * register in the trapframe, for the trampoline to load back: a fault is
+ * not a call. A served page fault returns to the faulting instruction;
+ * anything else kills the process. Nothing reads the frame's s0-s11 after
+ * an exception (the kill message, the trace: epc and stval only). Returns
+ * the user satp. */
+uint64 userfault(void)
+{
+    uint64 sstatus = csr_read(sstatus); /* as sret wants it: SPP user, SPIE on, SIE off */
+#ifndef PAGODA_KPT_SHARED
+    KSTAT_ADD(satp_write, 2); /* uservec loaded the kernel table, and will load the user's */
+#endif
+    struct proc *p = HART_FIELD(struct proc *, "ld", proc);
+    int access = fault_access(csr_read(scause)), r;
+    if (__builtin_expect(trace_on(), 0))
+        r = traced_fault(p, access);
+    else
+        r = access ? vm_fault(&p->vm, csr_read(stval), access) : -EFAULT;
+    if (r < 0) { /* not served: the process dies (scause and stval are still this trap's) */
+        kprintf("pid %d (%s): killed: %s at pc %p, address %p\n", p->pid, p->name,
+                r == -ENOMEM ? "out of memory" : cause_name(csr_read(scause)), (void *)p->tf->epc,
+                (void *)csr_read(stval));
+        p->killed = 1;
+    }
+    if (p->killed) proc_exit(-1);
+    if (__builtin_expect(HART_FIELD(long, "lw", resched), 0)) yield(); /* the slice ran out */
+    if (__builtin_expect(trace_on(), 0)) trace_trapret();
+    csr_write(sstatus, sstatus);
+    return p->user_satp;
+}
+
 _Noreturn void usertrapret(void)
 {
     return_to_user(mycpu()->proc);
@@ -206,7 +232,7 @@ void kerneltrap(void)
     } else {
         uint64 stval = csr_read(stval);
         struct proc *p = mycpu()->proc;
-        if (!p || !is_page_fault(scause) ||
+        if (!p || !fault_access(scause) ||
             !uaccess_fault(&p->vm, &sepc, stval, scause == EXC_STORE_PAGE_FAULT))
             panic("kernel trap: %s at pc %p, address %p", cause_name(scause), (void *)sepc,
                   (void *)stval);

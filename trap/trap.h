@@ -8,6 +8,7 @@ void trap_init_hart(void);
 _Noreturn void usertrap(void);
 _Noreturn void usertrapret(void);
 uint64 usersyscall(void); /* the short system-call entry: returns the user satp */
+uint64 userfault(void);   /* the exception entry: the same */
 void trap_init_frame(struct trapframe *tf, uint64 kstack_top); /* the fields that never change */
 extern void (*user_ret)(uint64 satp);                          /* userret at TRAMPOLINE */
 /* ipcswitch at TRAMPOLINE: the IPC fast path's way back to user mode. It

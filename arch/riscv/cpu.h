@@ -14,6 +14,14 @@ struct context {
     uint64 s[12];
 };
 
+/* Free frames a hart keeps for kalloc, taken without the allocator's lock
+ * (mm/kalloc.c); busy while the hart, or a hart out of frames, is at it. */
+#define FRAME_CACHE 16
+struct frame_cache {
+    uint32 busy, n;
+    void *frame[FRAME_CACHE];
+};
+
 struct proc;
 struct cpu {
     struct proc *proc;   /* running process, or NULL in the idle loop */
@@ -26,6 +34,7 @@ struct cpu {
     int trace_on;          /* a copy per hart: a trace hook is one load from tp (proc/trace.h) */
     uint64 kstat[KSTAT_N]; /* event counters (pagoda/kstat.h), summed by the kstat call */
     int resched;           /* a tick ended this hart's time slice: yield on the way to user */
+    struct frame_cache frames; /* mm/kalloc.c */
 };
 extern struct cpu cpus[NCPU];
 extern int ncpu;

@@ -4,10 +4,11 @@
 # TF_* offsets (arch/riscv/trapframe.h); sscratch holds its address.
 # A system call is a real call of usersyscall() (docs/traps.md): s0-s11 stay
 # in their registers, kept by the C calling convention, and the temporaries
-# come back zeroed; interrupts, faults (usertrap), fork and exec save every
-# register, for userret to load back. The IPC calls (ipc_syscall) save
-# s0-s11 too, for a process the IPC fast path parks, but no temporaries:
-# they return through ipcret, which zeroes them.
+# come back zeroed; interrupts, fork and exec save every register, for
+# userret to load back. The IPC calls (ipc_syscall) save s0-s11 too, for a
+# process the IPC fast path parks, but no temporaries: they return through
+# ipcret, which zeroes them. Exceptions (userfault) keep s0-s11 in their
+# registers, like a system call, and load every other register back.
 
 #include "arch/riscv/trapframe.h"
 
@@ -117,9 +118,28 @@ ipc_syscall:                # an IPC call: its temporaries come back zeroed
     lla ra, ipcret
     jr t0                   # ipc_fast_syscall() or usersyscall()
 
-trap:                       # the rest of the frame
+trap:                       # an interrupt or an exception: t1-t6 and a6 too
     sd t0, TF_EPC(a0)
     temp_regs sd
+    csrr t1, scause
+    bltz t1, interrupt
+    # An exception (a page fault, mostly) is a C call of userfault(), like a
+    # short system call: s0-s11 stay in their registers, kept by C. But a
+    # fault is not a call: every other register comes back from the frame.
+    ld t0, TF_KERNEL_FAULT(a0)
+    enter_kernel
+    jalr t0                 # a0 = userfault(): the user satp
+    leave_kernel a0
+    csrr a0, sscratch
+    ld t0, TF_EPC(a0)
+    csrw sepc, t0
+    temp_regs ld
+    keep_regs ld
+    ld t0, TF_REG(5)(a0)
+    ld a0, TF_REG(10)(a0)
+    sret
+
+interrupt:                  # the whole frame, and back through userret
     sregs sd
     ld t0, TF_KERNEL_TRAP(a0)
     enter_kernel

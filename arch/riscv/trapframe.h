@@ -18,6 +18,7 @@
 #define TF_KERNEL_SYSCALL 296
 #define TF_KERNEL_VEC     304
 #define TF_KERNEL_FULL    312
+#define TF_KERNEL_FAULT   320
 /* Bit n: system call n saves s0-s11 too, and for n < 20 (fork, exec) every
  * register (docs/traps.md); trap.c checks it against pagoda/abi.h: fork,
  * exec, ipc_call/share/recv/reply_recv. */
@@ -40,6 +41,7 @@ struct trapframe {
     uint64 kernel_syscall; /* usersyscall() */
     uint64 kernel_vec;     /* kernelvec: stvec while in the kernel */
     uint64 kernel_full;    /* the same for TF_FULL_SYSCALLS: ipc_fast_syscall() */
+    uint64 kernel_fault;   /* userfault(): exceptions */
 };
 #define REG_RA 1
 #define REG_SP 2
@@ -62,6 +64,8 @@ _Static_assert(__builtin_offsetof(struct trapframe, kernel_syscall) == TF_KERNEL
 _Static_assert(__builtin_offsetof(struct trapframe, kernel_vec) == TF_KERNEL_VEC, "trapframe vec");
 _Static_assert(__builtin_offsetof(struct trapframe, kernel_full) == TF_KERNEL_FULL,
                "trapframe full");
+_Static_assert(__builtin_offsetof(struct trapframe, kernel_fault) == TF_KERNEL_FAULT,
+               "trapframe fault");
 _Static_assert(sizeof(struct trapframe) <= PGSIZE, "a trapframe fits its page");
 #endif
 

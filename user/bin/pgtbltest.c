@@ -951,6 +951,33 @@ static void t_lazy_zero_reuse(void)
     EXPECT(set_brk(b) == 0, "sbrk back failed");
 }
 
+/* Frames a hart keeps for kalloc (mm/kalloc.c: the per-hart cache) count as
+ * free. Children that take and give back pages, at once on several harts
+ * when there are several, leave their harts' caches partly full: the free
+ * count must come back exactly, and the self-check's audit of the allocator
+ * (which looks at every cache) must hold. */
+#define CHURN_CHILDREN 8
+static void t_frame_cache_free(void)
+{
+    int f0 = test_steady_freepages(100);
+    int pids[CHURN_CHILDREN], n = 0;
+    for (; n < CHURN_CHILDREN; n++) {
+        if ((pids[n] = fork()) < 0) break;
+        if (pids[n] == 0) { /* a different number of pages each: caches end unlike */
+            char *p = brk_align(PG, 0);
+            if (!p || sbrk((int)((21 + 5 * n) * PG)) != p) exit(1);
+            for (long i = 0; i < 21 + 5 * n; i++) p[i * PG] = 1;
+            exit(0);
+        }
+    }
+    int bad = 0, status;
+    for (int i = 0; i < n; i++) bad += wait(&status) < 0 || status != 0;
+    EXPECT(n == CHURN_CHILDREN && bad == 0, "%d children forked, %d failed", n, bad);
+    int f1 = test_steady_freepages(100);
+    EXPECT(f1 == f0, "%d free pages before the children, %d after", f0, f1);
+    EXPECT(sys_selfcheck() == 0, "the self-check failed after the children");
+}
+
 /* exec frees the old memory, megapages and COW-shared pages included. */
 static int child_exec(long arg)
 {
@@ -1173,6 +1200,7 @@ static const struct {
     {"sbrk_limits", t_sbrk_limits},
     {"sbrk_regrow_zero", t_sbrk_regrow_zero},
     {"lazy_zero_reuse", t_lazy_zero_reuse},
+    {"frame_cache_free", t_frame_cache_free},
     {"exec_frees", t_exec_frees},
     {"oom", t_oom},
     {"fork_oom", t_fork_oom},
