@@ -384,7 +384,7 @@ uint64 kalloc_nframes(void)
 /* The allocator's half of the self-check (proc/selfcheck.c): the free list,
  * its count and the block counts agree, and every frame that user tables
  * map (maps[i] times) holds exactly that many references. */
-long kalloc_check(const uint32 *maps)
+long kalloc_check(uint32 *const *maps)
 {
     long bad = 0;
     spin_lock(&kalloc_lock);
@@ -406,10 +406,11 @@ long kalloc_check(const uint32 *maps)
         bad++;
     }
     for (uint64 i = 0; i < kalloc_nframes(); i++) {
-        if (!maps[i] || refs[i] == maps[i]) continue;
+        uint32 n = maps[i / COUNTS_PER_PAGE][i % COUNTS_PER_PAGE];
+        if (!n || refs[i] == n) continue;
         if (bad++ < 5)
             kprintf("selfcheck: frame %p: %u references, %u user mappings\n",
-                    (void *)(ram_start + i * PGSIZE), refs[i], maps[i]);
+                    (void *)(ram_start + i * PGSIZE), refs[i], n);
     }
     spin_unlock(&kalloc_lock);
     return bad;

@@ -41,7 +41,10 @@ static inline void kalloc_count_tables(uint64 *counter)
 void kalloc_fail_set(uint64 every, int (*here)(void));
 long kalloc_frame(uint64 pa); /* index of a RAM frame, or -1 */
 uint64 kalloc_nframes(void);
-long kalloc_check(const uint32 *maps); /* broken invariants (maps: user mappings per frame) */
+/* User mappings per frame, in pages of their own (no 2 MiB block needed):
+ * frame f's count is maps[f / COUNTS_PER_PAGE][f % COUNTS_PER_PAGE]. */
+#define COUNTS_PER_PAGE (PGSIZE / sizeof(uint32))
+long kalloc_check(uint32 *const *maps); /* broken invariants, against those counts */
 
 /* The global kernel table (kvm.c), used when no process runs. */
 void kvm_init(uint64 ram_end_pa);

@@ -12,19 +12,41 @@
 #include "drivers/kprintf.h"
 #include "drivers/console.h"
 
+static void count_frame(uint32 **maps, long f)
+{
+    if (f >= 0) maps[f / COUNTS_PER_PAGE][f % COUNTS_PER_PAGE]++;
+}
+
 static void count_leaf(void *arg, uint64 va, pte_t *pte, int level)
 {
-    uint32 *maps = arg;
     (void)va;
     if (*pte & PTE_DEV) return;
     if (level == 1 && kalloc_is_unit(PTE2PA(*pte))) { /* one count for the block */
-        maps[kalloc_frame(PTE2PA(*pte))]++;
+        count_frame(arg, kalloc_frame(PTE2PA(*pte)));
         return;
     }
-    for (uint64 i = 0; i < PT_LEVEL_SIZE(level) / PGSIZE; i++) {
-        long f = kalloc_frame(PTE2PA(*pte) + i * PGSIZE);
-        if (f >= 0) maps[f]++;
+    for (uint64 i = 0; i < PT_LEVEL_SIZE(level) / PGSIZE; i++)
+        count_frame(arg, kalloc_frame(PTE2PA(*pte) + i * PGSIZE));
+}
+
+static void counts_free(uint32 **maps, uint64 npages)
+{
+    for (uint64 i = 0; i < npages; i++) kfree(maps[i]);
+    kfree(maps);
+}
+
+/* The counts' pages (mm.h: COUNTS_PER_PAGE), zeroed, and the page that lists
+ * them, or NULL. Pages, not a 2 MiB block: after a suite has run memory out,
+ * a whole free block is rare. */
+static uint32 **counts_alloc(uint64 npages)
+{
+    uint32 **maps = npages <= PGSIZE / sizeof(uint32 *) ? kalloc() : NULL;
+    for (uint64 i = 0; maps && i < npages; i++) {
+        if ((maps[i] = kalloc())) continue;
+        counts_free(maps, i);
+        return NULL;
     }
+    return maps;
 }
 
 /* Nothing of a process's may reach the kernel half: its user table has no
@@ -59,8 +81,8 @@ static long check_proc(struct proc *p)
 
 long kernel_selfcheck(void)
 {
-    if (kalloc_nframes() * sizeof(uint32) > MEGAPAGE) return -ENOMEM;
-    uint32 *maps = kalloc_mega(); /* zeroed: a count per frame */
+    uint64 npages = (kalloc_nframes() + COUNTS_PER_PAGE - 1) / COUNTS_PER_PAGE;
+    uint32 **maps = counts_alloc(npages); /* a count per frame */
     if (!maps) return -ENOMEM;
     long bad = 0;
     spin_lock(&sched_lock);
@@ -79,7 +101,7 @@ long kernel_selfcheck(void)
     }
     spin_unlock(&sched_lock);
     bad += kalloc_check(maps);
-    for (uint64 i = 0; i < MEGAPAGE / PGSIZE; i++) kfree((char *)maps + i * PGSIZE);
+    counts_free(maps, npages);
     return bad;
 }
 
