@@ -513,7 +513,7 @@ static void t_yield(void)
 
 /* ------------------------------------------- registers across a system call */
 
-long ecall_regs(long n, long a0, unsigned long out[32]); /* user/lib/ecallregs.S */
+long ecall_regs(long n, long a0, unsigned long out[32]); /* user/lib/trapregs.S */
 
 /* The first register that came back wrong from system call n (0: none).
  * Every register but a0 comes back as it went in (0x100 + i, sp as it
@@ -611,7 +611,7 @@ static void t_ipc_regs(void)
 
 /* ------------------------------------------- registers across a page fault */
 
-void fault_regs(char *addr, unsigned long out[32]); /* user/lib/faultregs.S */
+void fault_regs(char *addr, unsigned long out[32]); /* user/lib/trapregs.S */
 
 /* The first register that came back wrong from a served fault (0: none):
  * all of them must be as they went in (0x100 + i, sp as it was, a0 addr). */
