@@ -81,6 +81,7 @@ void kpt_detach(struct vm *vm)
     vm->kpt = NULL;
 }
 
+/* LAB kpt BEGIN */
 /* kpt_mirror's rarer cases, out of its way: an entry cleared, or one that
  * needs a table made or freed first. */
 static __attribute__((noinline)) int mirror_slow(struct vm *vm, uint64 va, pte_t upte, int level)
@@ -100,6 +101,7 @@ static __attribute__((noinline)) int mirror_slow(struct vm *vm, uint64 va, pte_t
     return 0;
 }
 
+/* LAB END */
 int kpt_mirror(struct vm *vm, uint64 va, pte_t upte, int level)
 {
     /* Only the user half is mirrored: above it are the kernel's own entries.
