@@ -1091,7 +1091,7 @@ static void t_exec_bad_argv(void)
 
 /* exec takes the caller's frames into the new program, rather than copying
  * them, where a page of a segment is a whole page of the image and no one
- * else maps the frame (proc/exec.c: take_frame). The images below sit in
+ * else maps the frame (proc/exec.c: take_frames). The images below sit in
  * fresh shared pages (shm_alloc), which only we map. */
 
 /* Fresh shared pages holding the boot image's ktest at byte `at`, or 0. */
